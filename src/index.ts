@@ -1,0 +1,22 @@
+/**
+ * mptcpctl as a library: drive the Linux MPTCP path manager from Node.js.
+ * @packageDocumentation
+ */
+export { MptcpPm, DEFAULT_EVENT_BUFFER_BYTES, type OpenOptions, type EventOptions } from './pm/client.js';
+export type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from './mptcp/records.js';
+export { AddressFlag, EventType, EventFlag, ResetReason, SubflowFlag, Command, AF_INET, AF_INET6 } from './mptcp/spec.js';
+export { encodeRequest, decodeEvent, decodeEndpointReply, decodeLimitsReply, type PmRequest } from './mptcp/codec.js';
+export type { FamilyInfo } from './netlink/genl.js';
+export {
+  MptcpctlError,
+  UsageError,
+  KernelError,
+  PermissionError,
+  SystemError,
+  FamilyMissingError,
+  GroupMissingError,
+  NetnsError,
+  TimeoutError,
+  ProtocolError,
+} from './netlink/errors.js';
+export { errnoName } from './netlink/errno.js';

@@ -1,0 +1,76 @@
+/** errno numbers to names and short descriptions (Linux, x86-64 and arm64 share these). */
+import { constants } from 'node:os';
+
+const namesByNumber = new Map<number, string>();
+for (const [name, value] of Object.entries(constants.errno)) {
+  // Aliases (EWOULDBLOCK = EAGAIN, EDEADLOCK = EDEADLK): keep the first, canonical name.
+  if (!namesByNumber.has(value)) namesByNumber.set(value, name);
+}
+
+/** Descriptions as glibc's strerror prints them, for the errnos this tool meets. */
+const descriptions: Record<string, string> = {
+  EPERM: 'Operation not permitted',
+  ENOENT: 'No such file or directory',
+  ESRCH: 'No such process',
+  EINTR: 'Interrupted system call',
+  EIO: 'Input/output error',
+  EBADF: 'Bad file descriptor',
+  EAGAIN: 'Resource temporarily unavailable',
+  ENOMEM: 'Cannot allocate memory',
+  EACCES: 'Permission denied',
+  EFAULT: 'Bad address',
+  EBUSY: 'Device or resource busy',
+  EEXIST: 'File exists',
+  ENODEV: 'No such device',
+  EINVAL: 'Invalid argument',
+  ENOSPC: 'No space left on device',
+  ERANGE: 'Numerical result out of range',
+  EMSGSIZE: 'Message too long',
+  EPROTONOSUPPORT: 'Protocol not supported',
+  EOPNOTSUPP: 'Operation not supported',
+  EAFNOSUPPORT: 'Address family not supported by protocol',
+  EADDRINUSE: 'Address already in use',
+  EADDRNOTAVAIL: 'Cannot assign requested address',
+  ENETDOWN: 'Network is down',
+  ENETUNREACH: 'Network is unreachable',
+  ECONNABORTED: 'Software caused connection abort',
+  ECONNRESET: 'Connection reset by peer',
+  ENOBUFS: 'No buffer space available',
+  ETIMEDOUT: 'Connection timed out',
+  ECONNREFUSED: 'Connection refused',
+  EHOSTUNREACH: 'No route to host',
+  EHOSTDOWN: 'Host is down',
+  EPIPE: 'Broken pipe',
+  ENOTSUP: 'Operation not supported',
+};
+
+/** `EPERM` for 1; `E123` for a number the table does not know. Accepts negative errnos too. */
+export function errnoName(errno: number): string {
+  const n = Math.abs(errno);
+  return namesByNumber.get(n) ?? `E${n}`;
+}
+
+/** `Operation not permitted` for 1; undefined when unknown. */
+export function errnoDescription(errno: number): string | undefined {
+  return descriptions[errnoName(errno)];
+}
+
+export const Errno = {
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  EINTR: 4,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EACCES: 13,
+  EBUSY: 16,
+  EEXIST: 17,
+  EINVAL: 22,
+  ERANGE: 34,
+  EPROTONOSUPPORT: 93,
+  EOPNOTSUPP: 95,
+  EADDRINUSE: 98,
+  EADDRNOTAVAIL: 99,
+  ENOBUFS: 105,
+  ECONNREFUSED: 111,
+} as const;

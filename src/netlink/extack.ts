@@ -1,0 +1,72 @@
+/**
+ * Decoding of NLMSG_ERROR / NLMSG_DONE payloads with the extended ACK (pure).
+ *
+ * NLMSG_ERROR: s32 error, the echoed request (header only when NLM_F_CAPPED), then TLVs when
+ * NLM_F_ACK_TLVS. NLMSG_DONE of a dump: s32 error, then TLVs when NLM_F_ACK_TLVS.
+ */
+import { decodeAttributes, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_HDRLEN, NetlinkDecodeError, align4 } from './message.js';
+
+export const NLMSGERR_ATTR_MSG = 1;
+export const NLMSGERR_ATTR_OFFS = 2;
+export const NLMSGERR_ATTR_COOKIE = 3;
+export const NLMSGERR_ATTR_POLICY = 4;
+export const NLMSGERR_ATTR_MISS_TYPE = 5;
+export const NLMSGERR_ATTR_MISS_NEST = 6;
+
+export interface ExtendedAck {
+  /** 0 for an ACK, otherwise a negative errno. */
+  error: number;
+  /** Sequence number of the request the error answers (from the echoed header). */
+  requestSeq?: number;
+  message?: string;
+  /** Offset of the offending attribute from the start of the request's nlmsghdr. */
+  offset?: number;
+  missingType?: number;
+  /** Offset of the nest that misses `missingType`; absent means top level. */
+  missingNestOffset?: number;
+}
+
+/** Decodes the payload of an NLMSG_ERROR message with header flags `flags`. */
+export function decodeErrorPayload(payload: Buffer, flags: number): ExtendedAck {
+  if (payload.length < 4) throw new NetlinkDecodeError(`NLMSG_ERROR payload of ${payload.length} bytes`);
+  const ack: ExtendedAck = { error: payload.readInt32LE(0) };
+  if (payload.length < 4 + NLMSG_HDRLEN) return ack;
+  ack.requestSeq = payload.readUInt32LE(4 + 8);
+  if (!(flags & NLM_F_ACK_TLVS)) return ack;
+  const echoedLength = flags & NLM_F_CAPPED ? NLMSG_HDRLEN : payload.readUInt32LE(4);
+  const tlvStart = 4 + align4(echoedLength);
+  if (tlvStart > payload.length) throw new NetlinkDecodeError('NLMSG_ERROR echoed request runs past the payload');
+  readTlvs(payload.subarray(tlvStart), ack);
+  return ack;
+}
+
+/** Decodes the payload of the NLMSG_DONE that ends a dump. */
+export function decodeDonePayload(payload: Buffer, flags: number): ExtendedAck {
+  // A DONE may carry no error at all (some families send an empty payload).
+  const ack: ExtendedAck = { error: payload.length >= 4 ? payload.readInt32LE(0) : 0 };
+  if (flags & NLM_F_ACK_TLVS && payload.length > 4) readTlvs(payload.subarray(4), ack);
+  return ack;
+}
+
+function readTlvs(tlvs: Buffer, ack: ExtendedAck): void {
+  for (const attr of decodeAttributes(tlvs)) {
+    switch (attr.type) {
+      case NLMSGERR_ATTR_MSG: {
+        const nul = attr.data.indexOf(0);
+        ack.message = attr.data.toString('utf8', 0, nul < 0 ? attr.data.length : nul);
+        break;
+      }
+      case NLMSGERR_ATTR_OFFS:
+        if (attr.data.length >= 4) ack.offset = attr.data.readUInt32LE(0);
+        break;
+      case NLMSGERR_ATTR_MISS_TYPE:
+        if (attr.data.length >= 4) ack.missingType = attr.data.readUInt32LE(0);
+        break;
+      case NLMSGERR_ATTR_MISS_NEST:
+        if (attr.data.length >= 4) ack.missingNestOffset = attr.data.readUInt32LE(0);
+        break;
+      default:
+        break; // cookie, policy: not needed to explain the error
+    }
+  }
+}

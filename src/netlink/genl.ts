@@ -1,0 +1,271 @@
+/**
+ * Generic netlink over one socket: family resolution through nlctrl (cached), request/ack,
+ * multi-part dumps (NLM_F_MULTI, NLMSG_DONE with a trailing error, NLM_F_DUMP_INTR retried),
+ * multicast membership, and kernel errors decoded with their extended ACK.
+ */
+import { attributeName, attributePathAt, nestedSetAt, type AttributeSetSpec } from './attrset.js';
+import { Errno } from './errno.js';
+import { FamilyMissingError, GroupMissingError, KernelError, PermissionError, ProtocolError, TimeoutError } from './errors.js';
+import { decodeDonePayload, decodeErrorPayload, type ExtendedAck } from './extack.js';
+import {
+  AttributeWriter,
+  decodeAttributes,
+  decodeGenlHeader,
+  decodeMessages,
+  encodeGenlPayload,
+  encodeMessage,
+  GENL_HDRLEN,
+  NLM_F_ACK,
+  NLM_F_DUMP,
+  NLM_F_DUMP_INTR,
+  NLM_F_REQUEST,
+  NLMSG_DONE,
+  NLMSG_ERROR,
+  NLMSG_HDRLEN,
+  NLMSG_NOOP,
+  NLMSG_OVERRUN,
+  type NetlinkMessage,
+} from './message.js';
+import { NETLINK_GENERIC, NetlinkTransport, type ReceiveResult, type TransportOptions } from './transport.js';
+
+const GENL_ID_CTRL = 0x10;
+const CTRL_CMD_GETFAMILY = 3;
+const CTRL_ATTR_FAMILY_ID = 1;
+const CTRL_ATTR_FAMILY_NAME = 2;
+const CTRL_ATTR_VERSION = 3;
+const CTRL_ATTR_HDRSIZE = 4;
+const CTRL_ATTR_MAXATTR = 5;
+const CTRL_ATTR_OPS = 6;
+const CTRL_ATTR_MCAST_GROUPS = 7;
+const CTRL_ATTR_OP_ID = 1;
+const CTRL_ATTR_OP_FLAGS = 2;
+const CTRL_ATTR_MCAST_GRP_NAME = 1;
+const CTRL_ATTR_MCAST_GRP_ID = 2;
+
+/** How long to wait for the kernel's answer to one request; it normally answers at once. */
+const REPLY_TIMEOUT_MS = 5000;
+/** A dump interrupted by a concurrent change is restarted at most this many times. */
+const DUMP_RETRIES = 10;
+
+/** What nlctrl says about a family. */
+export interface FamilyInfo {
+  name: string;
+  id: number;
+  version: number;
+  hdrsize: number;
+  maxattr: number;
+  /** Operation id -> GENL_* op flags. */
+  ops: ReadonlyMap<number, number>;
+  /** Multicast group name -> group id. */
+  groups: ReadonlyMap<string, number>;
+}
+
+/** A request to a generic netlink family. */
+export interface GenlRequest {
+  familyId: number;
+  cmd: number;
+  version: number;
+  /** Encoded top-level attributes. */
+  attributes: Buffer;
+  dump?: boolean;
+  /** Used in error messages, e.g. `ADD_ADDR`. */
+  operation: string;
+  /** The request's top-level attribute set, to name the attribute an extack points at. */
+  attributeSet?: AttributeSetSpec;
+}
+
+/** One reply message of a request: the genl cmd and the attribute bytes after the genl header. */
+export interface GenlReply {
+  cmd: number;
+  attributes: Buffer;
+}
+
+/** Observer of every message that crosses the socket (for --debug traces). */
+export type TraceHook = (direction: 'send' | 'receive', message: Buffer) => void;
+
+export class GenericNetlink {
+  private seq: number;
+  private readonly families = new Map<string, FamilyInfo>();
+  /** Set by the owner to see the raw traffic (e.g. `--debug`). */
+  trace: TraceHook | undefined;
+
+  private constructor(readonly transport: NetlinkTransport) {
+    // Start from the clock like iproute2 does, so stale replies of an earlier process never match.
+    this.seq = Math.floor(Date.now() / 1000) >>> 0;
+  }
+
+  static open(options: TransportOptions = {}): GenericNetlink {
+    return new GenericNetlink(NetlinkTransport.open(NETLINK_GENERIC, options));
+  }
+
+  /** Resolves a family by name (cached on this socket). Throws FamilyMissingError if unknown. */
+  async family(name: string): Promise<FamilyInfo> {
+    const cached = this.families.get(name);
+    if (cached) return cached;
+    let replies: GenlReply[];
+    try {
+      replies = await this.request({
+        familyId: GENL_ID_CTRL,
+        cmd: CTRL_CMD_GETFAMILY,
+        version: 1,
+        attributes: new AttributeWriter().string(CTRL_ATTR_FAMILY_NAME, name).toBuffer(),
+        operation: 'CTRL_CMD_GETFAMILY',
+      });
+    } catch (err) {
+      if (err instanceof KernelError && err.errno === Errno.ENOENT) throw new FamilyMissingError(name);
+      throw err;
+    }
+    const reply = replies[0];
+    if (!reply) throw new ProtocolError(`nlctrl sent no description of family ${name}`);
+    const info = decodeFamily(reply.attributes);
+    this.families.set(name, info);
+    return info;
+  }
+
+  /** Joins a multicast group of a family by name. */
+  async joinGroup(familyName: string, group: string, missingHint: string): Promise<void> {
+    const info = await this.family(familyName);
+    const id = info.groups.get(group);
+    if (id === undefined) throw new GroupMissingError(familyName, group, missingHint);
+    this.transport.addMembership(id);
+  }
+
+  /**
+   * Sends a request and collects its replies: for a do, every message before the ACK; for a
+   * dump, every part until NLMSG_DONE (restarted if the kernel flags it as interrupted).
+   */
+  async request(req: GenlRequest): Promise<GenlReply[]> {
+    for (let attempt = 0; ; attempt++) {
+      const { replies, interrupted } = await this.exchange(req);
+      if (!interrupted) return replies;
+      if (attempt >= DUMP_RETRIES) {
+        throw new ProtocolError(`${req.operation} dump was interrupted by concurrent changes ${DUMP_RETRIES + 1} times`);
+      }
+    }
+  }
+
+  private async exchange(req: GenlRequest): Promise<{ replies: GenlReply[]; interrupted: boolean }> {
+    const seq = (this.seq = (this.seq + 1) >>> 0);
+    const flags = NLM_F_REQUEST | (req.dump ? NLM_F_DUMP : NLM_F_ACK);
+    const message = encodeMessage(
+      { type: req.familyId, flags, seq, pid: 0 },
+      encodeGenlPayload(req.cmd, req.version, req.attributes),
+    );
+    this.trace?.('send', message);
+    this.transport.send(message);
+
+    const replies: GenlReply[] = [];
+    let interrupted = false;
+    const deadline = Date.now() + REPLY_TIMEOUT_MS;
+    for (;;) {
+      const result: ReceiveResult = await this.transport.receive(Math.max(0, deadline - Date.now()));
+      if (result.kind === 'timeout') throw new TimeoutError(`no reply from the kernel to ${req.operation} within ${REPLY_TIMEOUT_MS} ms`);
+      if (result.kind === 'overrun') throw new ProtocolError(`receive buffer overrun while waiting for ${req.operation}`);
+      this.trace?.('receive', result.datagram);
+      for (const msg of decodeMessages(result.datagram)) {
+        // Another request's late answer, or a multicast message: not ours.
+        if (msg.seq !== seq || msg.pid !== this.transport.portId) continue;
+        if (msg.flags & NLM_F_DUMP_INTR) interrupted = true;
+        switch (msg.type) {
+          case NLMSG_NOOP:
+          case NLMSG_OVERRUN:
+            continue;
+          case NLMSG_ERROR: {
+            const ack = decodeErrorPayload(msg.payload, msg.flags);
+            if (ack.error !== 0) throw kernelError(ack, req, message);
+            return { replies, interrupted };
+          }
+          case NLMSG_DONE: {
+            const ack = decodeDonePayload(msg.payload, msg.flags);
+            if (ack.error !== 0) throw kernelError(ack, req, message);
+            return { replies, interrupted };
+          }
+          default:
+            replies.push(genlReply(msg));
+        }
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+}
+
+function genlReply(msg: NetlinkMessage): GenlReply {
+  const { cmd } = decodeGenlHeader(msg.payload);
+  return { cmd, attributes: msg.payload.subarray(GENL_HDRLEN) };
+}
+
+/** Turns an error ACK into a typed error, naming the offending or missing attribute. */
+export function kernelError(ack: ExtendedAck, req: GenlRequest, sent: Buffer): KernelError {
+  const errno = -ack.error;
+  const attrsStart = NLMSG_HDRLEN + GENL_HDRLEN;
+  const attrs = sent.subarray(attrsStart, sent.readUInt32LE(0));
+  const set = req.attributeSet;
+  const details = {
+    errno,
+    operation: req.operation,
+    message: ack.message,
+    offset: ack.offset,
+    attribute: set && ack.offset !== undefined ? attributePathAt(set, attrs, attrsStart, ack.offset) : undefined,
+    missingAttribute: undefined as string | undefined,
+  };
+  if (ack.missingType !== undefined) {
+    const nestPath = set && ack.missingNestOffset !== undefined ? attributePathAt(set, attrs, attrsStart, ack.missingNestOffset) : '';
+    const nestSet = set && nestPath !== undefined ? nestedSetAt(set, nestPath) : undefined;
+    const name = nestSet ? attributeName(nestSet, ack.missingType) : String(ack.missingType);
+    details.missingAttribute = nestPath ? `${nestPath}.${name}` : name;
+  }
+  return errno === Errno.EPERM ? new PermissionError(details) : new KernelError(details);
+}
+
+/** Decodes a CTRL_CMD_GETFAMILY reply. */
+export function decodeFamily(attributes: Buffer): FamilyInfo {
+  const info = { name: '', id: 0, version: 0, hdrsize: 0, maxattr: 0, ops: new Map<number, number>(), groups: new Map<string, number>() };
+  const u32 = (b: Buffer): number => (b.length >= 4 ? b.readUInt32LE(0) : 0);
+  for (const attr of decodeAttributes(attributes)) {
+    switch (attr.type) {
+      case CTRL_ATTR_FAMILY_ID:
+        info.id = attr.data.length >= 2 ? attr.data.readUInt16LE(0) : 0;
+        break;
+      case CTRL_ATTR_FAMILY_NAME:
+        info.name = attr.data.toString('utf8').replace(/\0.*$/s, '');
+        break;
+      case CTRL_ATTR_VERSION:
+        info.version = u32(attr.data);
+        break;
+      case CTRL_ATTR_HDRSIZE:
+        info.hdrsize = u32(attr.data);
+        break;
+      case CTRL_ATTR_MAXATTR:
+        info.maxattr = u32(attr.data);
+        break;
+      case CTRL_ATTR_OPS:
+        for (const op of decodeAttributes(attr.data)) {
+          let id = 0;
+          let flags = 0;
+          for (const field of decodeAttributes(op.data)) {
+            if (field.type === CTRL_ATTR_OP_ID) id = u32(field.data);
+            if (field.type === CTRL_ATTR_OP_FLAGS) flags = u32(field.data);
+          }
+          info.ops.set(id, flags);
+        }
+        break;
+      case CTRL_ATTR_MCAST_GROUPS:
+        for (const group of decodeAttributes(attr.data)) {
+          let name = '';
+          let id = 0;
+          for (const field of decodeAttributes(group.data)) {
+            if (field.type === CTRL_ATTR_MCAST_GRP_NAME) name = field.data.toString('utf8').replace(/\0.*$/s, '');
+            if (field.type === CTRL_ATTR_MCAST_GRP_ID) id = u32(field.data);
+          }
+          info.groups.set(name, id);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return info;
+}

@@ -1,0 +1,217 @@
+/**
+ * Netlink messages and TLV attributes: pure encoding and decoding (no I/O).
+ *
+ * Layout (all host byte order, little-endian on the machines we target):
+ *   nlmsghdr  { u32 len; u16 type; u16 flags; u32 seq; u32 pid }   16 bytes
+ *   genlmsghdr{ u8 cmd; u8 version; u16 reserved }                   4 bytes
+ *   nlattr    { u16 len; u16 type } + payload, padded to 4 bytes
+ */
+
+export const NLMSG_HDRLEN = 16;
+export const GENL_HDRLEN = 4;
+export const NLA_HDRLEN = 4;
+
+export const NLMSG_NOOP = 1;
+export const NLMSG_ERROR = 2;
+export const NLMSG_DONE = 3;
+export const NLMSG_OVERRUN = 4;
+
+export const NLM_F_REQUEST = 0x01;
+export const NLM_F_MULTI = 0x02;
+export const NLM_F_ACK = 0x04;
+export const NLM_F_ECHO = 0x08;
+export const NLM_F_DUMP_INTR = 0x10;
+export const NLM_F_ROOT = 0x100;
+export const NLM_F_MATCH = 0x200;
+export const NLM_F_DUMP = NLM_F_ROOT | NLM_F_MATCH;
+/** In an NLMSG_ERROR: the echoed request was cut to its header. */
+export const NLM_F_CAPPED = 0x100;
+/** In an NLMSG_ERROR or NLMSG_DONE: extended-ACK TLVs follow. */
+export const NLM_F_ACK_TLVS = 0x200;
+
+export const NLA_F_NESTED = 0x8000;
+export const NLA_F_NET_BYTEORDER = 0x4000;
+export const NLA_TYPE_MASK = ~(NLA_F_NESTED | NLA_F_NET_BYTEORDER) & 0xffff;
+
+export const align4 = (n: number): number => (n + 3) & ~3;
+
+/** Raised when bytes do not form a valid netlink message or attribute stream. */
+export class NetlinkDecodeError extends Error {
+  override readonly name = 'NetlinkDecodeError';
+}
+
+export interface NetlinkHeader {
+  type: number;
+  flags: number;
+  seq: number;
+  pid: number;
+}
+
+/** One message of a datagram; `payload` is a view into the received bytes (no copy). */
+export interface NetlinkMessage extends NetlinkHeader {
+  /** Everything after the 16-byte header, excluding alignment padding. */
+  payload: Buffer;
+  /** Offset of the message's header in the datagram it came from. */
+  offset: number;
+}
+
+/** A raw attribute: `type` has the NESTED/BYTEORDER bits stripped, `nested` tells if NLA_F_NESTED was set. */
+export interface RawAttribute {
+  type: number;
+  nested: boolean;
+  data: Buffer;
+  /** Offset of the attribute header within the buffer it was parsed from. */
+  offset: number;
+}
+
+/** Builds one complete netlink message around `payload`. */
+export function encodeMessage(header: NetlinkHeader, payload: Uint8Array): Buffer {
+  const len = NLMSG_HDRLEN + payload.length;
+  const out = Buffer.alloc(align4(len));
+  out.writeUInt32LE(len, 0);
+  out.writeUInt16LE(header.type, 4);
+  out.writeUInt16LE(header.flags, 6);
+  out.writeUInt32LE(header.seq >>> 0, 8);
+  out.writeUInt32LE(header.pid >>> 0, 12);
+  out.set(payload, NLMSG_HDRLEN);
+  return out;
+}
+
+/**
+ * Splits a datagram into messages. A length that is too short or runs past the end is an error:
+ * the kernel never sends one, so such bytes are corrupt, and stopping is safer than guessing.
+ */
+export function decodeMessages(datagram: Buffer): NetlinkMessage[] {
+  const messages: NetlinkMessage[] = [];
+  let offset = 0;
+  while (offset + NLMSG_HDRLEN <= datagram.length) {
+    const len = datagram.readUInt32LE(offset);
+    if (len < NLMSG_HDRLEN || offset + len > datagram.length) {
+      throw new NetlinkDecodeError(`netlink message at offset ${offset} has invalid length ${len}`);
+    }
+    messages.push({
+      type: datagram.readUInt16LE(offset + 4),
+      flags: datagram.readUInt16LE(offset + 6),
+      seq: datagram.readUInt32LE(offset + 8),
+      pid: datagram.readUInt32LE(offset + 12),
+      payload: datagram.subarray(offset + NLMSG_HDRLEN, offset + len),
+      offset,
+    });
+    offset += align4(len);
+  }
+  if (offset < datagram.length) {
+    throw new NetlinkDecodeError(`${datagram.length - offset} trailing bytes after the last netlink message`);
+  }
+  return messages;
+}
+
+/**
+ * Parses the attributes in `buf` (normally a payload or a nest's data). Attributes whose length
+ * field is impossible end the stream with an error; nothing is read outside `buf`.
+ */
+export function decodeAttributes(buf: Buffer): RawAttribute[] {
+  const attrs: RawAttribute[] = [];
+  let offset = 0;
+  while (offset + NLA_HDRLEN <= buf.length) {
+    const len = buf.readUInt16LE(offset);
+    const rawType = buf.readUInt16LE(offset + 2);
+    if (len < NLA_HDRLEN || offset + len > buf.length) {
+      throw new NetlinkDecodeError(`attribute type ${rawType & NLA_TYPE_MASK} at offset ${offset} has invalid length ${len}`);
+    }
+    attrs.push({
+      type: rawType & NLA_TYPE_MASK,
+      nested: (rawType & NLA_F_NESTED) !== 0,
+      data: buf.subarray(offset + NLA_HDRLEN, offset + len),
+      offset,
+    });
+    offset += align4(len);
+  }
+  return attrs;
+}
+
+/** Accumulates attributes; nests are opened and closed around their members. */
+export class AttributeWriter {
+  private chunks: Buffer[] = [];
+  private length = 0;
+  private readonly openNests: { index: number; start: number }[] = [];
+
+  /** Appends one attribute with `data` as its payload. */
+  put(type: number, data: Uint8Array): this {
+    const len = NLA_HDRLEN + data.length;
+    const chunk = Buffer.alloc(align4(len));
+    chunk.writeUInt16LE(len, 0);
+    chunk.writeUInt16LE(type, 2);
+    chunk.set(data, NLA_HDRLEN);
+    this.chunks.push(chunk);
+    this.length += chunk.length;
+    return this;
+  }
+
+  u8(type: number, value: number): this {
+    return this.put(type, Uint8Array.of(value & 0xff));
+  }
+
+  u16(type: number, value: number): this {
+    const b = Buffer.alloc(2);
+    b.writeUInt16LE(value, 0);
+    return this.put(type, b);
+  }
+
+  u32(type: number, value: number): this {
+    const b = Buffer.alloc(4);
+    b.writeUInt32LE(value >>> 0, 0);
+    return this.put(type, b);
+  }
+
+  s32(type: number, value: number): this {
+    const b = Buffer.alloc(4);
+    b.writeInt32LE(value, 0);
+    return this.put(type, b);
+  }
+
+  /** A NUL-terminated string, as the kernel's NLA_NUL_STRING / NLA_STRING want it. */
+  string(type: number, value: string): this {
+    return this.put(type, Buffer.from(`${value}\0`, 'utf8'));
+  }
+
+  /** Opens a nest (NLA_F_NESTED set); members written until `endNest` belong to it. */
+  beginNest(type: number): this {
+    const header = Buffer.alloc(NLA_HDRLEN);
+    header.writeUInt16LE(type | NLA_F_NESTED, 2);
+    this.openNests.push({ index: this.chunks.length, start: this.length });
+    this.chunks.push(header);
+    this.length += NLA_HDRLEN;
+    return this;
+  }
+
+  endNest(): this {
+    const nest = this.openNests.pop();
+    if (!nest) throw new Error('endNest without beginNest');
+    this.chunks[nest.index]!.writeUInt16LE(this.length - nest.start, 0);
+    return this;
+  }
+
+  toBuffer(): Buffer {
+    if (this.openNests.length) throw new Error('unclosed attribute nest');
+    return Buffer.concat(this.chunks, this.length);
+  }
+}
+
+/** Encodes a generic netlink header followed by `attributes`. */
+export function encodeGenlPayload(cmd: number, version: number, attributes: Uint8Array): Buffer {
+  const out = Buffer.alloc(GENL_HDRLEN + attributes.length);
+  out[0] = cmd;
+  out[1] = version;
+  out.set(attributes, GENL_HDRLEN);
+  return out;
+}
+
+export interface GenlHeader {
+  cmd: number;
+  version: number;
+}
+
+export function decodeGenlHeader(payload: Buffer): GenlHeader {
+  if (payload.length < GENL_HDRLEN) throw new NetlinkDecodeError(`generic netlink payload of ${payload.length} bytes has no header`);
+  return { cmd: payload[0]!, version: payload[1]! };
+}

@@ -1,0 +1,303 @@
+/**
+ * The only module that touches native code: a netlink socket driven through libc via koffi.
+ * Everything above works on Buffers. Receiving never blocks the event loop beyond a bound:
+ * a non-blocking recvmsg first, then poll() on koffi's worker thread in bounded slices.
+ */
+import { closeSync, openSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Errno } from './errno.js';
+import { NetnsError, SystemError } from './errors.js';
+
+type KoffiModule = typeof import('koffi');
+
+const AF_NETLINK = 16;
+const SOCK_RAW = 3;
+const SOCK_NONBLOCK = 0x800;
+const SOCK_CLOEXEC = 0x80000;
+const SOL_SOCKET = 1;
+const SO_RCVBUF = 8;
+const SO_RCVBUFFORCE = 33;
+const SOL_NETLINK = 270;
+const NETLINK_ADD_MEMBERSHIP = 1;
+const NETLINK_CAP_ACK = 10;
+const NETLINK_EXT_ACK = 11;
+const MSG_TRUNC = 0x20;
+const POLLIN = 0x1;
+const CLONE_NEWNET = 0x40000000;
+const SOCKADDR_NL_SIZE = 12;
+/** Netlink dumps fill at most 32 KiB per datagram; events and acks are far smaller. */
+const RECEIVE_BUFFER_SIZE = 64 * 1024;
+/** The longest single wait handed to the worker thread, so close() is never held up for long. */
+const POLL_SLICE_MS = 100;
+
+export const NETLINK_ROUTE = 0;
+export const NETLINK_SOCK_DIAG = 4;
+export const NETLINK_GENERIC = 16;
+
+interface Libc {
+  socket(domain: number, type: number, protocol: number): number;
+  bind(fd: number, addr: Buffer, len: number): number;
+  getsockname(fd: number, addr: Buffer, len: number[]): number;
+  setsockopt(fd: number, level: number, name: number, value: Buffer, len: number): number;
+  sendto(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrlen: number): number;
+  recvmsg(fd: number, msg: MsgHdr, flags: number): number;
+  poll: ((fds: Buffer, n: number, timeout: number) => number) & {
+    async(fds: Buffer, n: number, timeout: number, cb: (err: unknown, result: number) => void): void;
+  };
+  close(fd: number): number;
+  setns(fd: number, nstype: number): number;
+  errno(): number;
+}
+
+interface MsgHdr {
+  name: Buffer;
+  namelen: number;
+  iov: { base: Buffer; len: number }[];
+  iovlen: number;
+  control: null;
+  controllen: number;
+  flags: number;
+}
+
+let libc: Libc | undefined;
+
+/** Loads koffi and declares the libc functions on first use (never at import time). */
+function loadLibc(): Libc {
+  if (libc) return libc;
+  const require = createRequire(import.meta.url);
+  const koffi = require('koffi') as KoffiModule;
+  const lib = koffi.load('libc.so.6');
+  const iovec = koffi.struct('mptcpctl_iovec', { base: 'void *', len: 'size_t' });
+  koffi.struct('mptcpctl_msghdr', {
+    name: 'void *',
+    namelen: 'uint32_t',
+    iov: koffi.pointer(iovec),
+    iovlen: 'size_t',
+    control: 'void *',
+    controllen: 'size_t',
+    flags: 'int',
+  });
+  libc = {
+    socket: lib.func('int socket(int, int, int)'),
+    bind: lib.func('int bind(int, void *, uint32_t)'),
+    getsockname: lib.func('int getsockname(int, void *, _Inout_ uint32_t *)'),
+    setsockopt: lib.func('int setsockopt(int, int, int, void *, uint32_t)'),
+    sendto: lib.func('intptr_t sendto(int, void *, size_t, int, void *, uint32_t)'),
+    recvmsg: lib.func('intptr_t recvmsg(int, _Inout_ mptcpctl_msghdr *, int)'),
+    poll: lib.func('int poll(void *, uint64_t, int)') as Libc['poll'],
+    close: lib.func('int close(int)'),
+    setns: lib.func('int setns(int, int)'),
+    errno: () => koffi.errno(),
+  };
+  return libc;
+}
+
+export type ReceiveResult =
+  | { kind: 'data'; datagram: Buffer }
+  /** The kernel dropped messages because the receive buffer was full (ENOBUFS). */
+  | { kind: 'overrun' }
+  | { kind: 'timeout' };
+
+export interface TransportOptions {
+  /** Network namespace name (as `ip -n`): the socket is created inside /run/netns/NAME. */
+  netns?: string;
+  /** SO_RCVBUF(FORCE) in bytes. */
+  receiveBufferBytes?: number;
+}
+
+/** A bound netlink socket. Not safe to receive on concurrently from two callers. */
+export class NetlinkTransport {
+  private closed = false;
+  private readonly receiveBuffer = Buffer.allocUnsafeSlow(RECEIVE_BUFFER_SIZE);
+  private readonly senderAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
+  private readonly kernelAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
+  private readonly msghdr: MsgHdr;
+  private pendingPoll: Promise<unknown> | undefined;
+
+  private constructor(
+    private readonly lib: Libc,
+    readonly fd: number,
+    /** The port id the kernel assigned at bind. */
+    readonly portId: number,
+  ) {
+    this.kernelAddress.writeUInt16LE(AF_NETLINK, 0);
+    this.msghdr = {
+      name: this.senderAddress,
+      namelen: SOCKADDR_NL_SIZE,
+      iov: [{ base: this.receiveBuffer, len: RECEIVE_BUFFER_SIZE }],
+      iovlen: 1,
+      control: null,
+      controllen: 0,
+      flags: 0,
+    };
+  }
+
+  /** Opens and binds a netlink socket of `protocol`, with extended ACKs on. */
+  static open(protocol: number, options: TransportOptions = {}): NetlinkTransport {
+    const lib = loadLibc();
+    const fd = options.netns === undefined ? createSocket(lib, protocol) : inNetns(lib, options.netns, () => createSocket(lib, protocol));
+    try {
+      const local = Buffer.alloc(SOCKADDR_NL_SIZE);
+      local.writeUInt16LE(AF_NETLINK, 0);
+      if (lib.bind(fd, local, SOCKADDR_NL_SIZE) < 0) throw new SystemError('bind', lib.errno(), 'netlink socket');
+      const len = [SOCKADDR_NL_SIZE];
+      if (lib.getsockname(fd, local, len) < 0) throw new SystemError('getsockname', lib.errno());
+      const transport = new NetlinkTransport(lib, fd, local.readUInt32LE(4));
+      // Extended ACKs carry the kernel's error text; capped ACKs keep error replies small.
+      transport.setOption(SOL_NETLINK, NETLINK_EXT_ACK, 1);
+      transport.setOption(SOL_NETLINK, NETLINK_CAP_ACK, 1);
+      if (options.receiveBufferBytes !== undefined) transport.setReceiveBuffer(options.receiveBufferBytes);
+      return transport;
+    } catch (err) {
+      lib.close(fd);
+      throw err;
+    }
+  }
+
+  /** Joins a multicast group by id. EPERM means CAP_NET_ADMIN is missing. */
+  addMembership(group: number): void {
+    this.setOption(SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, group, 'NETLINK_ADD_MEMBERSHIP');
+  }
+
+  /** Sets the receive buffer; as root beyond net.core.rmem_max (SO_RCVBUFFORCE), else up to it. */
+  setReceiveBuffer(bytes: number): void {
+    const value = Buffer.alloc(4);
+    value.writeInt32LE(Math.min(bytes, 0x7fffffff), 0);
+    if (this.lib.setsockopt(this.fd, SOL_SOCKET, SO_RCVBUFFORCE, value, 4) === 0) return;
+    if (this.lib.setsockopt(this.fd, SOL_SOCKET, SO_RCVBUF, value, 4) < 0) {
+      throw new SystemError('setsockopt', this.lib.errno(), 'SO_RCVBUF');
+    }
+  }
+
+  /** Sends one message (or several, concatenated) to the kernel. */
+  send(message: Buffer): void {
+    this.assertOpen();
+    const sent = this.lib.sendto(this.fd, message, message.length, 0, this.kernelAddress, SOCKADDR_NL_SIZE);
+    if (sent < 0) throw new SystemError('sendto', this.lib.errno(), 'netlink');
+  }
+
+  /** Takes one datagram if one is queued; never waits. */
+  receiveNow(): ReceiveResult {
+    this.assertOpen();
+    const msg = this.msghdr;
+    msg.namelen = SOCKADDR_NL_SIZE;
+    msg.flags = 0;
+    const n = this.lib.recvmsg(this.fd, msg, 0);
+    if (n < 0) {
+      const errno = this.lib.errno();
+      if (errno === Errno.EAGAIN || errno === Errno.EINTR) return { kind: 'timeout' };
+      if (errno === Errno.ENOBUFS) return { kind: 'overrun' };
+      throw new SystemError('recvmsg', errno, 'netlink');
+    }
+    if (msg.flags & MSG_TRUNC) throw new SystemError('recvmsg', Errno.ENOBUFS, `datagram larger than ${RECEIVE_BUFFER_SIZE} bytes`);
+    // Only the kernel (port 0) may talk to us; anything else is ignored like a spurious wake-up.
+    if (this.senderAddress.readUInt32LE(4) !== 0) return { kind: 'timeout' };
+    return { kind: 'data', datagram: Buffer.from(this.receiveBuffer.subarray(0, n)) };
+  }
+
+  /**
+   * Waits up to `timeoutMs` (at most; -1 = until data or `signal`) for a datagram. The wait runs in
+   * bounded poll() slices on a worker thread, so timers and signals keep working meanwhile.
+   */
+  async receive(timeoutMs: number, signal?: AbortSignal): Promise<ReceiveResult> {
+    const deadline = timeoutMs < 0 ? Infinity : Date.now() + timeoutMs;
+    for (;;) {
+      const result = this.receiveNow();
+      if (result.kind !== 'timeout') return result;
+      const remaining = deadline - Date.now();
+      if (remaining <= 0 || signal?.aborted) return result;
+      await this.waitReadable(Math.min(remaining, POLL_SLICE_MS));
+      if (this.closed || signal?.aborted) return { kind: 'timeout' };
+    }
+  }
+
+  private waitReadable(ms: number): Promise<unknown> {
+    const pollfd = Buffer.alloc(8);
+    pollfd.writeInt32LE(this.fd, 0);
+    pollfd.writeInt16LE(POLLIN, 4);
+    this.pendingPoll = new Promise((resolve) => {
+      this.lib.poll.async(pollfd, 1, Math.ceil(ms), () => resolve(undefined));
+    });
+    return this.pendingPoll;
+  }
+
+  /** Closes the socket, after any poll in flight has returned (it is bounded by one slice). */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pendingPoll;
+    this.lib.close(this.fd);
+  }
+
+  /** Closes at once; only for process exit paths where no poll can be in flight. */
+  closeSync(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.lib.close(this.fd);
+  }
+
+  private setOption(level: number, name: number, value: number, label = `option ${name}`): void {
+    const buf = Buffer.alloc(4);
+    buf.writeInt32LE(value, 0);
+    if (this.lib.setsockopt(this.fd, level, name, buf, 4) < 0) {
+      throw new SystemError('setsockopt', this.lib.errno(), label);
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('netlink socket is closed');
+  }
+}
+
+function createSocket(lib: Libc, protocol: number): number {
+  const fd = lib.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+  if (fd < 0) throw new SystemError('socket', lib.errno(), `AF_NETLINK protocol ${protocol}`);
+  return fd;
+}
+
+/** Checks a namespace name the way `ip netns` does, before any path is built from it. */
+export function checkNetnsName(name: string): string | undefined {
+  if (name === '') return 'the name is empty';
+  if (name === '.' || name === '..') return `"${name}" is not a namespace name`;
+  if (name.includes('/')) return 'a name cannot contain "/" (give the name from `ip netns list`)';
+  if (name.includes('\0')) return 'a name cannot contain a NUL byte';
+  if (Buffer.byteLength(name) > 255) return 'the name is longer than 255 bytes';
+  return undefined;
+}
+
+/**
+ * Runs `fn` with this thread switched into /run/netns/NAME, and switches back afterwards, so
+ * only sockets created inside `fn` live in that namespace.
+ */
+function inNetns<T>(lib: Libc, name: string, fn: () => T): T {
+  const problem = checkNetnsName(name);
+  if (problem) throw new NetnsError(name, problem);
+  let target: number;
+  try {
+    target = openSync(`/run/netns/${name}`, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new NetnsError(name, code === 'ENOENT' ? `not found (no /run/netns/${name}; see \`ip netns list\`)` : `cannot open /run/netns/${name} (${code})`);
+  }
+  let original: number | undefined;
+  try {
+    original = openSync('/proc/thread-self/ns/net', 'r');
+    if (lib.setns(target, CLONE_NEWNET) < 0) {
+      const errno = lib.errno();
+      throw errno === Errno.EINVAL
+        ? new NetnsError(name, `/run/netns/${name} is not a network namespace`)
+        : new NetnsError(name, `cannot enter it: ${new SystemError('setns', errno).message}`);
+    }
+    try {
+      return fn();
+    } finally {
+      if (lib.setns(original, CLONE_NEWNET) < 0) {
+        // Staying in the wrong namespace would silently misdirect everything after: stop here.
+        throw new SystemError('setns', lib.errno(), 'returning to the original network namespace');
+      }
+    }
+  } finally {
+    closeSync(target);
+    if (original !== undefined) closeSync(original);
+  }
+}

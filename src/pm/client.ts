@@ -1,0 +1,188 @@
+/**
+ * The typed path-manager API: one method per mptcp_pm operation, and an async iterator of events.
+ *
+ * @example
+ * const pm = await MptcpPm.open({ netns: 'blue' });
+ * await pm.addEndpoint({ address: '10.0.0.2', id: 3, flags: AddressFlag.signal });
+ * console.log(await pm.listEndpoints());
+ * await pm.close();
+ */
+import { GenericNetlink, type FamilyInfo, type GenlReply, type TraceHook } from '../netlink/genl.js';
+import { decodeGenlHeader, decodeMessages, GENL_HDRLEN } from '../netlink/message.js';
+import type { TransportOptions } from '../netlink/transport.js';
+import { decodeEndpointReply, decodeEvent, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
+import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp/records.js';
+import { EVENTS_GROUP, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
+import { ProtocolError } from '../netlink/errors.js';
+
+export interface OpenOptions {
+  /** Network namespace name, as `ip -n NAME` (a file in /run/netns). Default: the current one. */
+  netns?: string;
+  /** Observer of every netlink message sent and received (for tracing). */
+  trace?: TraceHook;
+}
+
+export interface EventOptions {
+  /** Stops the iteration (the iterator then returns). */
+  signal?: AbortSignal;
+  /** Receive buffer of the event socket in bytes (default 4 MiB). */
+  receiveBufferBytes?: number;
+  /** Called each time the kernel dropped events because the buffer was full (ENOBUFS). */
+  onOverrun?: () => void;
+}
+
+/** Default event-socket buffer: large enough for bursts of thousands of connections. */
+export const DEFAULT_EVENT_BUFFER_BYTES = 4 * 1024 * 1024;
+
+export class MptcpPm {
+  private constructor(
+    private readonly genl: GenericNetlink,
+    /** The family as the running kernel describes it (id, version, ops, groups). */
+    readonly family: FamilyInfo,
+    private readonly options: OpenOptions,
+  ) {}
+
+  /** Opens a netlink socket (in `netns` if given) and resolves the `mptcp_pm` family. */
+  static async open(options: OpenOptions = {}): Promise<MptcpPm> {
+    const genl = GenericNetlink.open(transportOptions(options));
+    genl.trace = options.trace;
+    try {
+      return new MptcpPm(genl, await genl.family(FAMILY_NAME), options);
+    } catch (err) {
+      await genl.close();
+      throw err;
+    }
+  }
+
+  /** Adds an in-kernel PM endpoint (ADD_ADDR). `id` absent or 0: the kernel picks one. */
+  async addEndpoint(endpoint: AddressInput & { address: string }): Promise<void> {
+    await this.run(encodeRequest.addEndpoint(endpoint));
+  }
+
+  /** Deletes an endpoint by id (DEL_ADDR). Id 0 needs `address` and always succeeds. */
+  async deleteEndpoint(id: number, address?: string): Promise<void> {
+    await this.run(encodeRequest.deleteEndpoint(id, address));
+  }
+
+  /** One endpoint by id (GET_ADDR do); with `token`, a local address of a userspace-PM connection. */
+  async getEndpoint(id: number, token?: Token): Promise<Endpoint> {
+    const [endpoint] = this.endpointsOf(await this.run(encodeRequest.getEndpoint(id, token)));
+    if (!endpoint) throw new ProtocolError(`GET_ADDR reply for id ${id} has no address`);
+    return endpoint;
+  }
+
+  /** All endpoints in id order (GET_ADDR dump); with `token`, that connection's local addresses. */
+  async listEndpoints(token?: Token): Promise<Endpoint[]> {
+    return this.endpointsOf(await this.run(encodeRequest.listEndpoints(token)));
+  }
+
+  /** Removes every endpoint (FLUSH_ADDRS). Limits are left alone (Linux >= 6.17). */
+  async flushEndpoints(): Promise<void> {
+    await this.run(encodeRequest.flushEndpoints());
+  }
+
+  async getLimits(): Promise<Limits> {
+    const [reply] = await this.run(encodeRequest.getLimits());
+    if (!reply) throw new ProtocolError('GET_LIMITS sent no reply');
+    return decodeLimitsReply(reply.attributes);
+  }
+
+  /** Sets the given limits (each 0..8); absent ones are unchanged. A refusal changes nothing. */
+  async setLimits(limits: Partial<Limits>): Promise<void> {
+    await this.run(encodeRequest.setLimits(limits));
+  }
+
+  /**
+   * Sets an endpoint's backup and fullmesh flags (SET_FLAGS), found by `address` (+`port`) or
+   * by `id`. Both bits are replaced by `flags`: give the complete wanted state.
+   */
+  async setEndpointFlags(endpoint: AddressInput): Promise<void> {
+    await this.run(encodeRequest.setFlags(endpoint));
+  }
+
+  /** Userspace PM: sets the backup priority (MP_PRIO) of the subflows of `token` between `local` and `remote`. */
+  async setSubflowPriority(token: Token, local: AddressInput, remote: AddressInput): Promise<void> {
+    await this.run(encodeRequest.setFlags(local, token, remote));
+  }
+
+  /** Userspace PM: announces `local` (address, id != 0, optional port/ifindex) with ADD_ADDR. */
+  async announce(token: Token, local: AddressInput): Promise<void> {
+    await this.run(encodeRequest.announce(token, local));
+  }
+
+  /** Userspace PM: withdraws local address `id` (RM_ADDR) and closes its subflows. */
+  async remove(token: Token, id: number): Promise<void> {
+    await this.run(encodeRequest.remove(token, id));
+  }
+
+  /** Userspace PM: starts a subflow. Asynchronous: success means the SYN left; watch SUB_ESTABLISHED / SUB_CLOSED. */
+  async subflowCreate(token: Token, local: AddressInput, remote: AddressInput): Promise<void> {
+    await this.run(encodeRequest.subflowCreate(token, local, remote));
+  }
+
+  /** Userspace PM: closes the subflow with exactly these local and remote addresses and ports. */
+  async subflowDestroy(token: Token, local: AddressInput, remote: AddressInput): Promise<void> {
+    await this.run(encodeRequest.subflowDestroy(token, local, remote));
+  }
+
+  /** Sends an encoded request; the low-level door for tools that build requests themselves. */
+  async run(request: PmRequest): Promise<GenlReply[]> {
+    return this.genl.request({
+      familyId: this.family.id,
+      cmd: request.cmd,
+      version: FAMILY_VERSION,
+      attributes: request.attributes,
+      dump: request.dump,
+      operation: request.command,
+      attributeSet: requestSetOf(request.cmd),
+    });
+  }
+
+  /**
+   * Path-manager events as they happen, on a socket of their own (joining the group needs
+   * CAP_NET_ADMIN). Ends when `signal` aborts.
+   */
+  async *events(options: EventOptions = {}): AsyncGenerator<MptcpEvent> {
+    const genl = GenericNetlink.open({
+      ...transportOptions(this.options),
+      receiveBufferBytes: options.receiveBufferBytes ?? DEFAULT_EVENT_BUFFER_BYTES,
+    });
+    try {
+      await genl.joinGroup(FAMILY_NAME, EVENTS_GROUP, 'path-manager events need Linux >= 5.12');
+      const familyId = this.family.id;
+      while (!options.signal?.aborted) {
+        const result = await genl.transport.receive(-1, options.signal);
+        if (result.kind === 'timeout') continue;
+        if (result.kind === 'overrun') {
+          options.onOverrun?.();
+          continue;
+        }
+        for (const msg of decodeMessages(result.datagram)) {
+          if (msg.type !== familyId) continue;
+          const { cmd } = decodeGenlHeader(msg.payload);
+          yield decodeEvent(cmd, msg.payload.subarray(GENL_HDRLEN));
+        }
+      }
+    } finally {
+      await genl.close();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.genl.close();
+  }
+
+  private endpointsOf(replies: GenlReply[]): Endpoint[] {
+    const endpoints: Endpoint[] = [];
+    for (const reply of replies) {
+      const endpoint = decodeEndpointReply(reply.attributes);
+      if (endpoint) endpoints.push(endpoint);
+    }
+    return endpoints;
+  }
+}
+
+function transportOptions(options: OpenOptions): TransportOptions {
+  return options.netns === undefined ? {} : { netns: options.netns };
+}
+
