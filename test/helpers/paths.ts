@@ -1,0 +1,10 @@
+/** Paths of the repository, from the compiled test files (build/test/...). */
+import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
+
+/** The repository root. */
+export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
+/** The bundled CLI that bin/mptcpctl runs. */
+export const cliBundle = resolve(repoRoot, 'dist/mptcpctl.cjs');
+/** shared/ beside the checkout (reference material: golden outputs, kernel docs). */
+export const sharedDir = resolve(repoRoot, '../shared');
