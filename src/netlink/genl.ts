@@ -5,28 +5,25 @@
  */
 import { attributeName, attributePathAt, nestedSetAt, type AttributeSetSpec } from './attrset.js';
 import { Errno } from './errno.js';
-import { FamilyMissingError, GroupMissingError, KernelError, PermissionError, ProtocolError, TimeoutError } from './errors.js';
-import { decodeDonePayload, decodeErrorPayload, type ExtendedAck } from './extack.js';
+import { FamilyMissingError, GroupMissingError, KernelError, PermissionError, ProtocolError } from './errors.js';
+import { dumpConsistently, type TraceHook } from './exchange.js';
+import type { ExtendedAck } from './extack.js';
 import {
   AttributeWriter,
   decodeAttributes,
   decodeGenlHeader,
-  decodeMessages,
   encodeGenlPayload,
   encodeMessage,
   GENL_HDRLEN,
   NLM_F_ACK,
   NLM_F_DUMP,
-  NLM_F_DUMP_INTR,
   NLM_F_REQUEST,
-  NLMSG_DONE,
-  NLMSG_ERROR,
   NLMSG_HDRLEN,
-  NLMSG_NOOP,
-  NLMSG_OVERRUN,
   type NetlinkMessage,
 } from './message.js';
-import { NETLINK_GENERIC, NetlinkTransport, type ReceiveResult, type TransportOptions } from './transport.js';
+import { NETLINK_GENERIC, NetlinkTransport, type TransportOptions } from './transport.js';
+
+export type { TraceHook };
 
 const GENL_ID_CTRL = 0x10;
 const CTRL_CMD_GETFAMILY = 3;
@@ -41,11 +38,6 @@ const CTRL_ATTR_OP_ID = 1;
 const CTRL_ATTR_OP_FLAGS = 2;
 const CTRL_ATTR_MCAST_GRP_NAME = 1;
 const CTRL_ATTR_MCAST_GRP_ID = 2;
-
-/** How long to wait for the kernel's answer to one request; it normally answers at once. */
-const REPLY_TIMEOUT_MS = 5000;
-/** A dump interrupted by a concurrent change is restarted at most this many times. */
-const DUMP_RETRIES = 10;
 
 /** What nlctrl says about a family. */
 export interface FamilyInfo {
@@ -79,9 +71,6 @@ export interface GenlReply {
   cmd: number;
   attributes: Buffer;
 }
-
-/** Observer of every message that crosses the socket (for --debug traces). */
-export type TraceHook = (direction: 'send' | 'receive', message: Buffer) => void;
 
 export class GenericNetlink {
   private seq: number;
@@ -135,56 +124,16 @@ export class GenericNetlink {
    * dump, every part until NLMSG_DONE (restarted if the kernel flags it as interrupted).
    */
   async request(req: GenlRequest): Promise<GenlReply[]> {
-    for (let attempt = 0; ; attempt++) {
-      const { replies, interrupted } = await this.exchange(req);
-      if (!interrupted) return replies;
-      if (attempt >= DUMP_RETRIES) {
-        throw new ProtocolError(`${req.operation} dump was interrupted by concurrent changes ${DUMP_RETRIES + 1} times`);
-      }
-    }
-  }
-
-  private async exchange(req: GenlRequest): Promise<{ replies: GenlReply[]; interrupted: boolean }> {
-    const seq = (this.seq = (this.seq + 1) >>> 0);
-    const flags = NLM_F_REQUEST | (req.dump ? NLM_F_DUMP : NLM_F_ACK);
-    const message = encodeMessage(
-      { type: req.familyId, flags, seq, pid: 0 },
-      encodeGenlPayload(req.cmd, req.version, req.attributes),
-    );
-    this.trace?.('send', message);
-    this.transport.send(message);
-
-    const replies: GenlReply[] = [];
-    let interrupted = false;
-    const deadline = Date.now() + REPLY_TIMEOUT_MS;
-    for (;;) {
-      const result: ReceiveResult = await this.transport.receive(Math.max(0, deadline - Date.now()));
-      if (result.kind === 'timeout') throw new TimeoutError(`no reply from the kernel to ${req.operation} within ${REPLY_TIMEOUT_MS} ms`);
-      if (result.kind === 'overrun') throw new ProtocolError(`receive buffer overrun while waiting for ${req.operation}`);
-      this.trace?.('receive', result.datagram);
-      for (const msg of decodeMessages(result.datagram)) {
-        // Another request's late answer, or a multicast message: not ours.
-        if (msg.seq !== seq || msg.pid !== this.transport.portId) continue;
-        if (msg.flags & NLM_F_DUMP_INTR) interrupted = true;
-        switch (msg.type) {
-          case NLMSG_NOOP:
-          case NLMSG_OVERRUN:
-            continue;
-          case NLMSG_ERROR: {
-            const ack = decodeErrorPayload(msg.payload, msg.flags);
-            if (ack.error !== 0) throw kernelError(ack, req, message);
-            return { replies, interrupted };
-          }
-          case NLMSG_DONE: {
-            const ack = decodeDonePayload(msg.payload, msg.flags);
-            if (ack.error !== 0) throw kernelError(ack, req, message);
-            return { replies, interrupted };
-          }
-          default:
-            replies.push(genlReply(msg));
-        }
-      }
-    }
+    const messages = await dumpConsistently(this.transport, () => {
+      const seq = (this.seq = (this.seq + 1) >>> 0);
+      const flags = NLM_F_REQUEST | (req.dump ? NLM_F_DUMP : NLM_F_ACK);
+      const message = encodeMessage(
+        { type: req.familyId, flags, seq, pid: 0 },
+        encodeGenlPayload(req.cmd, req.version, req.attributes),
+      );
+      return { message, operation: req.operation, toError: (ack) => kernelError(ack, req, message), trace: this.trace };
+    });
+    return messages.map(genlReply);
   }
 
   async close(): Promise<void> {

@@ -180,6 +180,10 @@ export class NetlinkTransport {
   receiveNow(): ReceiveResult {
     this.assertOpen();
     const msg = this.msghdr;
+    // koffi writes `_Inout_` pointer members back as raw addresses (iov then points at its freed
+    // scratch memory): restore the real buffers before every call.
+    msg.name = this.senderAddress;
+    msg.iov = [{ base: this.receiveBuffer, len: RECEIVE_BUFFER_SIZE }];
     msg.namelen = SOCKADDR_NL_SIZE;
     msg.flags = 0;
     const n = this.lib.recvmsg(this.fd, msg, 0);

@@ -1,0 +1,83 @@
+/** `endpoint add|delete|change|show|flush`: the in-kernel PM's endpoints, and token-scoped variants. */
+import type { Endpoint } from '../../mptcp/records.js';
+import type { AddressInput } from '../../mptcp/records.js';
+import type { CommandContext } from '../context.js';
+import { parseEndpointArgs, type EndpointArgs, type EndpointVerb } from '../grammar.js';
+import { endpointsJson, endpointsTable, endpointsText } from '../render/endpoint.js';
+import { paint } from '../render/style.js';
+
+/** Parses first (nothing is sent for invalid input), then runs. */
+export async function endpointCommand(ctx: CommandContext, verb: EndpointVerb, words: string[]): Promise<void> {
+  const args = parseEndpointArgs(verb, words);
+  switch (verb) {
+    case 'add':
+      return add(ctx, args);
+    case 'delete':
+      return remove(ctx, args);
+    case 'change':
+      return change(ctx, args);
+    case 'show':
+      return show(ctx, args);
+  }
+}
+
+export async function flushCommand(ctx: CommandContext): Promise<void> {
+  const pm = await ctx.session.pathManager();
+  await pm.flushEndpoints();
+  if (ctx.verbose) ctx.note('flushed all endpoints');
+}
+
+async function localAddress(ctx: CommandContext, args: EndpointArgs): Promise<AddressInput> {
+  const input: AddressInput = { flags: args.flags };
+  if (args.id !== undefined) input.id = args.id;
+  if (args.port) input.port = args.port;
+  if (args.address !== undefined) input.address = args.address;
+  if (args.dev !== undefined) input.ifindex = await ctx.session.interfaceIndex(args.dev);
+  return input;
+}
+
+async function add(ctx: CommandContext, args: EndpointArgs): Promise<void> {
+  const input = await localAddress(ctx, args);
+  const pm = await ctx.session.pathManager();
+  await pm.addEndpoint({ ...input, address: args.address! });
+  if (ctx.verbose) ctx.note(`added endpoint ${args.address}${args.id ? ` id ${args.id}` : ''}`);
+}
+
+async function remove(ctx: CommandContext, args: EndpointArgs): Promise<void> {
+  const pm = await ctx.session.pathManager();
+  await pm.deleteEndpoint(args.id!, args.id === 0 ? args.address : undefined);
+  if (ctx.verbose) ctx.note(`deleted endpoint id ${args.id}`);
+}
+
+async function change(ctx: CommandContext, args: EndpointArgs): Promise<void> {
+  const pm = await ctx.session.pathManager();
+  if (args.token !== undefined) {
+    const local: AddressInput = { address: args.address!, flags: args.flags };
+    if (args.port) local.port = args.port;
+    const remote: AddressInput = { address: args.remote!.address! };
+    if (args.remote!.port) remote.port = args.remote!.port;
+    await pm.setSubflowPriority(args.token, local, remote);
+  } else {
+    // ip semantics: the flags given replace both backup and fullmesh (see --help).
+    await pm.setEndpointFlags(await localAddress(ctx, args));
+  }
+  if (ctx.verbose) ctx.note('changed');
+}
+
+async function show(ctx: CommandContext, args: EndpointArgs): Promise<void> {
+  const pm = await ctx.session.pathManager();
+  // Like ip: any argument makes it a lookup by id (absent id = 0, which the kernel never finds).
+  const lookup = args.id !== undefined || args.address !== undefined || args.port !== undefined || args.dev !== undefined || args.flags !== 0;
+  const endpoints: Endpoint[] = lookup ? [await pm.getEndpoint(args.id ?? 0, args.token)] : await pm.listEndpoints(args.token);
+  const names = endpoints.some((e) => e.ifindex) ? await ctx.session.interfaces() : new Map<number, string>();
+  switch (ctx.out.format) {
+    case 'json':
+      ctx.write(endpointsJson(endpoints, names, ctx.out.pretty));
+      return;
+    case 'table':
+      ctx.write(endpoints.length ? await endpointsTable(endpoints, names, await paint(ctx.out.color), ctx.out.color) : '');
+      return;
+    case 'text':
+      ctx.write(endpointsText(endpoints, names, ctx.out.color));
+  }
+}

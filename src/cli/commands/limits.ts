@@ -1,0 +1,29 @@
+/** `limits set|show`: the in-kernel PM's per-connection limits. */
+import type { CommandContext } from '../context.js';
+import { parseLimitsArgs } from '../grammar.js';
+import { limitsJson, limitsTable, limitsText } from '../render/limits.js';
+import { paint } from '../render/style.js';
+
+export async function limitsSet(ctx: CommandContext, words: string[]): Promise<void> {
+  const args = parseLimitsArgs(words);
+  const pm = await ctx.session.pathManager();
+  await pm.setLimits(args);
+  if (ctx.verbose) ctx.note(limitsText(await pm.getLimits()).trimEnd());
+}
+
+/** Accepts the same words as set, like ip (they are checked, then ignored). */
+export async function limitsShow(ctx: CommandContext, words: string[]): Promise<void> {
+  parseLimitsArgs(words);
+  const pm = await ctx.session.pathManager();
+  const limits = await pm.getLimits();
+  switch (ctx.out.format) {
+    case 'json':
+      ctx.write(limitsJson(limits, ctx.out.pretty));
+      return;
+    case 'table':
+      ctx.write(await limitsTable(limits, await paint(ctx.out.color), ctx.out.color));
+      return;
+    case 'text':
+      ctx.write(limitsText(limits));
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * How results are printed: the format (ip-compatible text, a table, JSON) and colour, decided
+ * once from the options, the environment and whether stdout is a terminal.
+ */
+import { UsageError } from '../netlink/errors.js';
+
+export type Format = 'text' | 'table' | 'json';
+export type ColorWhen = 'auto' | 'always' | 'never';
+
+export interface OutputOptions {
+  format: Format;
+  /** JSON: ip's `-p` layout. */
+  pretty: boolean;
+  /** ANSI colours on (table, and ip 7.x colours in text). */
+  color: boolean;
+}
+
+export interface OutputChoice {
+  format?: string;
+  json?: boolean;
+  pretty?: boolean;
+  color?: string;
+}
+
+const formats = ['auto', 'text', 'table', 'json'] as const;
+const colorChoices = ['auto', 'always', 'never'] as const;
+
+/**
+ * `auto` is a table on a terminal and ip's text otherwise, so pipes and `$(...)` always get the
+ * stable contract. NO_COLOR turns colour off unless asked for explicitly; FORCE_COLOR turns it on.
+ */
+export function resolveOutput(choice: OutputChoice, stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): OutputOptions {
+  const format = choice.format ?? (choice.json ? 'json' : 'auto');
+  if (!formats.includes(format as (typeof formats)[number])) {
+    throw new UsageError(`invalid format "${format}" (expected ${formats.join(', ')})`);
+  }
+  const when = choice.color ?? 'auto';
+  if (!colorChoices.includes(when as ColorWhen)) {
+    throw new UsageError(`invalid colour choice "${when}" (expected ${colorChoices.join(', ')})`);
+  }
+  let color: boolean;
+  if (when === 'always') color = true;
+  else if (when === 'never') color = false;
+  else if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') color = true;
+  else color = stdoutIsTTY && !env['NO_COLOR'];
+  return {
+    format: format === 'auto' ? (stdoutIsTTY ? 'table' : 'text') : (format as Format),
+    pretty: choice.pretty ?? false,
+    color,
+  };
+}

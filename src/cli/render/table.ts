@@ -1,0 +1,12 @@
+/** A terminal table (cli-table3), loaded only when a table is printed. */
+import type { Paint } from './style.js';
+
+export async function renderTable(head: string[], rows: string[][], style: Paint, color: boolean): Promise<string> {
+  const { default: Table } = await import('cli-table3');
+  const table = new Table({
+    head: head.map((h) => style.heading(h)),
+    style: { head: [], border: color ? ['grey'] : [] },
+  });
+  table.push(...rows);
+  return `${table.toString()}\n`;
+}

@@ -1,0 +1,51 @@
+/**
+ * What a command needs from the system, opened lazily and shared by all commands of a run (a
+ * batch file uses one socket for all its lines): the path-manager client and interface names.
+ */
+import { MptcpPm } from '../pm/client.js';
+import type { TraceHook } from '../netlink/exchange.js';
+import { listInterfaces } from '../netlink/rtnl.js';
+import { UsageError } from '../netlink/errors.js';
+
+export class Session {
+  private pm: Promise<MptcpPm> | undefined;
+  private links: Promise<Map<number, string>> | undefined;
+
+  constructor(
+    /** The namespace every socket is opened in (`-n NAME`), or undefined for the current one. */
+    readonly netns: string | undefined,
+    /** Observer of netlink traffic (`--debug`). */
+    readonly trace?: TraceHook,
+  ) {}
+
+  /** The path-manager client, opened on first use. */
+  pathManager(): Promise<MptcpPm> {
+    this.pm ??= MptcpPm.open({ ...(this.netns === undefined ? {} : { netns: this.netns }), ...(this.trace ? { trace: this.trace } : {}) });
+    return this.pm;
+  }
+
+  /** Interface index -> name in the namespace, read once. */
+  interfaces(): Promise<Map<number, string>> {
+    this.links ??= listInterfaces(this.netns === undefined ? {} : { netns: this.netns }, this.trace);
+    return this.links;
+  }
+
+  /** Forgets the interface list (after a command that may have changed it). */
+  forgetInterfaces(): void {
+    this.links = undefined;
+  }
+
+  /** Interface name -> index in the namespace; `ifN` is index N, as in ip. */
+  async interfaceIndex(name: string): Promise<number> {
+    for (const [index, linkName] of await this.interfaces()) if (linkName === name) return index;
+    const m = /^if([0-9]+)$/.exec(name);
+    if (m) return Number(m[1]);
+    throw new UsageError(`device "${name}" does not exist${this.netns === undefined ? '' : ` in network namespace "${this.netns}"`}`);
+  }
+
+  async close(): Promise<void> {
+    const pm = this.pm;
+    this.pm = undefined;
+    if (pm) await (await pm.catch(() => undefined))?.close();
+  }
+}
