@@ -2,7 +2,7 @@
  * mptcpctl as a library: drive the Linux MPTCP path manager from Node.js.
  * @packageDocumentation
  */
-export { MptcpPm, DEFAULT_EVENT_BUFFER_BYTES, type OpenOptions, type EventOptions } from './pm/client.js';
+export { MptcpPm, DEFAULT_EVENT_BUFFER_BYTES, type OpenOptions, type EventOptions, type EventLoss } from './pm/client.js';
 export type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from './mptcp/records.js';
 export { AddressFlag, EventType, EventFlag, ResetReason, SubflowFlag, Command, AF_INET, AF_INET6 } from './mptcp/spec.js';
 export { encodeRequest, decodeEvent, decodeEndpointReply, decodeLimitsReply, type PmRequest } from './mptcp/codec.js';

@@ -27,7 +27,7 @@ const globalOptions: GlobalOption[] = [
   { ip: '-Version', long: '--version' },
   { ip: '-timestamp', long: '--timestamp' },
   { ip: '-tshort', long: '--timestamp' },
-  { ip: '-oneline' },
+  { ip: '-oneline', long: '--oneline' },
   { ip: '-batch', long: '--batch', takesValue: true },
   { ip: '-force', long: '--force' },
   { ip: '-netns', long: '--netns', takesValue: true },
@@ -94,6 +94,8 @@ export function expandCommandWords(words: string[]): string[] {
   if (word === undefined) return [];
   if (word === 'conn') return ['connection', ...expandVerb('connection', rest)];
   const object = matchKeyword(word, objects);
+  // `help [OBJECT]` as in ip, answered by the command tree's --help.
+  if (object === 'help') return rest.length ? [matchKeyword(rest[0]!, objects) ?? rest[0]!, '--help'] : ['--help'];
   if (!object) {
     const guess = didYouMean(word, objects);
     throw new UsageError(`unknown command ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected one of: ${objects.join(', ')})`}`);

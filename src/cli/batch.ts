@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { UsageError } from '../netlink/errors.js';
-import { expandCommandWords, splitBatchLine } from './argv.js';
+import { expandCommandWords, splitBatchLine, verbs } from './argv.js';
 import type { CommandContext } from './context.js';
 import { actions } from './program.js';
 
@@ -40,9 +40,11 @@ export async function runBatch(ctx: CommandContext, text: string, force: boolean
       if (words[0] === 'mptcpctl') words.shift();
       if (words.length === 0) continue;
       if (words[0]!.startsWith('-')) throw new UsageError(`options are not allowed on batch lines (give them on the command line): ${words[0]}`);
-      const [object, verb, ...rest] = expandCommandWords(words);
+      const [object, ...rest] = expandCommandWords(words);
+      // An object without verbs (announce, remove) is its own only verb and keeps all its words.
+      const verb = verbs[object!] ? rest.shift() : object;
       const action = actions[object!]?.[verb ?? ''];
-      if (!action) throw new UsageError(`"${[object, verb].filter(Boolean).join(' ')}" cannot be used in a batch file`);
+      if (!action) throw new UsageError(`"${[object, verb === object ? undefined : verb].filter(Boolean).join(' ')}" cannot be used in a batch file`);
       await action(ctx, rest);
     } catch (error) {
       const failure = { line: n + 1, error };

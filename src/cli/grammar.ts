@@ -108,6 +108,11 @@ export function parseToken(text: string): number {
   return parseInt(m[1]!, 16);
 }
 
+/** A token as mptcpctl prints it (8 hexadecimal digits, as `ip mptcp monitor`); parseToken reads it back. */
+export function formatToken(token: number): string {
+  return token.toString(16).padStart(8, '0');
+}
+
 /** Interface names as the kernel allows them (check_ifname). */
 export function checkInterfaceName(name: string): void {
   if (name === '' || name.length >= 16 || name === '.' || name === '..' || /[/\s]/.test(name)) {
@@ -138,7 +143,8 @@ const endpointFlagWords = [...addressFlagNames, 'nobackup', 'nofullmesh'] as con
 const endpointKeywords = ['id', 'dev', 'port', 'token', 'remote', ...endpointFlagWords];
 const CHANGEABLE = AddressFlag.backup | AddressFlag.fullmesh;
 
-function next(words: string[], i: number, keyword: string): string {
+/** The word after keyword `words[i]`, or a UsageError saying the keyword needs a value. */
+export function next(words: string[], i: number, keyword: string): string {
   const value = words[i + 1];
   if (value === undefined) throw new UsageError(`"${keyword}" needs a value`);
   return value;

@@ -8,7 +8,8 @@ import { readBatchFile, runBatch } from './batch.js';
 import type { CommandContext } from './context.js';
 import { resolveOutput } from './output.js';
 import { buildProgram } from './program.js';
-import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE } from './report.js';
+import { describeError, EXIT_OK, EXIT_REFUSED } from './report.js';
+import { UsageError } from '../netlink/errors.js';
 import { Session } from './session.js';
 import { traceToStderr } from './trace.js';
 
@@ -22,6 +23,7 @@ interface GlobalOptions {
   format?: string;
   color?: string;
   verbose?: boolean;
+  oneline?: boolean;
   batch?: string;
   force?: boolean;
   debug?: boolean;
@@ -49,11 +51,7 @@ export async function main(argv: string[]): Promise<number> {
       .configureOutput({ outputError: (text, write) => write(`mptcpctl: ${text.replace(/^error: /, '')}`) })
       .action(async () => {
         const opts = program.opts<GlobalOptions>();
-        if (!opts.batch) {
-          program.outputHelp({ error: true });
-          exitCode = EXIT_USAGE;
-          return;
-        }
+        if (!opts.batch) throw new UsageError('no command given (try `mptcpctl --help`)');
         const ctx = contextFor(opts);
         const failures = await runBatch(ctx, readBatchFile(opts.batch), opts.force ?? false, ({ line, error }) => {
           const { message } = describeError(error);
@@ -61,6 +59,10 @@ export async function main(argv: string[]): Promise<number> {
         });
         if (failures.length) exitCode = describeError(failures[0]!.error).exitCode || EXIT_REFUSED;
       });
+    // Subcommands copied the root's settings when they were made, before these were set: without
+    // this, a commander error inside one (`monitor extra`) would exit by itself, unprefixed.
+    const subcommands = (c: Command): Command[] => c.commands.flatMap((sub) => [sub, ...subcommands(sub)]);
+    for (const sub of subcommands(program)) sub.exitOverride().configureOutput(program.configureOutput());
     await program.parseAsync(normalizeArgv(argv), { from: 'user' });
     return exitCode;
   } catch (err) {

@@ -13,6 +13,8 @@ export interface OutputOptions {
   pretty: boolean;
   /** ANSI colours on (table, and ip 7.x colours in text). */
   color: boolean;
+  /** Text: records end with `\\` instead of a newline (ip 7.1's `-o`). */
+  oneline: boolean;
 }
 
 export interface OutputChoice {
@@ -20,6 +22,7 @@ export interface OutputChoice {
   json?: boolean;
   pretty?: boolean;
   color?: string;
+  oneline?: boolean;
 }
 
 const formats = ['auto', 'text', 'table', 'json'] as const;
@@ -47,5 +50,11 @@ export function resolveOutput(choice: OutputChoice, stdoutIsTTY: boolean, env: N
     format: format === 'auto' ? (stdoutIsTTY ? 'table' : 'text') : (format as Format),
     pretty: choice.pretty ?? false,
     color,
+    oneline: choice.oneline ?? false,
   };
+}
+
+/** ip's text as printed under `-o`: every record ends with a backslash instead of a newline. */
+export function textOutput(text: string, out: OutputOptions): string {
+  return out.oneline ? text.replace(/\n/g, '\\') : text;
 }

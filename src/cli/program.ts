@@ -22,6 +22,7 @@ export type Action = (ctx: CommandContext, words: string[]) => Promise<void>;
 
 const endpoint = () => import('./commands/endpoint.js');
 const limits = () => import('./commands/limits.js');
+const userspace = () => import('./commands/userspace.js');
 
 export const actions: Record<string, Record<string, Action>> = {
   endpoint: {
@@ -35,6 +36,13 @@ export const actions: Record<string, Record<string, Action>> = {
   limits: {
     set: async (ctx, w) => (await limits()).limitsSet(ctx, w),
     show: async (ctx, w) => (await limits()).limitsShow(ctx, w),
+  },
+  // An object without verbs is its own only verb (batch.ts looks it up so).
+  announce: { announce: async (ctx, w) => (await userspace()).announceCommand(ctx, w) },
+  remove: { remove: async (ctx, w) => (await userspace()).removeCommand(ctx, w) },
+  subflow: {
+    create: async (ctx, w) => (await userspace()).subflowCreateCommand(ctx, w),
+    destroy: async (ctx, w) => (await userspace()).subflowDestroyCommand(ctx, w),
   },
 };
 
@@ -77,6 +85,45 @@ const endpointVerbs: VerbHelp[] = [
   { verb: 'flush', usage: '', summary: 'delete every endpoint', examples: ['mptcpctl endpoint flush'] },
 ];
 
+const USERSPACE_PM_NOTE =
+  'Userspace PM: the namespace needs net.mptcp.path_manager=userspace (pm_type=1 before Linux 6.15) set BEFORE the\nconnection is made, and a program subscribed to path-manager events (e.g. `mptcpctl monitor`), without which the\nkernel drops joins and received ADD_ADDRs. TOKEN: the connection as `mptcpctl monitor` prints it (hex, 0x optional);\ntokens are per namespace and per side.';
+
+const announceHelp: VerbHelp = {
+  verb: 'announce',
+  usage: 'ADDRESS id ID token TOKEN [port PORT] [dev IFNAME]',
+  summary: 'userspace PM: announce a local address to the peer of one connection (ADD_ADDR)',
+  examples: ['mptcpctl announce 10.0.2.1 id 5 token 1a2b3c4d', 'mptcpctl -n blue announce 2001:db8:2::1 id 6 token 0x1a2b3c4d port 8080 dev eth1'],
+  notes: `ID (1..255) is what the peer will call the address; PORT is the port the peer should join (default: the\nconnection's own). The peer gets an ANNOUNCED event. Open subflows from the address with \`subflow create\`,\nwithdraw it with \`remove\`.\n${USERSPACE_PM_NOTE}`,
+};
+
+const removeHelp: VerbHelp = {
+  verb: 'remove',
+  usage: 'id ID token TOKEN',
+  summary: 'userspace PM: withdraw a local address from one connection (RM_ADDR) and close its subflows',
+  examples: ['mptcpctl remove id 5 token 1a2b3c4d'],
+  notes: `ID: as given to announce or subflow create (1..255); id 0 withdraws the address of the initial subflow.\nThe peer gets a REMOVED event.\n${USERSPACE_PM_NOTE}`,
+};
+
+const subflowVerbs: VerbHelp[] = [
+  {
+    verb: 'create',
+    usage: 'token TOKEN local ADDRESS [id ID] [port PORT] [dev IFNAME] remote ADDRESS port PORT [backup]',
+    summary: 'userspace PM: open a new subflow of one connection (MP_JOIN)',
+    examples: [
+      'mptcpctl subflow create token 1a2b3c4d local 10.0.2.1 id 5 remote 10.0.2.2 port 8080',
+      'mptcpctl -n blue subflow create token 1a2b3c4d local 10.0.2.1 id 5 dev eth1 remote 10.0.2.2 port 8080 backup',
+    ],
+    notes: `Asynchronous: success means the SYN was sent, not that the subflow is up. Watch \`mptcpctl monitor\`:\nSF_ESTABLISHED follows when the peer accepts, SF_CLOSED with an error (e.g. error=111, refused) when it does not.\n"port" after "local" is the local port (default: any); after "remote" it is the peer's port (required).\nID (0..255) is the local address id sent in MP_JOIN: an announced address keeps its id, and an address used once\nwith an id cannot take another on this connection (even when the connect failed). backup: a low-priority subflow.\n${USERSPACE_PM_NOTE}`,
+  },
+  {
+    verb: 'destroy',
+    usage: 'token TOKEN local ADDRESS port PORT remote ADDRESS port PORT',
+    summary: 'userspace PM: close one subflow of a connection',
+    examples: ['mptcpctl subflow destroy token 1a2b3c4d local 10.0.2.1 port 41234 remote 10.0.2.2 port 8080'],
+    notes: `The subflow is found by both exact addresses and ports, as SF_ESTABLISHED in \`mptcpctl monitor\` shows\nthem (saddr/sport local, daddr/dport remote). The peer gets SF_CLOSED. The local address stays in the\nconnection's list (\`mptcpctl endpoint show token TOKEN\`) until \`remove\`.\n${USERSPACE_PM_NOTE}`,
+  },
+];
+
 /** Registers `object verb [words...]` for each verb. */
 function addVerbs(parent: Command, object: string, list: VerbHelp[], makeContext: ContextFactory): void {
   for (const v of list) {
@@ -109,6 +156,7 @@ export function buildProgram(version: string, makeContext: ContextFactory): Comm
     .option('-v, --verbose', 'say what a change did (changes are silent by default, like ip)')
     .option('-b, --batch <file>', 'run the commands in FILE, one per line (- for stdin), on one socket')
     .option('--force', 'with --batch: go on after a failing line; exit 1 if any failed')
+    .option('-o, --oneline', "text output: end records with '\\' instead of a newline, as `ip -o`")
     .option('-t, --timestamp', 'monitor: prefix each event with its time')
     .option('--debug', 'trace every netlink message on stderr')
     .showSuggestionAfterError(true)
@@ -118,6 +166,10 @@ export function buildProgram(version: string, makeContext: ContextFactory): Comm
 Objects and commands (abbreviations allowed, in ip's order: \`mptcpctl e s\` = endpoint show):
   endpoint add|delete|change|show|flush     in-kernel PM endpoints (as \`ip mptcp endpoint\`)
   limits set|show                           in-kernel PM limits (as \`ip mptcp limits\`)
+  announce ADDRESS id ID token TOKEN ...    userspace PM: announce an address on a connection (ADD_ADDR)
+  remove id ID token TOKEN                  userspace PM: withdraw that address (RM_ADDR)
+  subflow create|destroy ...                userspace PM: open or close a subflow of a connection
+  monitor [--json] [-t] [--event T,...]     path-manager events as they happen (as \`ip mptcp monitor\`)
 
 Options may come before the object (as with ip, also in ip's spelling: -json, -netns NAME)
 or after the command. Output: ip's text when piped, a table on a terminal, JSON with -j.
@@ -154,5 +206,55 @@ ${EXIT_CODES_HELP}`,
     ],
     makeContext,
   );
+
+  // Objects without verbs: each is its own only verb.
+  addVerbs(program, 'announce', [announceHelp], makeContext);
+  addVerbs(program, 'remove', [removeHelp], makeContext);
+  const subflowCmd = program
+    .command('subflow')
+    .description('userspace PM: open and close subflows of one connection')
+    .helpOption('-h, --help', 'show this help');
+  addVerbs(subflowCmd, 'subflow', subflowVerbs, makeContext);
+
+  addMonitor(program, makeContext);
   return program;
+}
+
+/** `monitor`: a long-running stream, so not in the batch `actions` table. */
+function addMonitor(program: Command, makeContext: ContextFactory): void {
+  const list = (value: string, previous: string[] = []): string[] => [...previous, value];
+  program
+    .command('monitor')
+    .description('print path-manager events as they happen (same lines as `ip mptcp monitor` of iproute2 7.1)')
+    .option('--event <types>', 'only these events (comma-separated, case-insensitive, e.g. sf_established,closed; repeatable)', list)
+    .option('--token <token>', 'only events of this connection (hex, as printed)')
+    .option('--count <n>', 'exit (0) after N printed events')
+    .option('--timeout <seconds>', 'exit (0) after this many seconds')
+    .option('--rcvbuf <bytes>', 'receive buffer of the event socket (default 4M; e.g. 262144, 512K, 16M)')
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText(
+      'after',
+      `
+Output: ip 7.1's text lines when piped (byte for byte: \`[  SF_ESTABLISHED] token=0a1b2c3d ...\`),
+the same lines coloured on a terminal with error codes and reset reasons named
+(\`error=111 (ECONNREFUSED)\`), and JSON Lines with -j/--json (one object per event, keys as
+ip 7.1's monitor JSON plus error_name, reset_reason_name, timestamp; see README).
+-t/--timestamp prefixes each line with the local time as ip -ts does
+(\`[2026-11-30T11:52:37.845337] \`), or adds "timestamp" (ISO 8601, UTC) to each JSON object.
+Each line is written as soon as the event arrives. SIGINT/SIGTERM and a closed pipe end the
+monitor with exit status 0. If the kernel drops events (receive buffer overrun), this is
+reported at once on stderr (and as {"event":"LOST",...} under --json); the total is repeated
+at exit. Needs CAP_NET_ADMIN (and Linux >= 5.12).
+
+Examples:
+  mptcpctl monitor
+  mptcpctl -n blue monitor --json | jq -c 'select(.event == "SF_CLOSED")'
+  mptcpctl monitor -t --event sf_established,sf_closed --token 0a1b2c3d
+  mptcpctl monitor --json --count 10 --timeout 30
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const { monitorCommand } = await import('./commands/monitor.js');
+      await monitorCommand(await makeContext(command), command.optsWithGlobals());
+    });
 }

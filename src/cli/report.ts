@@ -13,6 +13,7 @@ import {
   UsageError,
 } from '../netlink/errors.js';
 import { NetlinkDecodeError } from '../netlink/message.js';
+import { ExplainedKernelError } from './explain.js';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
@@ -38,7 +39,8 @@ export function describeError(err: unknown): Report {
   }
   if (err instanceof KernelError) {
     const text = err.extackMessage ?? (err.missingAttribute ? `missing attribute ${err.missingAttribute}` : undefined);
-    return { message: `kernel refused ${err.operation}: ${text ?? err.message.replace(/ \[E[A-Z0-9]+\]$/, '')} (${err.errnoName})`, exitCode: EXIT_REFUSED };
+    const hint = err instanceof ExplainedKernelError ? `: ${err.hint}` : '';
+    return { message: `kernel refused ${err.operation}: ${text ?? err.message.replace(/ \[E[A-Z0-9]+\]$/, '')} (${err.errnoName})${hint}`, exitCode: EXIT_REFUSED };
   }
   if (err instanceof NetnsError || err instanceof FamilyMissingError || err instanceof GroupMissingError) {
     return { message: err.message, exitCode: EXIT_REFUSED };

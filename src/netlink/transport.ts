@@ -3,7 +3,7 @@
  * Everything above works on Buffers. Receiving never blocks the event loop beyond a bound:
  * a non-blocking recvmsg first, then poll() on koffi's worker thread in bounded slices.
  */
-import { closeSync, openSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { Errno } from './errno.js';
 import { NetnsError, SystemError } from './errors.js';
@@ -17,6 +17,10 @@ const SOCK_CLOEXEC = 0x80000;
 const SOL_SOCKET = 1;
 const SO_RCVBUF = 8;
 const SO_RCVBUFFORCE = 33;
+const SO_MEMINFO = 55;
+/** Index of the drop counter (sk_drops) in SO_MEMINFO's u32 array, and the array's length. */
+const SK_MEMINFO_DROPS = 8;
+const SK_MEMINFO_VARS = 9;
 const SOL_NETLINK = 270;
 const NETLINK_ADD_MEMBERSHIP = 1;
 const NETLINK_CAP_ACK = 10;
@@ -39,6 +43,7 @@ interface Libc {
   bind(fd: number, addr: Buffer, len: number): number;
   getsockname(fd: number, addr: Buffer, len: number[]): number;
   setsockopt(fd: number, level: number, name: number, value: Buffer, len: number): number;
+  getsockopt(fd: number, level: number, name: number, value: Buffer, len: number[]): number;
   sendto(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrlen: number): number;
   recvmsg(fd: number, msg: MsgHdr, flags: number): number;
   poll: ((fds: Buffer, n: number, timeout: number) => number) & {
@@ -82,6 +87,7 @@ function loadLibc(): Libc {
     bind: lib.func('int bind(int, void *, uint32_t)'),
     getsockname: lib.func('int getsockname(int, void *, _Inout_ uint32_t *)'),
     setsockopt: lib.func('int setsockopt(int, int, int, void *, uint32_t)'),
+    getsockopt: lib.func('int getsockopt(int, int, int, void *, _Inout_ uint32_t *)'),
     sendto: lib.func('intptr_t sendto(int, void *, size_t, int, void *, uint32_t)'),
     recvmsg: lib.func('intptr_t recvmsg(int, _Inout_ mptcpctl_msghdr *, int)'),
     poll: lib.func('int poll(void *, uint64_t, int)') as Libc['poll'],
@@ -167,6 +173,18 @@ export class NetlinkTransport {
     if (this.lib.setsockopt(this.fd, SOL_SOCKET, SO_RCVBUF, value, 4) < 0) {
       throw new SystemError('setsockopt', this.lib.errno(), 'SO_RCVBUF');
     }
+  }
+
+  /**
+   * Messages the kernel dropped for this socket so far because its receive buffer was full
+   * (the socket's drop counter, from SO_MEMINFO); undefined if the kernel does not say.
+   * ENOBUFS only tells that something was lost; this tells how much.
+   */
+  droppedMessages(): number | undefined {
+    const info = Buffer.alloc(SK_MEMINFO_VARS * 4);
+    const len = [info.length];
+    if (this.lib.getsockopt(this.fd, SOL_SOCKET, SO_MEMINFO, info, len) < 0) return undefined;
+    return len[0]! > SK_MEMINFO_DROPS * 4 ? info.readUInt32LE(SK_MEMINFO_DROPS * 4) : undefined;
   }
 
   /** Sends one message (or several, concatenated) to the kernel. */
@@ -267,6 +285,17 @@ export function checkNetnsName(name: string): string | undefined {
   if (name.includes('\0')) return 'a name cannot contain a NUL byte';
   if (Buffer.byteLength(name) > 255) return 'the name is longer than 255 bytes';
   return undefined;
+}
+
+/**
+ * Reads a text file from inside /run/netns/NAME (here when `netns` is undefined). Files under
+ * /proc/sys/net belong to the network namespace of the thread that opens them, so this is how a
+ * per-namespace setting such as net.mptcp.path_manager is read without a helper process.
+ */
+export function readInNetns(netns: string | undefined, path: string): string {
+  if (netns === undefined) return readFileSync(path, 'utf8');
+  const lib = loadLibc();
+  return inNetns(lib, netns, () => readFileSync(path, 'utf8'));
 }
 
 /**

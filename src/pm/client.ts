@@ -7,13 +7,15 @@
  * console.log(await pm.listEndpoints());
  * await pm.close();
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { GenericNetlink, type FamilyInfo, type GenlReply, type TraceHook } from '../netlink/genl.js';
 import { decodeGenlHeader, decodeMessages, GENL_HDRLEN } from '../netlink/message.js';
 import type { TransportOptions } from '../netlink/transport.js';
 import { decodeEndpointReply, decodeEvent, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp/records.js';
 import { EVENTS_GROUP, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
-import { ProtocolError } from '../netlink/errors.js';
+import { PermissionError, ProtocolError, SystemError } from '../netlink/errors.js';
+import { Errno } from '../netlink/errno.js';
 
 export interface OpenOptions {
   /** Network namespace name, as `ip -n NAME` (a file in /run/netns). Default: the current one. */
@@ -27,9 +29,26 @@ export interface EventOptions {
   signal?: AbortSignal;
   /** Receive buffer of the event socket in bytes (default 4 MiB). */
   receiveBufferBytes?: number;
-  /** Called each time the kernel dropped events because the buffer was full (ENOBUFS). */
-  onOverrun?: () => void;
+  /**
+   * Called when the kernel dropped events because the receive buffer was full: at once on each
+   * ENOBUFS (`overrun: true`), and for drops counted after it (`overrun: false`), which are found
+   * when the socket runs idle and before it closes.
+   */
+  onOverrun?: (loss: EventLoss) => void;
 }
+
+/** Events the kernel could not deliver (see EventOptions.onOverrun). */
+export interface EventLoss {
+  /** The socket reported ENOBUFS: a new overrun. */
+  overrun: boolean;
+  /** Events dropped since the previous report, from the socket's drop counter; undefined if unknown. */
+  lost: number | undefined;
+}
+
+/** Longest stretch of back-to-back decoding before timers and signal handlers get a turn. */
+const EVENT_SLICE_MS = 20;
+/** How long the event socket may stay idle before its drop counter is read again. */
+const IDLE_CHECK_MS = 1000;
 
 /** Default event-socket buffer: large enough for bursts of thousands of connections. */
 export const DEFAULT_EVENT_BUFFER_BYTES = 4 * 1024 * 1024;
@@ -147,14 +166,39 @@ export class MptcpPm {
       ...transportOptions(this.options),
       receiveBufferBytes: options.receiveBufferBytes ?? DEFAULT_EVENT_BUFFER_BYTES,
     });
+    const transport = genl.transport;
+    let dropped = 0;
+    // Reports drops the kernel counted since the last report (ENOBUFS comes once per overrun).
+    const report = (overrun: boolean): void => {
+      const now = transport.droppedMessages();
+      const lost = now === undefined ? undefined : now - dropped;
+      if (!overrun && !lost) return;
+      if (now !== undefined) dropped = now;
+      options.onOverrun?.({ overrun, lost });
+    };
+    let joined = false;
     try {
-      await genl.joinGroup(FAMILY_NAME, EVENTS_GROUP, 'path-manager events need Linux >= 5.12');
+      try {
+        await genl.joinGroup(FAMILY_NAME, EVENTS_GROUP, 'path-manager events need Linux >= 5.12');
+      } catch (err) {
+        // The group is CAP_NET_ADMIN-only: say that, not just "setsockopt failed".
+        if (err instanceof SystemError && err.errno === Errno.EPERM) {
+          throw new PermissionError({ errno: err.errno, operation: `joining ${EVENTS_GROUP}` });
+        }
+        throw err;
+      }
+      joined = true;
       const familyId = this.family.id;
+      let sliceStart = performance.now();
       while (!options.signal?.aborted) {
-        const result = await genl.transport.receive(-1, options.signal);
-        if (result.kind === 'timeout') continue;
+        const result = await transport.receive(IDLE_CHECK_MS, options.signal);
+        if (result.kind === 'timeout') {
+          if (options.onOverrun) report(false);
+          sliceStart = performance.now();
+          continue;
+        }
         if (result.kind === 'overrun') {
-          options.onOverrun?.();
+          report(true);
           continue;
         }
         for (const msg of decodeMessages(result.datagram)) {
@@ -162,8 +206,15 @@ export class MptcpPm {
           const { cmd } = decodeGenlHeader(msg.payload);
           yield decodeEvent(cmd, msg.payload.subarray(GENL_HDRLEN));
         }
+        // A busy socket never makes receive() wait: give timers and signals their turn now and then.
+        if (performance.now() - sliceStart > EVENT_SLICE_MS) {
+          await nextTurn();
+          sliceStart = performance.now();
+        }
       }
     } finally {
+      // Drops counted after the last ENOBUFS are reported before the socket (and its counter) goes.
+      if (joined && options.onOverrun) report(false);
       await genl.close();
     }
   }

@@ -2,9 +2,11 @@
 import type { Endpoint } from '../../mptcp/records.js';
 import type { AddressInput } from '../../mptcp/records.js';
 import type { CommandContext } from '../context.js';
+import { withPathManagerHint } from '../explain.js';
 import { parseEndpointArgs, type EndpointArgs, type EndpointVerb } from '../grammar.js';
 import { endpointsJson, endpointsTable, endpointsText } from '../render/endpoint.js';
 import { paint } from '../render/style.js';
+import { textOutput } from '../output.js';
 
 /** Parses first (nothing is sent for invalid input), then runs. */
 export async function endpointCommand(ctx: CommandContext, verb: EndpointVerb, words: string[]): Promise<void> {
@@ -56,7 +58,7 @@ async function change(ctx: CommandContext, args: EndpointArgs): Promise<void> {
     if (args.port) local.port = args.port;
     const remote: AddressInput = { address: args.remote!.address! };
     if (args.remote!.port) remote.port = args.remote!.port;
-    await pm.setSubflowPriority(args.token, local, remote);
+    await withPathManagerHint(ctx.session.netns, args.token, () => pm.setSubflowPriority(args.token!, local, remote));
   } else {
     // ip semantics: the flags given replace both backup and fullmesh (see --help).
     await pm.setEndpointFlags(await localAddress(ctx, args));
@@ -68,7 +70,9 @@ async function show(ctx: CommandContext, args: EndpointArgs): Promise<void> {
   const pm = await ctx.session.pathManager();
   // Like ip: any argument makes it a lookup by id (absent id = 0, which the kernel never finds).
   const lookup = args.id !== undefined || args.address !== undefined || args.port !== undefined || args.dev !== undefined || args.flags !== 0;
-  const endpoints: Endpoint[] = lookup ? [await pm.getEndpoint(args.id ?? 0, args.token)] : await pm.listEndpoints(args.token);
+  const endpoints: Endpoint[] = await withPathManagerHint(ctx.session.netns, args.token, async () =>
+    lookup ? [await pm.getEndpoint(args.id ?? 0, args.token)] : await pm.listEndpoints(args.token),
+  );
   const names = endpoints.some((e) => e.ifindex) ? await ctx.session.interfaces() : new Map<number, string>();
   switch (ctx.out.format) {
     case 'json':
@@ -78,6 +82,6 @@ async function show(ctx: CommandContext, args: EndpointArgs): Promise<void> {
       ctx.write(endpoints.length ? await endpointsTable(endpoints, names, await paint(ctx.out.color), ctx.out.color) : '');
       return;
     case 'text':
-      ctx.write(endpointsText(endpoints, names, ctx.out.color));
+      ctx.write(textOutput(endpointsText(endpoints, names, ctx.out.color), ctx.out));
   }
 }

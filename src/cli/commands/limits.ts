@@ -3,6 +3,7 @@ import type { CommandContext } from '../context.js';
 import { parseLimitsArgs } from '../grammar.js';
 import { limitsJson, limitsTable, limitsText } from '../render/limits.js';
 import { paint } from '../render/style.js';
+import { textOutput } from '../output.js';
 
 export async function limitsSet(ctx: CommandContext, words: string[]): Promise<void> {
   const args = parseLimitsArgs(words);
@@ -24,6 +25,6 @@ export async function limitsShow(ctx: CommandContext, words: string[]): Promise<
       ctx.write(await limitsTable(limits, await paint(ctx.out.color), ctx.out.color));
       return;
     case 'text':
-      ctx.write(limitsText(limits));
+      ctx.write(textOutput(limitsText(limits), ctx.out));
   }
 }

@@ -1,0 +1,154 @@
+/**
+ * `monitor`: path-manager events as they happen, one flushed line each (ip 7.1's text, JSON
+ * Lines with --json, coloured and explained on a terminal), filtered, bounded by --count or
+ * --timeout, and never losing events silently: every kernel overrun is reported at once.
+ */
+import type { MptcpEvent } from '../../mptcp/records.js';
+import { EventType } from '../../mptcp/spec.js';
+import type { EventLoss } from '../../pm/client.js';
+import { UsageError } from '../../netlink/errors.js';
+import type { CommandContext } from '../context.js';
+import { didYouMean, parseToken, quote } from '../grammar.js';
+import { eventNames } from '../render/event-fields.js';
+import { eventJsonLine, lostJsonLine } from '../render/event-json.js';
+import { eventText } from '../render/event-text.js';
+
+/** The options as commander hands them over (strings, unchecked). */
+export interface MonitorOptions {
+  event?: string[];
+  token?: string;
+  count?: string;
+  timeout?: string;
+  rcvbuf?: string;
+  /** Global `-t`: prefix each event with its time. */
+  timestamp?: boolean;
+}
+
+/** Checked options. */
+export interface MonitorArgs {
+  /** Event types to print; undefined = all. */
+  types?: ReadonlySet<number>;
+  token?: number;
+  count?: number;
+  timeoutMs?: number;
+  receiveBufferBytes?: number;
+  timestamp: boolean;
+}
+
+/** Event names as printed (case-insensitive), also the kernel's SUB_* spellings. */
+const typesByName = new Map<string, number>([
+  ...[...eventNames].map(([type, name]) => [name, type] as [string, number]),
+  ...Object.entries(EventType),
+]);
+
+function parseTypes(lists: string[]): Set<number> {
+  const types = new Set<number>();
+  for (const word of lists.flatMap((l) => l.split(',')).map((w) => w.trim()).filter(Boolean)) {
+    const type = typesByName.get(word.toUpperCase()) ?? (/^[0-9]+$/.test(word) ? Number(word) : undefined);
+    if (type === undefined || type > 255) {
+      const guess = didYouMean(word.toUpperCase(), [...eventNames.values()]);
+      throw new UsageError(`unknown event ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected ${[...eventNames.values()].join(', ')})`}`);
+    }
+    types.add(type);
+  }
+  if (!types.size) throw new UsageError('--event needs at least one event name');
+  return types;
+}
+
+function positive(text: string, what: string, integer: boolean): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`invalid ${what} ${quote(text)}: expected a positive ${integer ? 'integer' : 'number'}`);
+  }
+  return value;
+}
+
+/** `4194304`, `512K`, `16M` (powers of 1024). */
+function parseBytes(text: string): number {
+  const m = /^([0-9]+)\s*([kKmMgG])?i?[bB]?$/.exec(text.trim());
+  const scale = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[(m?.[2] ?? '').toLowerCase() as 'k' | 'm' | 'g'] ?? 1;
+  const bytes = m ? Number(m[1]) * scale : NaN;
+  if (!(bytes >= 1 && bytes <= 0x7fffffff)) throw new UsageError(`invalid --rcvbuf ${quote(text)}: expected bytes (1..2G), e.g. 262144, 512K, 16M`);
+  return bytes;
+}
+
+/** Checks the options (pure); nothing is opened for invalid input. */
+export function parseMonitorOptions(o: MonitorOptions): MonitorArgs {
+  const args: MonitorArgs = { timestamp: o.timestamp ?? false };
+  if (o.event?.length) args.types = parseTypes(o.event);
+  if (o.token !== undefined) args.token = parseToken(o.token);
+  if (o.count !== undefined) args.count = positive(o.count, '--count', true);
+  if (o.timeout !== undefined) args.timeoutMs = positive(o.timeout, '--timeout', false) * 1000;
+  if (o.rcvbuf !== undefined) args.receiveBufferBytes = parseBytes(o.rcvbuf);
+  return args;
+}
+
+/** Whether an event passes --event and --token. */
+export function eventSelected(event: MptcpEvent, args: MonitorArgs): boolean {
+  if (args.types && !args.types.has(event.type)) return false;
+  return args.token === undefined || event.token === args.token;
+}
+
+/** Microseconds since 1970, with the sub-millisecond part that Date lacks. */
+const nowMicros = (): number => Math.round((performance.timeOrigin + performance.now()) * 1000);
+
+/** Interface names for `dev=`, read when first needed and again (at most once a second) on a miss. */
+class InterfaceNameCache {
+  private names: Map<number, string> = new Map();
+  private loadedAt = -Infinity;
+
+  constructor(private readonly ctx: CommandContext) {}
+
+  async for(event: MptcpEvent): Promise<ReadonlyMap<number, string>> {
+    if (event.ifindex === undefined || this.names.has(event.ifindex) || Date.now() - this.loadedAt < 1000) return this.names;
+    this.ctx.session.forgetInterfaces();
+    this.loadedAt = Date.now();
+    this.names = await this.ctx.session.interfaces();
+    return this.names;
+  }
+}
+
+export async function monitorCommand(ctx: CommandContext, options: MonitorOptions): Promise<void> {
+  const args = parseMonitorOptions(options);
+  const names = new InterfaceNameCache(ctx);
+  const json = ctx.out.format === 'json';
+  // `auto` on a terminal resolves to the table format: there, lines are coloured and explained.
+  const human = ctx.out.format === 'table';
+  // Stopping is a normal end (exit 0 after the last line), from the first moment on.
+  const stop = new AbortController();
+  const end = (): void => stop.abort();
+  process.once('SIGINT', end);
+  process.once('SIGTERM', end);
+  const timer = args.timeoutMs === undefined ? undefined : setTimeout(end, args.timeoutMs);
+  let overruns = 0;
+  let lost = 0;
+  let lostKnown = true;
+  const onOverrun = (loss: EventLoss): void => {
+    if (loss.overrun) overruns++;
+    if (loss.lost === undefined) lostKnown = false;
+    else lost += loss.lost;
+    const what = loss.lost === undefined ? 'events were lost' : `${loss.lost} event${loss.lost === 1 ? ' was' : 's were'} lost`;
+    ctx.note(`mptcpctl: ${what}: the kernel's event queue overflowed (overrun ${overruns}); a larger --rcvbuf helps`);
+    if (json) ctx.write(lostJsonLine(loss.lost === undefined ? { overruns } : { overruns, lost: loss.lost }, args.timestamp ? nowMicros() : undefined));
+  };
+  let printed = 0;
+  try {
+    const pm = await ctx.session.pathManager();
+    const events = pm.events({ signal: stop.signal, onOverrun, ...(args.receiveBufferBytes ? { receiveBufferBytes: args.receiveBufferBytes } : {}) });
+    for await (const event of events) {
+      if (!eventSelected(event, args)) continue;
+      const timestamp = args.timestamp ? nowMicros() : undefined;
+      const view = { names: await names.for(event), ...(timestamp === undefined ? {} : { timestamp }) };
+      // One write per event: each line reaches a pipe (`| jq`, `| grep`) as soon as it happens.
+      ctx.write(json ? eventJsonLine(event, view) : eventText(event, { ...view, color: ctx.out.color, human }));
+      if (++printed === args.count) break;
+    }
+  } finally {
+    process.removeListener('SIGINT', end);
+    process.removeListener('SIGTERM', end);
+    if (timer) clearTimeout(timer);
+  }
+  if (overruns || lost) {
+    ctx.note(`mptcpctl: ${lostKnown ? `${lost} event${lost === 1 ? '' : 's'}` : 'events'} lost in ${overruns} receive-buffer overrun${overruns === 1 ? '' : 's'}`);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * One path-manager event as the ordered list of items iproute2 7.1's `ip mptcp monitor` prints,
+ * shared by the text and the JSON renderer so both always agree on order and presence (pure).
+ */
+import type { MptcpEvent } from '../../mptcp/records.js';
+import { EventFlag, EventType } from '../../mptcp/spec.js';
+import { errnoName } from '../../netlink/errno.js';
+
+/** Interface index -> name in the monitored namespace. */
+export type InterfaceNames = ReadonlyMap<number, string>;
+
+/** ip's event names (ip says SF_* where the kernel says SUB_*). */
+export const eventNames: ReadonlyMap<number, string> = new Map([
+  [EventType.CREATED, 'CREATED'],
+  [EventType.ESTABLISHED, 'ESTABLISHED'],
+  [EventType.CLOSED, 'CLOSED'],
+  [EventType.ANNOUNCED, 'ANNOUNCED'],
+  [EventType.REMOVED, 'REMOVED'],
+  [EventType.SUB_ESTABLISHED, 'SF_ESTABLISHED'],
+  [EventType.SUB_CLOSED, 'SF_CLOSED'],
+  [EventType.SUB_PRIORITY, 'SF_PRIO'],
+  [EventType.LISTENER_CREATED, 'LISTENER_CREATED'],
+  [EventType.LISTENER_CLOSED, 'LISTENER_CLOSED'],
+]);
+
+/** `SF_ESTABLISHED` for 10, `UNKNOWN 42` for a type this tool does not know. */
+export function eventName(type: number): string {
+  return eventNames.get(type) ?? `UNKNOWN ${type}`;
+}
+
+/** RFC 8684 3.6 MP_TCPRST reason codes: short name and the RFC's description. */
+export const resetReasons: ReadonlyMap<number, { name: string; description: string }> = new Map([
+  [0, { name: 'EUNSPEC', description: 'unspecified error' }],
+  [1, { name: 'EMPTCP', description: 'MPTCP-specific error' }],
+  [2, { name: 'ERESOURCE', description: 'lack of resources' }],
+  [3, { name: 'EPROHIBIT', description: 'administratively prohibited' }],
+  [4, { name: 'EWQ2BIG', description: 'too much outstanding data' }],
+  [5, { name: 'EBADPERF', description: 'unacceptable performance' }],
+  [6, { name: 'EMIDDLEBOX', description: 'middlebox interference' }],
+]);
+
+/** ip's colour classes: IPv4 and IPv6 addresses, interface names. */
+export type ItemColor = 'inet' | 'inet6' | 'ifname';
+
+/** One printed item of an event. */
+export interface EventItem {
+  /** The JSON key (also ip's text key). */
+  key: string;
+  /** The text item without its leading space, e.g. `token=0a0b0c0d` or `server_side`. */
+  text: string;
+  /** The JSON value. */
+  json: string | number | boolean;
+  color?: ItemColor;
+  /** A human explanation of a numeric code (terminal output and JSON `*_name` keys). */
+  explain?: { key: string; name: string; description?: string };
+}
+
+/** C's `%#x`: `0` for zero, else `0x` + lowercase hex. */
+const hashHex = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`);
+
+const number = (key: string, value: number): EventItem => ({ key, text: `${key}=${value}`, json: value });
+const address = (key: string, value: string, color: ItemColor): EventItem => ({ key, text: `${key}=${value}`, json: value, color });
+
+/**
+ * The items of one event in ip 7.1's order. Unknown event types have none (ip prints the
+ * `[UNKNOWN n]` line alone). `flags` bits ip names are printed by name, the rest as `flags=0x..`.
+ */
+export function eventItems(e: MptcpEvent, names: InterfaceNames): EventItem[] {
+  if (!eventNames.has(e.type)) return [];
+  const items: EventItem[] = [];
+  if (e.token !== undefined) {
+    items.push({ key: 'token', text: `token=${e.token.toString(16).padStart(8, '0')}`, json: `0x${e.token.toString(16)}` });
+  }
+  if (e.remoteId !== undefined) items.push(number('remid', e.remoteId));
+  if (e.localId !== undefined) items.push(number('locid', e.localId));
+  if (e.saddr4 !== undefined) items.push(address('saddr4', e.saddr4, 'inet'));
+  if (e.daddr4 !== undefined) items.push(address('daddr4', e.daddr4, 'inet'));
+  if (e.saddr6 !== undefined) items.push(address('saddr6', e.saddr6, 'inet6'));
+  if (e.daddr6 !== undefined) items.push(address('daddr6', e.daddr6, 'inet6'));
+  if (e.sport !== undefined) items.push(number('sport', e.sport));
+  if (e.dport !== undefined) items.push(number('dport', e.dport));
+  if (e.backup !== undefined) items.push(number('backup', e.backup));
+  if (e.error !== undefined) {
+    const item = number('error', e.error);
+    if (e.error !== 0) item.explain = { key: 'error_name', name: errnoName(e.error) };
+    items.push(item);
+  }
+  if (e.timeout !== undefined) items.push(number('timeout', e.timeout));
+  if (e.ifindex !== undefined) {
+    items.push(number('ifindex', e.ifindex));
+    // ip resolves the name in the monitored namespace and falls back to `ifN`.
+    const dev = names.get(e.ifindex) ?? `if${e.ifindex}`;
+    items.push({ key: 'dev', text: `dev=${dev}`, json: dev, color: 'ifname' });
+  }
+  if (e.resetReason !== undefined) {
+    const item = number('reset_reason', e.resetReason);
+    const reason = resetReasons.get(e.resetReason);
+    if (reason) item.explain = { key: 'reset_reason_name', ...reason };
+    items.push(item);
+  }
+  if (e.resetFlags !== undefined) {
+    const hex = hashHex(e.resetFlags);
+    items.push({ key: 'reset_flags', text: `reset_flags=${hex}`, json: hex });
+  }
+  let flags = e.flags ?? 0;
+  // Kernels 5.19-6.17 send the server-side attribute (0 or 1), 6.18+ also the flag bit: print once.
+  if (flags & EventFlag.SERVER_SIDE || e.serverSide) {
+    flags &= ~EventFlag.SERVER_SIDE;
+    items.push({ key: 'server_side', text: 'server_side', json: true });
+  }
+  if (flags & EventFlag.DENY_JOIN_ID0) {
+    flags &= ~EventFlag.DENY_JOIN_ID0;
+    items.push({ key: 'deny_join_id0', text: 'deny_join_id0', json: true });
+  }
+  if (flags) items.push({ key: 'flags', text: `flags=${hashHex(flags)}`, json: hashHex(flags) });
+  return items;
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.uuuuuu` in local time, as ip's `-ts` prints it. `epochMicros`: µs since 1970. */
+export function localTimestamp(epochMicros: number): string {
+  const d = new Date(Math.floor(epochMicros / 1000));
+  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
+  const micros = Math.floor(epochMicros % 1_000_000);
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(micros, 6)}`;
+}
+
+/** ISO 8601 in UTC with microseconds, e.g. `2026-11-30T11:52:37.845337Z` (the JSON `timestamp`). */
+export function isoTimestamp(epochMicros: number): string {
+  const iso = new Date(Math.floor(epochMicros / 1000)).toISOString();
+  return `${iso.slice(0, 19)}.${String(Math.floor(epochMicros % 1_000_000)).padStart(6, '0')}Z`;
+}

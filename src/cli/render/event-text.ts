@@ -1,0 +1,57 @@
+/**
+ * Events as `ip mptcp monitor` (iproute2 7.1) prints them, one line each (pure):
+ *   [     ESTABLISHED] token=0a0b0c0d remid=0 locid=0 saddr4=10.0.0.1 ... server_side
+ * Plain text is byte-identical to ip; `color` adds ip 7.x's colours (addresses, interface
+ * names); `human` (terminal output) also colours the event kind and explains numeric codes.
+ */
+import type { MptcpEvent } from '../../mptcp/records.js';
+import { eventItems, eventName, localTimestamp, type EventItem, type InterfaceNames, type ItemColor } from './event-fields.js';
+import { ipColorSpan } from './style.js';
+
+export interface EventTextOptions {
+  names: InterfaceNames;
+  /** ip 7.x colours (`-c`). */
+  color?: boolean;
+  /** Terminal output: event kinds coloured, `error=111 (ECONNREFUSED)`, reset reasons named. */
+  human?: boolean;
+  /** Microseconds since 1970: prefix `[YYYY-MM-DDTHH:MM:SS.uuuuuu] ` (ip's `-ts`, local time). */
+  timestamp?: number;
+}
+
+/** ip 7.x's `-c` colour codes. */
+const itemColors: Record<ItemColor, string> = { inet: '1;35', inet6: '1;94', ifname: '1;36' };
+
+/** Our own colours for event kinds (terminal only; ip has none). */
+function kindColor(name: string): string {
+  if (name.endsWith('CLOSED') || name === 'REMOVED') return '31';
+  if (name === 'CREATED' || name.endsWith('ESTABLISHED')) return '32';
+  if (name === 'ANNOUNCED' || name === 'SF_PRIO') return '33';
+  return '35';
+}
+
+const DIM = '2';
+
+function itemText(item: EventItem, options: EventTextOptions): string {
+  // ip's colour span covers the whole printed item, leading space included.
+  let text = ` ${item.text}`;
+  if (options.color && item.color) text = ipColorSpan(itemColors[item.color], text);
+  if (options.human && item.explain) {
+    const why = `(${item.explain.name}${item.explain.description ? `: ${item.explain.description}` : ''})`;
+    text += ` ${options.color ? ipColorSpan(DIM, why) : why}`;
+  }
+  return text;
+}
+
+/** One event as one line, `\n` included. */
+export function eventText(event: MptcpEvent, options: EventTextOptions): string {
+  const name = eventName(event.type);
+  // ip right-aligns known names in 16 columns; `[UNKNOWN n]` is printed as it is.
+  let head = `[${name.padStart(16)}]`;
+  if (options.human && options.color) head = ipColorSpan(kindColor(name), head);
+  let line = options.timestamp === undefined ? head : `[${localTimestamp(options.timestamp)}] ${head}`;
+  for (const item of eventItems(event, options.names)) line += itemText(item, options);
+  if (options.human) {
+    for (const attr of event.unknown) line += ` attr${attr.type}=0x${attr.data.toString('hex')}`;
+  }
+  return `${line}\n`;
+}

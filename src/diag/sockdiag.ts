@@ -1,0 +1,111 @@
+/**
+ * Live MPTCP connections and subflows of a network namespace, from NETLINK_SOCK_DIAG (inet_diag),
+ * the interface `ss -M` and `ss -tiO` read.
+ */
+import { Errno } from '../netlink/errno.js';
+import { KernelError, PermissionError } from '../netlink/errors.js';
+import { dumpConsistently, type TraceHook } from '../netlink/exchange.js';
+import type { ExtendedAck } from '../netlink/extack.js';
+import { NETLINK_SOCK_DIAG, NetlinkTransport } from '../netlink/transport.js';
+import { AF_INET, AF_INET6 } from '../mptcp/spec.js';
+import type { Token } from '../mptcp/records.js';
+import {
+  decodeInetDiagMessage,
+  encodeInetDiagRequest,
+  InetDiagAttr,
+  IPPROTO_MPTCP,
+  IPPROTO_TCP,
+  SOCK_DIAG_BY_FAMILY,
+  type InetDiagSocket,
+} from './inet-diag.js';
+import { assignSides, toConnection, toSubflow, type MptcpConnection, type MptcpSubflow } from './records.js';
+
+export interface SockDiagOptions {
+  /** Network namespace name (as `ip -n`); the caller's namespace if absent. */
+  netns?: string;
+}
+
+export interface DiagFilter {
+  /** Only the connection with this token (or the subflows whose token-loc is this). */
+  token?: Token;
+}
+
+const protocolNames: Record<number, string> = { [IPPROTO_TCP]: 'TCP', [IPPROTO_MPTCP]: 'MPTCP' };
+const familyNames: Record<number, string> = { [AF_INET]: 'inet', [AF_INET6]: 'inet6' };
+
+/**
+ * Lists MPTCP connections and subflows over one NETLINK_SOCK_DIAG socket. Each listing dumps
+ * both address families, reads every part until NLMSG_DONE, and restarts a dump the kernel flags
+ * as interrupted. Kernel refusals are thrown as KernelError (PermissionError for EPERM).
+ */
+export class SockDiag {
+  private seq: number;
+  /** Set to see the raw traffic (e.g. `--debug`). */
+  trace: TraceHook | undefined;
+
+  private constructor(private readonly transport: NetlinkTransport) {
+    this.seq = Math.floor(Date.now() / 1000) >>> 0;
+  }
+
+  /** Opens a sock_diag socket, inside `netns` when given. */
+  static open(options: SockDiagOptions = {}): SockDiag {
+    return new SockDiag(NetlinkTransport.open(NETLINK_SOCK_DIAG, options.netns === undefined ? {} : { netns: options.netns }));
+  }
+
+  /** Wraps an open transport; a seam for unit tests that feed recorded replies. */
+  static fromTransport(transport: NetlinkTransport): SockDiag {
+    return new SockDiag(transport);
+  }
+
+  /**
+   * MPTCP connections, listeners included, IPv4 then IPv6. Telling each one's `side` needs the
+   * subflows too, so this also dumps the TCP sockets (see `assignSides`).
+   */
+  async listConnections(filter: DiagFilter = {}): Promise<MptcpConnection[]> {
+    const sockets = await this.dumpBothFamilies(IPPROTO_MPTCP);
+    const subflows = await this.listSubflows();
+    const connections = assignSides(sockets.map(toConnection), subflows);
+    return filter.token === undefined ? connections : connections.filter((c) => c.token === filter.token! >>> 0);
+  }
+
+  /** MPTCP subflows (TCP sockets with the "mptcp" ULP, listeners excluded), IPv4 then IPv6. */
+  async listSubflows(filter: DiagFilter = {}): Promise<MptcpSubflow[]> {
+    const subflows: MptcpSubflow[] = [];
+    for (const socket of await this.dumpBothFamilies(IPPROTO_TCP)) {
+      const subflow = toSubflow(socket);
+      if (subflow && (filter.token === undefined || subflow.token === filter.token >>> 0)) subflows.push(subflow);
+    }
+    return subflows;
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  private async dumpBothFamilies(protocol: number): Promise<InetDiagSocket[]> {
+    return [...(await this.dump(AF_INET, protocol)), ...(await this.dump(AF_INET6, protocol))];
+  }
+
+  /** One complete dump; INET_DIAG_INFO is asked for because the kernel sends ULP info only with it. */
+  private async dump(family: number, protocol: number): Promise<InetDiagSocket[]> {
+    const operation = `SOCK_DIAG_BY_FAMILY dump of ${protocolNames[protocol] ?? protocol} ${familyNames[family] ?? family} sockets`;
+    const messages = await dumpConsistently(this.transport, () => ({
+      message: encodeInetDiagRequest({ family, protocol, extensions: [InetDiagAttr.INFO] }, (this.seq = (this.seq + 1) >>> 0)),
+      operation,
+      toError: (ack) => diagError(ack, operation, protocol),
+      trace: this.trace,
+    }));
+    return messages.filter((m) => m.type === SOCK_DIAG_BY_FAMILY).map((m) => decodeInetDiagMessage(m.payload));
+  }
+}
+
+/** A typed error for a refused dump; ENOENT there means the kernel has no handler for the protocol. */
+function diagError(ack: ExtendedAck, operation: string, protocol: number): KernelError {
+  const errno = -ack.error;
+  let message = ack.message;
+  if (message === undefined && errno === Errno.ENOENT) {
+    message = protocol === IPPROTO_MPTCP ? 'no MPTCP socket diagnostics in this kernel (CONFIG_MPTCP, mptcp_diag)' : `no socket diagnostics for protocol ${protocol}`;
+  }
+  const details = { errno, operation, ...(message === undefined ? {} : { message }), ...(ack.offset === undefined ? {} : { offset: ack.offset }) };
+  return errno === Errno.EPERM ? new PermissionError(details) : new KernelError(details);
+}
