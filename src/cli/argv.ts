@@ -100,7 +100,10 @@ export function expandCommandWords(words: string[]): string[] {
     const guess = didYouMean(word, objects);
     throw new UsageError(`unknown command ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected one of: ${objects.join(', ')})`}`);
   }
-  return [object, ...expandVerb(object, rest)];
+  const expanded = expandVerb(object, rest);
+  // ip quirk kept: `limits monitor` runs the monitor.
+  if (object === 'limits' && expanded[0] === 'monitor') return expanded;
+  return [object, ...expanded];
 }
 
 function expandVerb(object: string, rest: string[]): string[] {
@@ -115,7 +118,6 @@ function expandVerb(object: string, rest: string[]): string[] {
       `unknown ${object} command ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected ${spec.list.filter((v) => v !== 'monitor').join(', ')})`}`,
     );
   }
-  if (object === 'limits' && verb === 'monitor') return ['monitor', ...rest.slice(1)];
   return [verb, ...rest.slice(1)];
 }
 
