@@ -7,6 +7,9 @@ export type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from './mptcp/
 export { AddressFlag, EventType, EventFlag, ResetReason, SubflowFlag, Command, AF_INET, AF_INET6 } from './mptcp/spec.js';
 export { encodeRequest, decodeEvent, decodeEndpointReply, decodeLimitsReply, type PmRequest } from './mptcp/codec.js';
 export type { FamilyInfo } from './netlink/genl.js';
+export { SockDiag, type SockDiagOptions, type DiagFilter } from './diag/sockdiag.js';
+export type { MptcpConnection, MptcpSubflow, SocketRecord, SideEvidence, SubflowFlagName } from './diag/records.js';
+export { MptcpInfoFlag, type MptcpInfoFlagName } from './diag/mptcp-info.js';
 export {
   MptcpctlError,
   UsageError,

@@ -77,6 +77,8 @@ function translateLeadingOptions(argv: string[]): { options: string[]; rest: str
       value = argv[++i];
       if (value === undefined) throw new UsageError(`option ${quote(arg)} needs a value`);
     }
+    // ip's `-color` takes `=WHEN`; also accept `-c WHEN` / `--color WHEN`.
+    if (option.optionalValue && value === undefined && ['auto', 'always', 'never'].includes(argv[i + 1] ?? '')) value = argv[++i];
     if (!option.long) continue; // accepted and ignored, as `ip mptcp` ignores it
     options.push(option.long);
     if (value !== undefined) options.push(value);

@@ -30,7 +30,8 @@ const colorChoices = ['auto', 'always', 'never'] as const;
 
 /**
  * `auto` is a table on a terminal and ip's text otherwise, so pipes and `$(...)` always get the
- * stable contract. NO_COLOR turns colour off unless asked for explicitly; FORCE_COLOR turns it on.
+ * stable contract. A non-empty NO_COLOR turns colour off unless asked for explicitly; a non-empty
+ * FORCE_COLOR (other than 0) turns it on.
  */
 export function resolveOutput(choice: OutputChoice, stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): OutputOptions {
   const format = choice.format ?? (choice.json ? 'json' : 'auto');
@@ -44,7 +45,7 @@ export function resolveOutput(choice: OutputChoice, stdoutIsTTY: boolean, env: N
   let color: boolean;
   if (when === 'always') color = true;
   else if (when === 'never') color = false;
-  else if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') color = true;
+  else if (env['FORCE_COLOR'] && env['FORCE_COLOR'] !== '0') color = true;
   else color = stdoutIsTTY && !env['NO_COLOR'];
   return {
     format: format === 'auto' ? (stdoutIsTTY ? 'table' : 'text') : (format as Format),

@@ -13,10 +13,13 @@ import { AttributeWriter, encodeMessage, NetlinkDecodeError, NLM_F_DUMP, NLM_F_R
 import { subflowAttrSet, AF_INET, AF_INET6 } from '../mptcp/spec.js';
 import { formatIPv4, formatIPv6 } from '../util/inet.js';
 
+/** nlmsg_type of requests and of every socket in the replies. */
 export const SOCK_DIAG_BY_FAMILY = 20;
 export const IPPROTO_TCP = 6;
+/** Above 255: does not fit inet_diag_req_v2's u8 protocol field (see encodeInetDiagRequest). */
 export const IPPROTO_MPTCP = 262;
 
+/** Sizes of the fixed structs, in bytes. */
 export const INET_DIAG_SOCKID_SIZE = 48;
 export const INET_DIAG_REQ_V2_SIZE = 56;
 export const INET_DIAG_MSG_SIZE = 72;

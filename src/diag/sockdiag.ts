@@ -49,7 +49,7 @@ export class SockDiag {
 
   /** Opens a sock_diag socket, inside `netns` when given. */
   static open(options: SockDiagOptions = {}): SockDiag {
-    return new SockDiag(NetlinkTransport.open(NETLINK_SOCK_DIAG, options.netns === undefined ? {} : { netns: options.netns }));
+    return new SockDiag(NetlinkTransport.open(NETLINK_SOCK_DIAG, { netns: options.netns }));
   }
 
   /** Wraps an open transport; a seam for unit tests that feed recorded replies. */
@@ -65,7 +65,8 @@ export class SockDiag {
     const sockets = await this.dumpBothFamilies(IPPROTO_MPTCP);
     const subflows = await this.listSubflows();
     const connections = assignSides(sockets.map(toConnection), subflows);
-    return filter.token === undefined ? connections : connections.filter((c) => c.token === filter.token! >>> 0);
+    const token = filter.token;
+    return token === undefined ? connections : connections.filter((c) => c.token === token >>> 0);
   }
 
   /** MPTCP subflows (TCP sockets with the "mptcp" ULP, listeners excluded), IPv4 then IPv6. */
@@ -78,6 +79,7 @@ export class SockDiag {
     return subflows;
   }
 
+  /** Closes the socket; the instance cannot be used afterwards. */
   async close(): Promise<void> {
     await this.transport.close();
   }
@@ -106,6 +108,6 @@ function diagError(ack: ExtendedAck, operation: string, protocol: number): Kerne
   if (message === undefined && errno === Errno.ENOENT) {
     message = protocol === IPPROTO_MPTCP ? 'no MPTCP socket diagnostics in this kernel (CONFIG_MPTCP, mptcp_diag)' : `no socket diagnostics for protocol ${protocol}`;
   }
-  const details = { errno, operation, ...(message === undefined ? {} : { message }), ...(ack.offset === undefined ? {} : { offset: ack.offset }) };
+  const details = { errno, operation, message, offset: ack.offset };
   return errno === Errno.EPERM ? new PermissionError(details) : new KernelError(details);
 }

@@ -16,7 +16,7 @@ import {
 } from './message.js';
 import type { NetlinkTransport } from './transport.js';
 
-/** How long to wait for the kernel's answer to one request; it normally answers at once. */
+/** How long to wait for the kernel's next answer to a request; it normally answers at once. */
 export const REPLY_TIMEOUT_MS = 5000;
 /** A dump interrupted by a concurrent change is restarted at most this many times. */
 export const DUMP_RETRIES = 10;
@@ -47,9 +47,9 @@ export async function exchange(transport: NetlinkTransport, ex: Exchange): Promi
   transport.send(ex.message);
   const replies: NetlinkMessage[] = [];
   let interrupted = false;
-  const deadline = Date.now() + REPLY_TIMEOUT_MS;
   for (;;) {
-    const result = await transport.receive(Math.max(0, deadline - Date.now()));
+    // The bound is on silence, not on the whole dump: a large dump may take many datagrams.
+    const result = await transport.receive(REPLY_TIMEOUT_MS);
     if (result.kind === 'timeout') throw new TimeoutError(`no reply from the kernel to ${ex.operation} within ${REPLY_TIMEOUT_MS} ms`);
     if (result.kind === 'overrun') throw new ProtocolError(`receive buffer overrun while waiting for ${ex.operation}`);
     ex.trace?.('receive', result.datagram);
