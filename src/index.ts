@@ -21,5 +21,6 @@ export {
   NetnsError,
   TimeoutError,
   ProtocolError,
+  NotFoundError,
 } from './netlink/errors.js';
 export { errnoName } from './netlink/errno.js';

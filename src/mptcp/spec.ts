@@ -1,6 +1,6 @@
 /**
  * The `mptcp_pm` generic netlink family as data, from the kernel's mptcp_pm.yaml (6.18/7.1),
- * with the documented errata fixed (see the tests in test/unit/mptcp-spec.test.ts):
+ * with the documented errata fixed (pinned in test/unit/codec.test.ts, "Surprises"):
  *  - address.port is host byte order (the spec said big-endian in 6.7-6.10);
  *  - event sport/dport are big-endian, addr4/saddr4/daddr4 are big-endian;
  *  - ANNOUNCED carries no family; CREATED/ESTABLISHED carry loc-id/rem-id.

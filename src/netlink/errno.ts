@@ -2,9 +2,11 @@
 import { constants } from 'node:os';
 
 const namesByNumber = new Map<number, string>();
+/** Where Linux has two names for one number, the one the kernel's sources use. */
+const preferred = new Set(['EOPNOTSUPP', 'EAGAIN', 'EDEADLK']);
 for (const [name, value] of Object.entries(constants.errno)) {
-  // Aliases (EWOULDBLOCK = EAGAIN, EDEADLOCK = EDEADLK): keep the first, canonical name.
-  if (!namesByNumber.has(value)) namesByNumber.set(value, name);
+  // Aliases (ENOTSUP = EOPNOTSUPP, EWOULDBLOCK = EAGAIN): the kernel's name wins, else the first.
+  if (!namesByNumber.has(value) || preferred.has(name)) namesByNumber.set(value, name);
 }
 
 /** Descriptions as glibc's strerror prints them, for the errnos this tool meets. */

@@ -120,3 +120,8 @@ export class TimeoutError extends MptcpctlError {
 export class ProtocolError extends MptcpctlError {
   override readonly name = 'ProtocolError';
 }
+
+/** What was asked for does not exist (e.g. no connection with that token). */
+export class NotFoundError extends MptcpctlError {
+  override readonly name = 'NotFoundError';
+}

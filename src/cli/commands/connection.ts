@@ -1,0 +1,51 @@
+/** `connection show [token TOKEN]` and `subflow show [token TOKEN]`: live sockets from sock_diag. */
+import { SockDiag } from '../../diag/sockdiag.js';
+import { NotFoundError, UsageError } from '../../netlink/errors.js';
+import type { CommandContext } from '../context.js';
+import { didYouMean, parseToken, quote } from '../grammar.js';
+import { textOutput } from '../output.js';
+import { connectionsJson, connectionsTable, connectionsText, subflowsJson, subflowsTable, subflowsText } from '../render/connection.js';
+import { paint } from '../render/style.js';
+
+/** `[token TOKEN]`; ip-style: the keyword may be abbreviated. */
+export function parseTokenFilter(words: string[]): { token?: number } {
+  const filter: { token?: number } = {};
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i]!;
+    if (!'token'.startsWith(word) || word === '') {
+      const guess = didYouMean(word, ['token']);
+      throw new UsageError(`unknown word ${quote(word)}${guess ? ': did you mean "token"?' : ' (expected "token TOKEN")'}`);
+    }
+    const value = words[++i];
+    if (value === undefined) throw new UsageError('"token" needs a value');
+    filter.token = parseToken(value);
+  }
+  return filter;
+}
+
+async function withDiag<T>(ctx: CommandContext, fn: (diag: SockDiag) => Promise<T>): Promise<T> {
+  const diag = SockDiag.open(ctx.session.netns === undefined ? {} : { netns: ctx.session.netns });
+  diag.trace = ctx.session.trace;
+  try {
+    return await fn(diag);
+  } finally {
+    await diag.close();
+  }
+}
+
+export async function connectionShow(ctx: CommandContext, words: string[]): Promise<void> {
+  const filter = parseTokenFilter(words);
+  const connections = await withDiag(ctx, (diag) => diag.listConnections(filter));
+  if (filter.token !== undefined && connections.length === 0) throw new NotFoundError(`no MPTCP connection with token ${words.at(-1)}${ctx.session.netns ? ` in network namespace "${ctx.session.netns}"` : ''}`);
+  if (ctx.out.format === 'json') ctx.write(connectionsJson(connections, ctx.out.pretty));
+  else if (ctx.out.format === 'table') ctx.write(connections.length ? await connectionsTable(connections, await paint(ctx.out.color), ctx.out.color) : '');
+  else ctx.write(textOutput(connectionsText(connections), ctx.out));
+}
+
+export async function subflowShow(ctx: CommandContext, words: string[]): Promise<void> {
+  const filter = parseTokenFilter(words);
+  const subflows = await withDiag(ctx, (diag) => diag.listSubflows(filter));
+  if (ctx.out.format === 'json') ctx.write(subflowsJson(subflows, ctx.out.pretty));
+  else if (ctx.out.format === 'table') ctx.write(subflows.length ? await subflowsTable(subflows, await paint(ctx.out.color), ctx.out.color) : '');
+  else ctx.write(textOutput(subflowsText(subflows), ctx.out));
+}
