@@ -43,12 +43,13 @@ const globalOptions: GlobalOption[] = [
 export const objects = ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion'] as const;
 
 /** Each object's verbs in first-match order, and the verb used when none is given. */
-export const verbs: Record<string, { list: readonly string[]; default?: string }> = {
+export const verbs: Record<string, { list: readonly string[]; default?: string; implicit?: boolean }> = {
   endpoint: { list: ['add', 'change', 'delete', 'show', 'flush'], default: 'show' },
   // ip quirk kept: `limits s` is set, and `limits monitor` runs the monitor.
   limits: { list: ['set', 'show', 'monitor'], default: 'show' },
-  subflow: { list: ['create', 'destroy', 'show'], default: 'show' },
-  connection: { list: ['show'], default: 'show' },
+  // `subflow token T` and `connection token T` read as show (implicit: a non-verb word starts its arguments).
+  subflow: { list: ['create', 'destroy', 'show'], default: 'show', implicit: true },
+  connection: { list: ['show'], default: 'show', implicit: true },
 };
 
 function translateLeadingOptions(argv: string[]): { options: string[]; rest: string[] } {
@@ -116,6 +117,7 @@ function expandVerb(object: string, rest: string[]): string[] {
   const verb = matchKeyword(word, spec.list);
   if (!verb) {
     const guess = didYouMean(word, spec.list);
+    if (!guess && spec.implicit && spec.default) return [spec.default, ...rest];
     throw new UsageError(
       `unknown ${object} command ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected ${spec.list.filter((v) => v !== 'monitor').join(', ')})`}`,
     );

@@ -29,6 +29,8 @@ describe('normalizeArgv', () => {
     ['endpoint show -j', 'endpoint show -j'],
     ['endpoint add 10.0.0.1 id -1', 'endpoint add 10.0.0.1 id -1'],
     ['conn', 'connection show'],
+    ['conn token 1a', 'connection show token 1a'],
+    ['subflow token 1a', 'subflow show token 1a'],
     ['help', '--help'],
     ['help endpoint', 'endpoint --help'],
     ['-b file.txt', '--batch file.txt'],
@@ -44,6 +46,7 @@ describe('normalizeArgv', () => {
     ['endpoint list', /unknown endpoint command "list"/],
     ['endpoint shwo', /did you mean "show"\?/],
     ['limits foo', /unknown limits command "foo"/],
+    ['subflow crete', /unknown subflow command "crete": did you mean "create"\?/],
     ['-x e s', /unknown option "-x"/],
     ['-n', /needs a value/],
   ];
