@@ -87,7 +87,7 @@ export function pathManagerHint(problem: TokenProblem, setting: PathManagerSetti
       : `connection ${tok} is driven by the in-kernel path manager; ${where} ${uses(setting)}: ${inKernel}, or run ${enable} for new connections`;
   }
   return setting?.userspace
-    ? `no MPTCP connection in ${where} has token ${tok}; the namespace ${uses(setting)}, and tokens are per namespace and per side: \`mptcpctl monitor\` shows them in CREATED events`
+    ? `no MPTCP connection in ${where} has token ${tok}; the namespace ${uses(setting)}, and tokens are per namespace and per side: \`mptcpctl connection show\` lists them`
     : `no MPTCP connection in ${where} has token ${tok}, and the namespace ${uses(setting)}: userspace-PM commands need ${enable} before the connection is made`;
 }
 

@@ -54,32 +54,28 @@ interface CommandRules {
   keywords: readonly Keyword[];
   /** `announce` takes its address as a bare word; the subflow commands say `local`/`remote`. */
   bareAddress: boolean;
-  id: Range;
+  /** Default 0..255. */
+  id?: Range;
   /** Default: local 0..65535 (0 = none, the kernel picks), remote 1..65535 (where the SYN goes). */
   ports?: Record<Side, Range>;
 }
 
+const ID: Range = [0, 255];
 const PORT: Range = [1, 65535];
 const DEFAULT_PORTS: Record<Side, Range> = { local: [0, 65535], remote: PORT };
 
 const announceRules: CommandRules = { name: 'announce', keywords: ['id', 'token', 'port', 'dev'], bareAddress: true, id: [1, 255] };
-const removeRules: CommandRules = { name: 'remove', keywords: ['id', 'token'], bareAddress: false, id: [0, 255] };
-const createRules: CommandRules = {
-  name: 'subflow create',
-  keywords: ['token', 'local', 'remote', 'id', 'port', 'dev', 'backup'],
-  bareAddress: false,
-  id: [0, 255],
-};
+const removeRules: CommandRules = { name: 'remove', keywords: ['id', 'token'], bareAddress: false };
+const createRules: CommandRules = { name: 'subflow create', keywords: ['token', 'local', 'remote', 'id', 'port', 'dev', 'backup'], bareAddress: false };
 const destroyRules: CommandRules = {
   name: 'subflow destroy',
   keywords: ['token', 'local', 'remote', 'port'],
   bareAddress: false,
-  id: [0, 255],
   // The kernel finds the subflow by both exact ports.
   ports: { local: PORT, remote: PORT },
 };
 
-/** Every command's rules, exported for the unit test that keeps abbreviations unambiguous. */
+/** Every command's keywords, exported for the unit test that keeps abbreviations unambiguous. */
 export const userspaceKeywords: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
   [announceRules, removeRules, createRules, destroyRules].map((r) => [r.name, r.keywords]),
 );
@@ -119,7 +115,7 @@ function scan(rules: CommandRules, words: string[]): Scanned {
         s.token = parseToken(next(words, i++, keyword));
         break;
       case 'id':
-        s.id = parseNumber(next(words, i++, keyword), 'id', ...rules.id);
+        s.id = parseNumber(next(words, i++, keyword), 'id', ...(rules.id ?? ID));
         break;
       case 'dev': {
         const name = next(words, i++, keyword);
@@ -153,7 +149,7 @@ function required<T>(value: T | undefined, message: string): T {
   return value;
 }
 
-const TOKEN_HELP = 'the connection, as `mptcpctl monitor` shows it in CREATED events';
+const TOKEN_HELP = 'the connection, as `mptcpctl connection show` lists it';
 
 function token(s: Scanned, rules: CommandRules): number {
   return required(s.token, `${rules.name} needs "token TOKEN" (${TOKEN_HELP})`);

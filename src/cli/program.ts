@@ -23,6 +23,7 @@ export type Action = (ctx: CommandContext, words: string[]) => Promise<void>;
 const endpoint = () => import('./commands/endpoint.js');
 const limits = () => import('./commands/limits.js');
 const userspace = () => import('./commands/userspace.js');
+const connection = () => import('./commands/connection.js');
 
 export const actions: Record<string, Record<string, Action>> = {
   endpoint: {
@@ -43,7 +44,29 @@ export const actions: Record<string, Record<string, Action>> = {
   subflow: {
     create: async (ctx, w) => (await userspace()).subflowCreateCommand(ctx, w),
     destroy: async (ctx, w) => (await userspace()).subflowDestroyCommand(ctx, w),
+    show: async (ctx, w) => (await connection()).subflowShow(ctx, w),
   },
+  connection: {
+    show: async (ctx, w) => (await connection()).connectionShow(ctx, w),
+  },
+};
+
+const subflowShowHelp: VerbHelp = {
+  verb: 'show',
+  usage: '[token TOKEN]',
+  summary: 'list live subflows with their MPTCP state (ids, tokens, flags, sequence numbers)',
+  examples: ['mptcpctl subflow show', 'mptcpctl -j subflow show token 1a2b3c4d'],
+  notes:
+    'One line per subflow: token (the connection\'s, as `connection show` and `monitor` print it), TCP state, local and\nremote address:port, local and remote address ids, backup, the peer\'s token, the subflow flags (mcap/join/bkup\nlocal and remote, fully_established, connected, mapvalid) and the current DSS mapping.',
+};
+
+const connectionShowHelp: VerbHelp = {
+  verb: 'show',
+  usage: '[token TOKEN]',
+  summary: 'list live MPTCP connections (listeners included)',
+  examples: ['mptcpctl connection show', 'mptcpctl conn', 'mptcpctl -j connection show token 1a2b3c4d'],
+  notes:
+    'One line per connection: token (paste it into `token TOKEN`), state, side (server: accepted; client: connected),\nlocal and remote address:port, subflows (all, the initial one included), ADD_ADDRs signalled and accepted, local\naddresses used, and the limits in force. A token that matches nothing exits with status 1.',
 };
 
 interface VerbHelp {
@@ -86,7 +109,7 @@ const endpointVerbs: VerbHelp[] = [
 ];
 
 const USERSPACE_PM_NOTE =
-  'Userspace PM: the namespace needs net.mptcp.path_manager=userspace (pm_type=1 before Linux 6.15) set BEFORE the\nconnection is made, and a program subscribed to path-manager events (e.g. `mptcpctl monitor`), without which the\nkernel drops joins and received ADD_ADDRs. TOKEN: the connection as `mptcpctl monitor` prints it (hex, 0x optional);\ntokens are per namespace and per side.';
+  'Userspace PM: the namespace needs net.mptcp.path_manager=userspace (pm_type=1 before Linux 6.15) set BEFORE the\nconnection is made, and a program subscribed to path-manager events (e.g. `mptcpctl monitor`), without which the\nkernel drops joins and received ADD_ADDRs. TOKEN: the connection as `mptcpctl connection show` and `mptcpctl monitor`\nprint it (hex, 0x optional); tokens are per namespace and per side.';
 
 const announceHelp: VerbHelp = {
   verb: 'announce',
@@ -120,7 +143,7 @@ const subflowVerbs: VerbHelp[] = [
     usage: 'token TOKEN local ADDRESS port PORT remote ADDRESS port PORT',
     summary: 'userspace PM: close one subflow of a connection',
     examples: ['mptcpctl subflow destroy token 1a2b3c4d local 10.0.2.1 port 41234 remote 10.0.2.2 port 8080'],
-    notes: `The subflow is found by both exact addresses and ports, as SF_ESTABLISHED in \`mptcpctl monitor\` shows\nthem (saddr/sport local, daddr/dport remote). The peer gets SF_CLOSED. The local address stays in the\nconnection's list (\`mptcpctl endpoint show token TOKEN\`) until \`remove\`.\n${USERSPACE_PM_NOTE}`,
+    notes: `The subflow is found by both exact addresses and ports, as SF_ESTABLISHED in \`mptcpctl monitor\` shows\nthem (saddr/sport local, daddr/dport remote). The peer gets SF_CLOSED. The kernel also drops the local address\nfrom the connection's list, even an announced one, after which \`remove\` cannot withdraw it: to withdraw an\naddress from the peer, run \`remove\` instead (it closes the address's subflows too).\n${USERSPACE_PM_NOTE}`,
   },
 ];
 
@@ -169,6 +192,8 @@ Objects and commands (abbreviations allowed, in ip's order: \`mptcpctl e s\` = e
   announce ADDRESS id ID token TOKEN ...    userspace PM: announce an address on a connection (ADD_ADDR)
   remove id ID token TOKEN                  userspace PM: withdraw that address (RM_ADDR)
   subflow create|destroy ...                userspace PM: open or close a subflow of a connection
+  subflow show [token TOKEN]                live subflows (TCP sockets with the mptcp ULP), with their MPTCP state
+  connection show [token TOKEN]             live MPTCP connections: tokens, addresses, subflows, PM counters
   monitor [--json] [-t] [--event T,...]     path-manager events as they happen (as \`ip mptcp monitor\`)
 
 Options may come before the object (as with ip, also in ip's spelling: -json, -netns NAME)
@@ -212,9 +237,16 @@ ${EXIT_CODES_HELP}`,
   addVerbs(program, 'remove', [removeHelp], makeContext);
   const subflowCmd = program
     .command('subflow')
-    .description('userspace PM: open and close subflows of one connection')
+    .description('userspace PM: open and close subflows of one connection; list live subflows')
     .helpOption('-h, --help', 'show this help');
-  addVerbs(subflowCmd, 'subflow', subflowVerbs, makeContext);
+  addVerbs(subflowCmd, 'subflow', [...subflowVerbs, subflowShowHelp], makeContext);
+
+  const connectionCmd = program
+    .command('connection')
+    .alias('conn')
+    .description('live MPTCP connections (from socket diagnostics, as `ss -M`)')
+    .helpOption('-h, --help', 'show this help');
+  addVerbs(connectionCmd, 'connection', [connectionShowHelp], makeContext);
 
   addMonitor(program, makeContext);
   return program;

@@ -13,7 +13,7 @@ import { decodeGenlHeader, decodeMessages, GENL_HDRLEN } from '../netlink/messag
 import type { TransportOptions } from '../netlink/transport.js';
 import { decodeEndpointReply, decodeEvent, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp/records.js';
-import { EVENTS_GROUP, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
+import { AddressFlag, EVENTS_GROUP, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
 import { PermissionError, ProtocolError, SystemError } from '../netlink/errors.js';
 import { Errno } from '../netlink/errno.js';
 
@@ -126,7 +126,8 @@ export class MptcpPm {
 
   /** Userspace PM: announces `local` (address, id != 0, optional port/ifindex) with ADD_ADDR. */
   async announce(token: Token, local: AddressInput): Promise<void> {
-    await this.run(encodeRequest.announce(token, local));
+    // The kernel (>= 6.9) requires the signal flag on an announced address; it is what announce means.
+    await this.run(encodeRequest.announce(token, { ...local, flags: (local.flags ?? 0) | AddressFlag.signal }));
   }
 
   /** Userspace PM: withdraws local address `id` (RM_ADDR) and closes its subflows. */

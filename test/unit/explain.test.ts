@@ -32,7 +32,7 @@ describe('pathManagerHint', () => {
     ],
     [
       ['unknown token', userspace, 'blue', 0xdeadbeef],
-      'no MPTCP connection in network namespace "blue" has token deadbeef; the namespace uses the userspace path manager (net.mptcp.path_manager = userspace), and tokens are per namespace and per side: `mptcpctl monitor` shows them in CREATED events',
+      'no MPTCP connection in network namespace "blue" has token deadbeef; the namespace uses the userspace path manager (net.mptcp.path_manager = userspace), and tokens are per namespace and per side: `mptcpctl connection show` lists them',
     ],
     [
       ['unknown token', oldKernel, undefined, 2],

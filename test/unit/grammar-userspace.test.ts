@@ -19,7 +19,7 @@ import { AddressFlag } from '../../src/mptcp/spec.js';
 
 const w = (line: string): string[] => line.split(' ').filter(Boolean);
 
-const TOKEN_HELP = '(the connection, as `mptcpctl monitor` shows it in CREATED events)';
+const TOKEN_HELP = '(the connection, as `mptcpctl connection show` lists it)';
 const BAD_TOKEN = 'expected up to 8 hexadecimal digits, as `mptcpctl connection show` prints it';
 
 describe('parseAnnounceArgs', () => {
@@ -150,7 +150,8 @@ function fakeContext(): { ctx: CommandContext; calls: Call[]; notes: string[] } 
     },
   } as unknown as Session;
   const ctx: CommandContext = {
-    out: { format: 'text', pretty: false, color: false },
+    // The userspace commands print nothing, so the output choice does not matter.
+    out: { format: 'text' } as CommandContext['out'],
     session,
     verbose: true,
     write: () => assert.fail('userspace commands print nothing on stdout'),
