@@ -1,0 +1,26 @@
+// Start-up: `mptcpctl endpoint show` (8 endpoints, text, in a namespace) next to `node -e 0`
+// and `ip mptcp endpoint show`, medians of interleaved runs. Target: <= 1.25x node -e 0.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { fmt, interleaved, makeNetns, ratio } from './lib.mjs';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const runs = Number(process.env.RUNS ?? 31);
+const ns = makeNetns('startup');
+try {
+  for (let i = 1; i <= 8; i++) execFileSync('ip', ['-n', ns.name, 'mptcp', 'endpoint', 'add', `10.0.0.${i}`, 'id', String(i), 'subflow']);
+  const commands = [
+    ['node -e 0', process.execPath, ['-e', '0']],
+    ['ip mptcp endpoint show', 'ip', ['-n', ns.name, 'mptcp', 'endpoint', 'show']],
+    ['bin/mptcpctl endpoint show', `${root}bin/mptcpctl`, ['-n', ns.name, 'endpoint', 'show']],
+  ];
+  const binary = `${root}dist/mptcpctl`;
+  if (existsSync(binary)) commands.push(['dist/mptcpctl (single executable)', binary, ['-n', ns.name, 'endpoint', 'show']]);
+  const medians = interleaved(commands.map(([, c, a]) => [c, a]), runs);
+  const node = medians[0];
+  console.log(`start-up, median of ${runs} interleaved runs (node ${process.version})`);
+  commands.forEach(([label], i) => console.log(`  ${label.padEnd(36)} ${fmt(medians[i]).padStart(9)}  ${ratio(medians[i], node)} node -e 0  ${ratio(medians[i], medians[1])} ip`));
+} finally {
+  ns.remove();
+}
