@@ -6,12 +6,13 @@
 import type { MptcpEvent } from '../../mptcp/records.js';
 import { EventType } from '../../mptcp/spec.js';
 import type { EventLoss } from '../../pm/client.js';
-import { UsageError } from '../../netlink/errors.js';
+import { NetnsError, UsageError } from '../../netlink/errors.js';
 import type { CommandContext } from '../context.js';
 import { didYouMean, parseToken, quote } from '../grammar.js';
 import { eventNames } from '../render/event-fields.js';
 import { eventJsonLine, lostJsonLine } from '../render/event-json.js';
 import { eventText } from '../render/event-text.js';
+import { watchNetns } from '../netns-watch.js';
 
 /** The options as commander hands them over (strings, unchecked). */
 export interface MonitorOptions {
@@ -46,7 +47,7 @@ function parseTypes(lists: string[]): Set<number> {
   for (const word of lists.flatMap((l) => l.split(',')).map((w) => w.trim()).filter(Boolean)) {
     const type = typesByName.get(word.toUpperCase()) ?? (/^[0-9]+$/.test(word) ? Number(word) : undefined);
     if (type === undefined || type > 255) {
-      const guess = didYouMean(word.toUpperCase(), [...eventNames.values()]);
+      const guess = didYouMean(word.toLowerCase(), [...eventNames.values()].map((n) => n.toLowerCase()))?.toUpperCase();
       throw new UsageError(`unknown event ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected ${[...eventNames.values()].join(', ')})`}`);
     }
     types.add(type);
@@ -72,13 +73,20 @@ function parseBytes(text: string): number {
   return bytes;
 }
 
+/** The longest --timeout in ms: what a timer can wait (2^31 - 1 ms), rounded down to whole seconds. */
+const MAX_TIMEOUT_MS = 2147483000;
+
 /** Checks the options (pure); nothing is opened for invalid input. */
 export function parseMonitorOptions(o: MonitorOptions): MonitorArgs {
   const args: MonitorArgs = { timestamp: o.timestamp ?? false };
   if (o.event?.length) args.types = parseTypes(o.event);
   if (o.token !== undefined) args.token = parseToken(o.token);
   if (o.count !== undefined) args.count = positive(o.count, '--count', true);
-  if (o.timeout !== undefined) args.timeoutMs = positive(o.timeout, '--timeout', false) * 1000;
+  if (o.timeout !== undefined) {
+    args.timeoutMs = positive(o.timeout, '--timeout', false) * 1000;
+    // setTimeout cannot wait longer: it would warn and fire after 1 ms instead.
+    if (args.timeoutMs > MAX_TIMEOUT_MS) throw new UsageError(`invalid --timeout ${quote(o.timeout)}: at most ${MAX_TIMEOUT_MS / 1000} seconds (24.8 days)`);
+  }
   if (o.rcvbuf !== undefined) args.receiveBufferBytes = parseBytes(o.rcvbuf);
   return args;
 }
@@ -132,8 +140,18 @@ export async function monitorCommand(ctx: CommandContext, options: MonitorOption
     if (json) ctx.write(lostJsonLine(loss.lost === undefined ? { overruns } : { overruns, lost: loss.lost }, args.timestamp ? nowMicros() : undefined));
   };
   let printed = 0;
+  // A deleted namespace ends the monitor (exit 1) instead of being kept alive by it.
+  let deleted = false;
+  let unwatch: (() => void) | undefined;
   try {
     const pm = await ctx.session.pathManager();
+    const netns = ctx.session.netns;
+    if (netns !== undefined) {
+      unwatch = watchNetns(netns, () => {
+        deleted = true;
+        end();
+      });
+    }
     const events = pm.events({ signal: stop.signal, onOverrun, ...(args.receiveBufferBytes ? { receiveBufferBytes: args.receiveBufferBytes } : {}) });
     for await (const event of events) {
       if (!eventSelected(event, args)) continue;
@@ -147,8 +165,10 @@ export async function monitorCommand(ctx: CommandContext, options: MonitorOption
     process.removeListener('SIGINT', end);
     process.removeListener('SIGTERM', end);
     if (timer) clearTimeout(timer);
+    unwatch?.();
   }
   if (overruns || lost) {
     ctx.note(`mptcpctl: ${lostKnown ? `${lost} event${lost === 1 ? '' : 's'}` : 'events'} lost in ${overruns} receive-buffer overrun${overruns === 1 ? '' : 's'}`);
   }
+  if (deleted) throw new NetnsError(ctx.session.netns!, 'deleted while the monitor was running (the monitor has let go of it)');
 }

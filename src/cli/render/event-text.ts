@@ -5,7 +5,7 @@
  * names); `human` (terminal output) also colours the event kind and explains numeric codes.
  */
 import type { MptcpEvent } from '../../mptcp/records.js';
-import { eventItems, eventName, localTimestamp, type EventItem, type InterfaceNames, type ItemColor } from './event-fields.js';
+import { eventItems, eventName, eventNames, localTimestamp, type EventItem, type InterfaceNames, type ItemColor } from './event-fields.js';
 import { ipColorSpan } from './style.js';
 
 export interface EventTextOptions {
@@ -46,7 +46,7 @@ function itemText(item: EventItem, options: EventTextOptions): string {
 export function eventText(event: MptcpEvent, options: EventTextOptions): string {
   const name = eventName(event.type);
   // ip right-aligns known names in 16 columns; `[UNKNOWN n]` is printed as it is.
-  let head = `[${name.padStart(16)}]`;
+  let head = `[${eventNames.has(event.type) ? name.padStart(16) : name}]`;
   if (options.human && options.color) head = ipColorSpan(kindColor(name), head);
   let line = options.timestamp === undefined ? head : `[${localTimestamp(options.timestamp)}] ${head}`;
   for (const item of eventItems(event, options.names)) line += itemText(item, options);
