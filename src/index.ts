@@ -8,6 +8,18 @@ export { AddressFlag, EventType, EventFlag, ResetReason, SubflowFlag, Command, A
 export { encodeRequest, decodeEvent, decodeEndpointReply, decodeLimitsReply, type PmRequest } from './mptcp/codec.js';
 export type { FamilyInfo } from './netlink/genl.js';
 export { SockDiag, type SockDiagOptions, type DiagFilter } from './diag/sockdiag.js';
+export {
+  gatherStatus,
+  detectFeatures,
+  type StatusSnapshot,
+  type StatusOptions,
+  type Feature,
+  type FamilyStatus,
+  type PathManagerInfo,
+  type ConnectionSummary,
+} from './diag/status.js';
+export { lintStatus, type LintWarning } from './diag/lint.js';
+export type { FamilyPolicy, AttributePolicy } from './netlink/genl-policy.js';
 export type { MptcpConnection, MptcpSubflow, SocketRecord, SideEvidence, SubflowFlagName } from './diag/records.js';
 export { MptcpInfoFlag, type MptcpInfoFlagName } from './diag/mptcp-info.js';
 export {

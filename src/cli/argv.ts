@@ -66,7 +66,7 @@ function translateLeadingOptions(argv: string[]): { options: string[]; rest: str
     const opt = arg.startsWith('--') ? arg.slice(1) : arg;
     const [name, inlineValue] = opt.includes('=') ? [opt.slice(0, opt.indexOf('=')), opt.slice(opt.indexOf('=') + 1)] : [opt, undefined];
     // Short commander-style spellings that ip does not have.
-    const alias: Record<string, string> = { '-n': '-netns', '-V': '-Version', '-h': '-help', '-v': '-verbose', '-b': '-batch', '-c': '-color', '-ts': '-tshort' };
+    const alias: Record<string, string> = { '-n': '-netns', '-V': '-Version', '-version': '-Version', '-h': '-help', '-v': '-verbose', '-b': '-batch', '-c': '-color', '-ts': '-tshort' };
     const spelled = alias[name] ?? name;
     const option = globalOptions.find((o) => matches(spelled.slice(1), o.ip.slice(1)) && spelled.length > 1);
     if (!option) {

@@ -6,7 +6,6 @@
  */
 import { KernelError, PermissionError } from '../netlink/errors.js';
 import { readInNetns } from '../netlink/transport.js';
-import { formatToken } from './grammar.js';
 
 /** The namespace's path-manager sysctl as read. */
 export interface PathManagerSetting {
@@ -74,21 +73,23 @@ function uses(setting: PathManagerSetting | undefined): string {
   return `uses ${kind} (${setting.sysctl} = ${setting.value})`;
 }
 
-/** The advice for `problem` (pure, so every wording is tested without a kernel). */
-export function pathManagerHint(problem: TokenProblem, setting: PathManagerSetting | undefined, netns: string | undefined, token: number): string {
+/**
+ * The advice for `problem` (pure, so every wording is tested without a kernel). It never repeats
+ * the token: anyone who has it can add subflows to the connection, and errors end up in logs.
+ */
+export function pathManagerHint(problem: TokenProblem, setting: PathManagerSetting | undefined, netns: string | undefined): string {
   const where = netns === undefined ? 'this network namespace' : `network namespace "${netns}"`;
   const sysctl = setting?.sysctl === 'net.mptcp.pm_type' ? 'net.mptcp.pm_type=1' : 'net.mptcp.path_manager=userspace';
   const enable = `\`${netns === undefined ? '' : `ip netns exec ${netns} `}sysctl -w ${sysctl}\``;
-  const tok = formatToken(token);
   if (problem === 'not userspace') {
     const inKernel = 'use `mptcpctl endpoint` and `mptcpctl limits` for it';
     return setting?.userspace
-      ? `connection ${tok} is driven by the in-kernel path manager, although ${where} now ${uses(setting)}: the setting applies only to connections made after it; ${inKernel}, or reconnect`
-      : `connection ${tok} is driven by the in-kernel path manager; ${where} ${uses(setting)}: ${inKernel}, or run ${enable} for new connections`;
+      ? `the connection is driven by the in-kernel path manager, although ${where} now ${uses(setting)}: the setting applies only to connections made after it; ${inKernel}, or reconnect`
+      : `the connection is driven by the in-kernel path manager; ${where} ${uses(setting)}: ${inKernel}, or run ${enable} for new connections`;
   }
   return setting?.userspace
-    ? `no MPTCP connection in ${where} has token ${tok}; the namespace ${uses(setting)}, and tokens are per namespace and per side: \`mptcpctl connection show\` lists them`
-    : `no MPTCP connection in ${where} has token ${tok}, and the namespace ${uses(setting)}: userspace-PM commands need ${enable} before the connection is made`;
+    ? `no MPTCP connection in ${where} has this token; the namespace ${uses(setting)}, and tokens are per namespace and per side: \`mptcpctl connection show\` lists them`
+    : `no MPTCP connection in ${where} has this token, and the namespace ${uses(setting)}: userspace-PM commands need ${enable} before the connection is made`;
 }
 
 /**
@@ -101,6 +102,6 @@ export async function withPathManagerHint<T>(netns: string | undefined, token: n
   } catch (err) {
     const problem = err instanceof KernelError && !(err instanceof PermissionError) ? tokenProblem(err.extackMessage) : undefined;
     if (!problem || token === undefined) throw err;
-    throw new ExplainedKernelError(err as KernelError, pathManagerHint(problem, readPathManager(netns), netns, token));
+    throw new ExplainedKernelError(err as KernelError, pathManagerHint(problem, readPathManager(netns), netns));
   }
 }

@@ -37,6 +37,9 @@ export function didYouMean(word: string, keywords: readonly string[]): string | 
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const k of keywords) {
+    // The distance is at least the length difference: skip what cannot be a typo, so a huge word
+    // (a batch line has no length limit) costs nothing.
+    if (Math.abs(w.length - k.length) > Math.max(1, Math.floor(k.length / 3))) continue;
     const d = distance(w, k);
     if (d < bestDistance) {
       best = k;
@@ -47,9 +50,18 @@ export function didYouMean(word: string, keywords: readonly string[]): string | 
   return best !== undefined && bestDistance <= allowed ? best : undefined;
 }
 
-/** Quotes a word for an error message; control characters are escaped so a message stays one line. */
+/** The longest part of a word an error message repeats. */
+const QUOTE_MAX = 64;
+
+/**
+ * Quotes a word for an error message; control characters are escaped so a message stays one line,
+ * and a huge word is cut (with `...` after the quote) so it cannot flood the terminal.
+ */
 export function quote(word: string): string {
-  return JSON.stringify(word);
+  if (word.length <= QUOTE_MAX) return JSON.stringify(word);
+  // Cut at a code point, never inside a surrogate pair.
+  const head = [...word.slice(0, QUOTE_MAX + 1)].slice(0, QUOTE_MAX).join('');
+  return head.length < word.length ? `${JSON.stringify(head)}...` : JSON.stringify(word);
 }
 
 /**
@@ -103,7 +115,8 @@ export function parseAddressWord(word: string): string | undefined {
 /** A token as printed anywhere by mptcpctl: hexadecimal, with or without 0x. */
 export function parseToken(text: string): number {
   const m = /^(?:0[xX])?([0-9a-fA-F]{1,8})$/.exec(text);
-  if (!m) throw new UsageError(`invalid token ${quote(text)}: expected up to 8 hexadecimal digits, as \`mptcpctl connection show\` prints it`);
+  // Not repeated: a mistyped token is still most of a secret (anyone with it can add subflows).
+  if (!m) throw new UsageError('invalid token (not shown): expected up to 8 hexadecimal digits, as `mptcpctl connection show` prints it');
   return parseInt(m[1]!, 16);
 }
 

@@ -2,7 +2,7 @@
  * The command tree (commander): every command is registered here with its help and examples.
  * Actions only parse the words they get and call a command module, loaded when it runs.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { CommandContext } from './context.js';
 
 /** Builds a context for the action that is about to run, from the options it sees. */
@@ -24,6 +24,7 @@ const endpoint = () => import('./commands/endpoint.js');
 const limits = () => import('./commands/limits.js');
 const userspace = () => import('./commands/userspace.js');
 const connection = () => import('./commands/connection.js');
+const status = () => import('./commands/status.js');
 
 export const actions: Record<string, Record<string, Action>> = {
   endpoint: {
@@ -49,6 +50,24 @@ export const actions: Record<string, Record<string, Action>> = {
   connection: {
     show: async (ctx, w) => (await connection()).connectionShow(ctx, w),
   },
+  status: { status: async (ctx, w) => (await status()).statusCommand(ctx, w) },
+};
+
+const statusHelp: VerbHelp = {
+  verb: 'status',
+  usage: '',
+  summary: "the namespace's MPTCP state, what the kernel supports, and warnings for what is wrong",
+  examples: ['mptcpctl status', 'mptcpctl -n blue status', 'mptcpctl -j -p status'],
+  notes:
+    'Shows net.mptcp.enabled, the path manager and scheduler, every net.mptcp.* setting, the mptcp_pm family as the\n' +
+    'running kernel lists it (operations with their flags, groups) and the features that follow (from the op list and\n' +
+    'the per-op policies; from the kernel release only for what netlink does not list), limits, endpoints, connection\n' +
+    'counts (tokens are not shown: `connection show` lists them), subscribers to path-manager events and non-zero\n' +
+    'MPTcpExt counters. Then a warning for each problem found, with why it matters and the command that fixes it:\n' +
+    'an endpoint address not configured here or a device that is gone, a subflow endpoint without dev, an IPv6\n' +
+    'link-local endpoint without dev, a subflows limit below the usable subflow endpoints, add_addr_accepted 0,\n' +
+    'signal together with fullmesh, the userspace PM with nothing subscribed to events (joins are then dropped), and\n' +
+    'endpoints configured while the userspace PM is selected. Exit status 0 also when there are warnings.',
 };
 
 const subflowShowHelp: VerbHelp = {
@@ -101,9 +120,10 @@ const endpointVerbs: VerbHelp[] = [
   },
   {
     verb: 'show',
-    usage: '[id ID] | token TOKEN [id ID]',
+    usage: '[id ID] | token TOKEN [id ID] | --check',
     summary: 'list endpoints (or one by id); with a token, the local addresses of a userspace-PM connection',
-    examples: ['mptcpctl endpoint show', 'mptcpctl -j endpoint show id 3', 'mptcpctl endpoint show token 0x1a2b3c4d'],
+    examples: ['mptcpctl endpoint show', 'mptcpctl -j endpoint show id 3', 'mptcpctl endpoint show token 0x1a2b3c4d', 'mptcpctl endpoint show --check'],
+    notes: '--check: also print the warnings of `mptcpctl status` (with why and the fix) after the endpoints;\nunder -j one object {"endpoints": [...], "warnings": [...]}.',
   },
   { verb: 'flush', usage: '', summary: 'delete every endpoint', examples: ['mptcpctl endpoint flush'] },
 ];
@@ -181,7 +201,7 @@ export function buildProgram(version: string, makeContext: ContextFactory): Comm
     .option('--force', 'with --batch: go on after a failing line; exit 1 if any failed')
     .option('-o, --oneline', "text output: end records with '\\' instead of a newline, as `ip -o`")
     .option('-t, --timestamp', 'monitor: prefix each event with its time')
-    .option('--debug', 'trace every netlink message on stderr')
+    .option('--debug', 'trace every netlink message on stderr, decoded attribute by attribute (tokens included)')
     .showSuggestionAfterError(true)
     .addHelpText(
       'after',
@@ -195,6 +215,7 @@ Objects and commands (abbreviations allowed, in ip's order: \`mptcpctl e s\` = e
   subflow show [token TOKEN]                live subflows (TCP sockets with the mptcp ULP), with their MPTCP state
   connection show [token TOKEN]             live MPTCP connections: tokens, addresses, subflows, PM counters
   monitor [--json] [-t] [--event T,...]     path-manager events as they happen (as \`ip mptcp monitor\`)
+  status                                    the namespace's MPTCP state and warnings (why no second subflow?)
 
 Options may come before the object (as with ip, also in ip's spelling: -json, -netns NAME)
 or after the command. Output: ip's text when piped, a table on a terminal, JSON with -j.
@@ -235,6 +256,7 @@ ${EXIT_CODES_HELP}`,
   // Objects without verbs: each is its own only verb.
   addVerbs(program, 'announce', [announceHelp], makeContext);
   addVerbs(program, 'remove', [removeHelp], makeContext);
+  addVerbs(program, 'status', [statusHelp], makeContext);
   const subflowCmd = program
     .command('subflow')
     .description('userspace PM: open and close subflows of one connection; list live subflows')
@@ -249,6 +271,7 @@ ${EXIT_CODES_HELP}`,
   addVerbs(connectionCmd, 'connection', [connectionShowHelp], makeContext);
 
   addMonitor(program, makeContext);
+  addCompletion(program, makeContext);
   return program;
 }
 
@@ -288,5 +311,34 @@ ${EXIT_CODES_HELP}`,
     .action(async (_opts: unknown, command: Command) => {
       const { monitorCommand } = await import('./commands/monitor.js');
       await monitorCommand(await makeContext(command), command.optsWithGlobals());
+    });
+}
+
+/** `completion bash|zsh|fish`: prints the completion script generated from this very tree. */
+function addCompletion(program: Command, makeContext: ContextFactory): void {
+  program
+    .command('completion')
+    .description('print the shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(['bash', 'zsh', 'fish']))
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText(
+      'after',
+      `
+Completes objects, verbs, keywords and options, and asks the kernel for endpoint ids
+(\`endpoint delete id\`), interface names (\`dev\`), connection tokens (\`token\`) and namespace
+names (\`-n\`); event names for \`monitor --event\`. The same scripts are in the package's
+completions/ directory.
+
+Examples:
+  source <(mptcpctl completion bash)
+  mptcpctl completion bash > /usr/share/bash-completion/completions/mptcpctl
+  mptcpctl completion zsh > "\${fpath[1]}/_mptcpctl"
+  mptcpctl completion fish > ~/.config/fish/completions/mptcpctl.fish
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (shell: 'bash' | 'zsh' | 'fish', _opts: unknown, command: Command) => {
+      const { completionModel } = await import('./completion-model.js');
+      const { completionScript } = await import('./completion.js');
+      (await makeContext(command)).write(completionScript(shell, completionModel(program)));
     });
 }

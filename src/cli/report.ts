@@ -12,6 +12,7 @@ import {
   PermissionError,
   UsageError,
 } from '../netlink/errors.js';
+import { errnoDescription } from '../netlink/errno.js';
 import { NetlinkDecodeError } from '../netlink/message.js';
 import { ExplainedKernelError } from './explain.js';
 
@@ -48,4 +49,28 @@ export function describeError(err: unknown): Report {
   if (err instanceof MptcpctlError || err instanceof NetlinkDecodeError) return { message: err.message, exitCode: EXIT_REFUSED };
   const message = err instanceof Error ? err.message : String(err);
   return { message: `internal error: ${message} (please report it; --debug shows the stack)`, exitCode: EXIT_REFUSED };
+}
+
+/**
+ * `text` as one printable line: control characters (newlines, ESC and the other C0/C1 codes)
+ * become visible escapes. Every message goes through here before stderr, because parts of it
+ * come from outside (argv words, namespace names, the kernel's extack text, commander's errors):
+ * none of them may start a fake second line or send terminal escape sequences.
+ */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => {
+    const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+    return named[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+}
+
+/**
+ * A failed write to standard output. A reader that went away (EPIPE: `| head`) is a normal
+ * way to stop: exit 0, silently. Anything else (ENOSPC on a full disk, EIO) is reported: exit 1.
+ */
+export function describeOutputError(err: NodeJS.ErrnoException): Report {
+  if (err.code === 'EPIPE') return { message: undefined, exitCode: EXIT_OK };
+  const errno = typeof err.errno === 'number' ? Math.abs(err.errno) : undefined;
+  const description = errno === undefined ? undefined : errnoDescription(errno);
+  return { message: `cannot write to standard output: ${description ?? err.message} (${err.code ?? 'error'})`, exitCode: EXIT_REFUSED };
 }

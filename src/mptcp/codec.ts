@@ -4,8 +4,8 @@
  */
 import { decodeAttributeSet, encodeAttributeSet, type AttributeInput, type DecodedAttributes } from '../netlink/attrset.js';
 import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
-import { AF_INET, AF_INET6, attrSet, Command, endpointSet, eventAttrSet, type CommandName } from './spec.js';
-import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from './records.js';
+import { AF_INET, AF_INET6, attrSet, Command, endpointSet, type CommandName } from './spec.js';
+import type { AddressInput, Endpoint, Limits, Token } from './records.js';
 
 /** A request ready for the generic netlink layer. */
 export interface PmRequest {
@@ -126,35 +126,5 @@ export function decodeLimitsReply(attributes: Buffer): Limits {
   return { subflows: num(top, 'subflows') ?? 0, addAddrAccepted: num(top, 'rcv-add-addrs') ?? 0 };
 }
 
-/** One event message (genl cmd + attributes) -> MptcpEvent. */
-export function decodeEvent(type: number, attributes: Buffer): MptcpEvent {
-  const d = decodeAttributeSet(eventAttrSet, attributes);
-  const event: MptcpEvent = { type, unknown: d.unknown };
-  const set = <K extends keyof MptcpEvent>(key: K, value: MptcpEvent[K] | undefined): void => {
-    if (value !== undefined) event[key] = value;
-  };
-  set('token', num(d, 'token'));
-  set('family', num(d, 'family'));
-  set('localId', num(d, 'loc-id'));
-  set('remoteId', num(d, 'rem-id'));
-  const s4 = num(d, 'saddr4');
-  const d4 = num(d, 'daddr4');
-  const s6 = bytes(d, 'saddr6');
-  const d6 = bytes(d, 'daddr6');
-  set('saddr4', s4 === undefined ? undefined : formatIPv4Number(s4));
-  set('daddr4', d4 === undefined ? undefined : formatIPv4Number(d4));
-  set('saddr6', s6 && formatIPv6(s6));
-  set('daddr6', d6 && formatIPv6(d6));
-  set('sport', num(d, 'sport'));
-  set('dport', num(d, 'dport'));
-  set('backup', num(d, 'backup'));
-  set('error', num(d, 'error'));
-  set('flags', num(d, 'flags'));
-  set('timeout', num(d, 'timeout'));
-  set('ifindex', num(d, 'if-idx'));
-  set('resetReason', num(d, 'reset-reason'));
-  set('resetFlags', num(d, 'reset-flags'));
-  set('serverSide', num(d, 'server-side'));
-  return event;
-}
+export { decodeEvent } from './event-decoder.js';
 

@@ -107,7 +107,8 @@ export class NetnsError extends MptcpctlError {
     readonly netns: string,
     reason: string,
   ) {
-    super(`network namespace "${netns}": ${reason}`);
+    // Quoted as JSON: a name may hold any byte but "/" and NUL, newlines and escapes included.
+    super(`network namespace ${JSON.stringify(netns)}: ${reason}`);
   }
 }
 

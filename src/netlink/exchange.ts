@@ -3,6 +3,7 @@
  * collects the answers that carry its sequence number until the ACK, the error, or the
  * NLMSG_DONE of a dump. Generic netlink, rtnetlink and sock_diag all use it.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ProtocolError, TimeoutError } from './errors.js';
 import { decodeDonePayload, decodeErrorPayload, type ExtendedAck } from './extack.js';
 import {
@@ -20,9 +21,26 @@ import type { NetlinkTransport } from './transport.js';
 export const REPLY_TIMEOUT_MS = 5000;
 /** A dump interrupted by a concurrent change is restarted at most this many times. */
 export const DUMP_RETRIES = 10;
+/**
+ * The most bytes one exchange may receive. A dump ends with NLMSG_DONE; one that never does
+ * (corrupt or hostile replies, or someone else's traffic that keeps coming) must not hold on to
+ * memory without end. 512 MiB is well above the largest real dump (about a million sockets in a
+ * sock_diag dump with mptcp_info).
+ */
+export const MAX_EXCHANGE_BYTES = 512 * 1024 * 1024;
+/**
+ * Longest stretch of back-to-back receiving before timers and signal handlers get a turn: while
+ * the kernel has the next part ready, a receive never waits, so a long dump would otherwise run
+ * on microtasks alone and hold off SIGINT/SIGTERM until it ends.
+ */
+const SLICE_MS = 20;
 
-/** Observer of every datagram that crosses the socket (for --debug traces). */
-export type TraceHook = (direction: 'send' | 'receive', datagram: Buffer) => void;
+/**
+ * Observer of every datagram that crosses the socket (for --debug traces). `protocol` is the
+ * socket's netlink protocol: message types mean different things in each (20 is RTM_NEWADDR in
+ * rtnetlink and SOCK_DIAG_BY_FAMILY in sock_diag).
+ */
+export type TraceHook = (direction: 'send' | 'receive', datagram: Buffer, protocol: number) => void;
 
 export interface Exchange {
   /** The complete request message; its sequence number is read from it. */
@@ -32,6 +50,8 @@ export interface Exchange {
   /** Turns an error ACK (or a DONE carrying an error) into the error to throw. */
   toError: (ack: ExtendedAck) => Error;
   trace?: TraceHook | undefined;
+  /** Overrides MAX_EXCHANGE_BYTES (tests use a small bound). */
+  maxBytes?: number;
 }
 
 export interface ExchangeResult {
@@ -43,16 +63,27 @@ export interface ExchangeResult {
 
 export async function exchange(transport: NetlinkTransport, ex: Exchange): Promise<ExchangeResult> {
   const seq = ex.message.readUInt32LE(8);
-  ex.trace?.('send', ex.message);
+  ex.trace?.('send', ex.message, transport.protocol);
   transport.send(ex.message);
   const replies: NetlinkMessage[] = [];
   let interrupted = false;
+  const maxBytes = ex.maxBytes ?? MAX_EXCHANGE_BYTES;
+  let received = 0;
+  let sliceStart = performance.now();
   for (;;) {
+    if (performance.now() - sliceStart > SLICE_MS) {
+      await nextTurn();
+      sliceStart = performance.now();
+    }
     // The bound is on silence, not on the whole dump: a large dump may take many datagrams.
     const result = await transport.receive(REPLY_TIMEOUT_MS);
     if (result.kind === 'timeout') throw new TimeoutError(`no reply from the kernel to ${ex.operation} within ${REPLY_TIMEOUT_MS} ms`);
     if (result.kind === 'overrun') throw new ProtocolError(`receive buffer overrun while waiting for ${ex.operation}`);
-    ex.trace?.('receive', result.datagram);
+    ex.trace?.('receive', result.datagram, transport.protocol);
+    received += result.datagram.length;
+    if (received > maxBytes) {
+      throw new ProtocolError(`${ex.operation}: more than ${maxBytes} bytes of replies without an end (no NLMSG_DONE or ACK): giving up`);
+    }
     for (const msg of decodeMessages(result.datagram)) {
       // Another request's late answer, or a multicast message: not ours.
       if (msg.seq !== seq || msg.pid !== transport.portId) continue;

@@ -34,6 +34,12 @@ export function decodeErrorPayload(payload: Buffer, flags: number): ExtendedAck 
   ack.requestSeq = payload.readUInt32LE(4 + 8);
   if (!(flags & NLM_F_ACK_TLVS)) return ack;
   const echoedLength = flags & NLM_F_CAPPED ? NLMSG_HDRLEN : payload.readUInt32LE(4);
+  // Checked before aligning: align4 works in 32-bit signed arithmetic, so a lying length near
+  // 2^31 or 2^32 would wrap to a small or negative start and the echoed header be read as TLVs.
+  if (echoedLength > payload.length - 4) {
+    throw new NetlinkDecodeError(`NLMSG_ERROR echoed request runs past the payload (${echoedLength} bytes in ${payload.length})`);
+  }
+  if (echoedLength < NLMSG_HDRLEN) throw new NetlinkDecodeError(`NLMSG_ERROR echoed request of ${echoedLength} bytes is shorter than its header`);
   const tlvStart = 4 + align4(echoedLength);
   if (tlvStart > payload.length) throw new NetlinkDecodeError('NLMSG_ERROR echoed request runs past the payload');
   readTlvs(payload.subarray(tlvStart), ack);

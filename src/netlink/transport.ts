@@ -2,13 +2,12 @@
  * The only module that touches native code: a netlink socket driven through libc via koffi.
  * Everything above works on Buffers. Receiving never blocks the event loop beyond a bound:
  * a non-blocking recvmsg first, then poll() on koffi's worker thread in bounded slices.
+ * koffi itself comes from koffi-loader.ts (node_modules, or the single binary's embedded copy).
  */
-import { closeSync, openSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { closeSync, constants as fsConstants, openSync, readdirSync, readFileSync } from 'node:fs';
 import { Errno } from './errno.js';
+import { loadKoffi } from './koffi-loader.js';
 import { NetnsError, SystemError } from './errors.js';
-
-type KoffiModule = typeof import('koffi');
 
 const AF_NETLINK = 16;
 const SOCK_RAW = 3;
@@ -66,11 +65,29 @@ interface MsgHdr {
 
 let libc: Libc | undefined;
 
+/**
+ * Test seam, never set by production code: counts what this module asks of the kernel, and lets
+ * a test refuse to open sockets. Tests compare the counters before and after a call to prove
+ * that nothing was opened, sent or entered (e.g. for a rejected command line), and set `guard`
+ * so that nothing in-process can reach the real kernel by accident.
+ */
+export interface TransportProbe {
+  /** Calls of NetlinkTransport.open, counted before anything native happens. */
+  opens: number;
+  /** Messages handed to sendto. */
+  sends: number;
+  /** setns calls (entering a namespace and coming back are two). */
+  setns: number;
+  /** Called at every open and every namespace switch before anything native; throwing refuses it. */
+  guard: ((what: { protocol?: number; netns?: string }) => void) | undefined;
+}
+
+export const transportProbe: TransportProbe = { opens: 0, sends: 0, setns: 0, guard: undefined };
+
 /** Loads koffi and declares the libc functions on first use (never at import time). */
 function loadLibc(): Libc {
   if (libc) return libc;
-  const require = createRequire(import.meta.url);
-  const koffi = require('koffi') as KoffiModule;
+  const koffi = loadKoffi();
   const lib = koffi.load('libc.so.6');
   const iovec = koffi.struct('mptcpctl_iovec', { base: 'void *', len: 'size_t' });
   koffi.struct('mptcpctl_msghdr', {
@@ -125,6 +142,8 @@ export class NetlinkTransport {
     readonly fd: number,
     /** The port id the kernel assigned at bind. */
     readonly portId: number,
+    /** The netlink protocol (NETLINK_GENERIC, ...): a trace needs it to read message types. */
+    readonly protocol: number,
   ) {
     this.kernelAddress.writeUInt16LE(AF_NETLINK, 0);
     this.msghdr = {
@@ -140,6 +159,8 @@ export class NetlinkTransport {
 
   /** Opens and binds a netlink socket of `protocol`, with extended ACKs on. */
   static open(protocol: number, options: TransportOptions = {}): NetlinkTransport {
+    transportProbe.opens++;
+    transportProbe.guard?.(options.netns === undefined ? { protocol } : { protocol, netns: options.netns });
     const lib = loadLibc();
     const fd = options.netns === undefined ? createSocket(lib, protocol) : inNetns(lib, options.netns, () => createSocket(lib, protocol));
     try {
@@ -148,7 +169,7 @@ export class NetlinkTransport {
       if (lib.bind(fd, local, SOCKADDR_NL_SIZE) < 0) throw new SystemError('bind', lib.errno(), 'netlink socket');
       const len = [SOCKADDR_NL_SIZE];
       if (lib.getsockname(fd, local, len) < 0) throw new SystemError('getsockname', lib.errno());
-      const transport = new NetlinkTransport(lib, fd, local.readUInt32LE(4));
+      const transport = new NetlinkTransport(lib, fd, local.readUInt32LE(4), protocol);
       // Extended ACKs carry the kernel's error text; capped ACKs keep error replies small.
       transport.setOption(SOL_NETLINK, NETLINK_EXT_ACK, 1);
       transport.setOption(SOL_NETLINK, NETLINK_CAP_ACK, 1);
@@ -190,8 +211,13 @@ export class NetlinkTransport {
   /** Sends one message (or several, concatenated) to the kernel. */
   send(message: Buffer): void {
     this.assertOpen();
+    transportProbe.sends++;
     const sent = this.lib.sendto(this.fd, message, message.length, 0, this.kernelAddress, SOCKADDR_NL_SIZE);
-    if (sent < 0) throw new SystemError('sendto', this.lib.errno(), 'netlink');
+    if (sent < 0) {
+      const errno = this.lib.errno();
+      if (errno === Errno.EBADF) this.closed = true; // as in receiveNow
+      throw new SystemError('sendto', errno, 'netlink');
+    }
   }
 
   /** Takes one datagram if one is queued; never waits. */
@@ -209,6 +235,9 @@ export class NetlinkTransport {
       const errno = this.lib.errno();
       if (errno === Errno.EAGAIN || errno === Errno.EINTR) return { kind: 'timeout' };
       if (errno === Errno.ENOBUFS) return { kind: 'overrun' };
+      // The descriptor was closed under us: it is gone, and its number may already be someone
+      // else's, so close() must not close it again.
+      if (errno === Errno.EBADF) this.closed = true;
       throw new SystemError('recvmsg', errno, 'netlink');
     }
     if (msg.flags & MSG_TRUNC) throw new SystemError('recvmsg', Errno.ENOBUFS, `datagram larger than ${RECEIVE_BUFFER_SIZE} bytes`);
@@ -299,15 +328,38 @@ export function readInNetns(netns: string | undefined, path: string): string {
 }
 
 /**
+ * Reads every readable file of directory `dir` from inside /run/netns/NAME (here when `netns` is
+ * undefined), in one switch: how all net.mptcp.* settings of a namespace are read at once, and
+ * the listing itself is the namespace's (newer kernels' settings show up without code changes).
+ * Files that cannot be read (write-only, gone meanwhile) are left out.
+ */
+export function readDirInNetns(netns: string | undefined, dir: string): Map<string, string> {
+  const readAll = (): Map<string, string> => {
+    const files = new Map<string, string>();
+    for (const name of readdirSync(dir).sort()) {
+      try {
+        files.set(name, readFileSync(`${dir}/${name}`, 'utf8'));
+      } catch {
+        // Not readable here: such a file has nothing to show.
+      }
+    }
+    return files;
+  };
+  return netns === undefined ? readAll() : inNetns(loadLibc(), netns, readAll);
+}
+
+/**
  * Runs `fn` with this thread switched into /run/netns/NAME, and switches back afterwards, so
  * only sockets created inside `fn` live in that namespace.
  */
 function inNetns<T>(lib: Libc, name: string, fn: () => T): T {
   const problem = checkNetnsName(name);
   if (problem) throw new NetnsError(name, problem);
+  transportProbe.guard?.({ netns: name });
   let target: number;
   try {
-    target = openSync(`/run/netns/${name}`, 'r');
+    // O_NONBLOCK: a FIFO planted there must not block the open (setns then refuses it).
+    target = openSync(`/run/netns/${name}`, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     throw new NetnsError(name, code === 'ENOENT' ? `not found (no /run/netns/${name}; see \`ip netns list\`)` : `cannot open /run/netns/${name} (${code})`);
@@ -315,15 +367,18 @@ function inNetns<T>(lib: Libc, name: string, fn: () => T): T {
   let original: number | undefined;
   try {
     original = openSync('/proc/thread-self/ns/net', 'r');
+    transportProbe.setns++;
     if (lib.setns(target, CLONE_NEWNET) < 0) {
       const errno = lib.errno();
+      const needs = errno === Errno.EPERM ? 'entering a network namespace needs CAP_SYS_ADMIN: ' : '';
       throw errno === Errno.EINVAL
         ? new NetnsError(name, `/run/netns/${name} is not a network namespace`)
-        : new NetnsError(name, `cannot enter it: ${new SystemError('setns', errno).message}`);
+        : new NetnsError(name, `cannot enter it: ${needs}${new SystemError('setns', errno).message}`);
     }
     try {
       return fn();
     } finally {
+      transportProbe.setns++;
       if (lib.setns(original, CLONE_NEWNET) < 0) {
         // Staying in the wrong namespace would silently misdirect everything after: stop here.
         throw new SystemError('setns', lib.errno(), 'returning to the original network namespace');

@@ -10,6 +10,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { GenericNetlink, type FamilyInfo, type GenlReply, type TraceHook } from '../netlink/genl.js';
 import { decodeGenlHeader, decodeMessages, GENL_HDRLEN } from '../netlink/message.js';
+import { familyPolicy, type FamilyPolicy } from '../netlink/genl-policy.js';
 import type { TransportOptions } from '../netlink/transport.js';
 import { decodeEndpointReply, decodeEvent, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp/records.js';
@@ -143,6 +144,14 @@ export class MptcpPm {
   /** Userspace PM: closes the subflow with exactly these local and remote addresses and ports. */
   async subflowDestroy(token: Token, local: AddressInput, remote: AddressInput): Promise<void> {
     await this.run(encodeRequest.subflowDestroy(token, local, remote));
+  }
+
+  /**
+   * The family's per-operation attribute policies as the running kernel reports them
+   * (CTRL_CMD_GETPOLICY); undefined on kernels that cannot say. For feature detection.
+   */
+  async policy(): Promise<FamilyPolicy | undefined> {
+    return familyPolicy(this.genl, FAMILY_NAME);
   }
 
   /** Sends an encoded request; the low-level door for tools that build requests themselves. */

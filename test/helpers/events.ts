@@ -94,7 +94,7 @@ export class EventLog {
 }
 
 /** Polls the namespace's netlink socket table until a generic netlink socket is member of `group`. */
-async function waitForMembership(netns: string, group: number, failure: () => Error | undefined, limitMs = 10000): Promise<void> {
+export async function waitForMembership(netns: string, group: number, failure: () => Error | undefined, limitMs = 10000): Promise<void> {
   if (group < 1 || group > 32) throw new Error(`group ${group} is not visible in /proc/net/netlink`);
   const deadline = Date.now() + limitMs;
   for (;;) {

@@ -10,9 +10,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from '../helpers/cli.js';
+import { cliCommand, runCli } from '../helpers/cli.js';
 import { createNetns, deleteNetns, ip } from '../helpers/netns.js';
-import { cliBundle } from '../helpers/paths.js';
 
 let ns: string;
 const work = mkdtempSync(join(tmpdir(), 'mptcpctl-endpoint-'));
@@ -84,17 +83,29 @@ describe('differential against ip 6.1', () => {
     assert.deepEqual(JSON.parse(ok('-j', 'limits', 'show')), { add_addr_accepted: 7, subflows: 1 });
     const refused = cli('limits', 'set', 'add_addr_accepted', '1', 'subflows', '9');
     assert.equal(refused.status, 1);
-    assert.equal(refused.stderr, 'mptcpctl: kernel refused SET_LIMITS: limit greater than maximum (8) (EINVAL)\n');
+    assert.equal(
+      refused.stderr,
+      'mptcpctl: kernel refused SET_LIMITS: limit greater than maximum (8) (EINVAL): subflows 9 is too high: subflows and add_addr_accepted are each 0..8, and a refused set changes neither\n',
+    );
     assert.equal(ip(ns, 'mptcp', 'limits', 'show'), 'add_addr_accepted 7 subflows 1 \n', 'a refused set changes nothing');
   });
 
-  test('kernel refusals carry the extack text and the errno name', () => {
+  test('kernel refusals carry the extack text, the errno name and a hint', () => {
     ok('endpoint', 'add', '10.0.1.1', 'id', '1');
     const cases: [string[], string][] = [
-      [['endpoint', 'add', '10.0.1.1'], 'mptcpctl: kernel refused ADD_ADDR: too many addresses or duplicate one: -17 (EEXIST)\n'],
-      [['endpoint', 'add', '10.0.1.9', 'id', '1'], 'mptcpctl: kernel refused ADD_ADDR: too many addresses or duplicate one: -16 (EBUSY)\n'],
-      [['endpoint', 'delete', 'id', '99'], 'mptcpctl: kernel refused DEL_ADDR: address not found (EINVAL)\n'],
-      [['endpoint', 'add', '10.0.9.9', 'signal', 'port', '10009'], 'mptcpctl: kernel refused ADD_ADDR: create listen socket error: -99 (EADDRNOTAVAIL)\n'],
+      [
+        ['endpoint', 'add', '10.0.1.1'],
+        `mptcpctl: kernel refused ADD_ADDR: too many addresses or duplicate one: -17 (EEXIST): 10.0.1.1 is already endpoint id 1 (a duplicate address, not a duplicate id); mptcpctl -n ${ns} endpoint delete id 1 removes it first\n`,
+      ],
+      [
+        ['endpoint', 'add', '10.0.1.9', 'id', '1'],
+        'mptcpctl: kernel refused ADD_ADDR: too many addresses or duplicate one: -16 (EBUSY): id 1 is already used by 10.0.1.1 (a duplicate id, not a duplicate address): choose another id, or leave id out and the kernel picks a free one\n',
+      ],
+      [['endpoint', 'delete', 'id', '99'], `mptcpctl: kernel refused DEL_ADDR: address not found (EINVAL): no endpoint has id 99 (ids in use: 1); \`mptcpctl -n ${ns} endpoint show\` lists them\n`],
+      [
+        ['endpoint', 'add', '10.0.9.9', 'signal', 'port', '10009'],
+        `mptcpctl: kernel refused ADD_ADDR: create listen socket error: -99 (EADDRNOTAVAIL): 10.0.9.9 is not configured in namespace "${ns}"; an endpoint with a port makes the kernel listen on it, so add the address first (ip -n ${ns} addr add 10.0.9.9/24 dev IFNAME)\n`,
+      ],
     ];
     for (const [args, stderr] of cases) {
       const r = cli(...args);
@@ -107,7 +118,7 @@ describe('differential against ip 6.1', () => {
 describe('terminal output', () => {
   /** Runs mptcpctl under a pseudo-terminal (util-linux script) and returns what the terminal got. */
   function onTerminal(env: Record<string, string>, ...args: string[]): string {
-    const command = [process.execPath, cliBundle, '-n', ns, ...args].map((a) => `'${a}'`).join(' ');
+    const command = [...cliCommand, '-n', ns, ...args].map((a) => `'${a}'`).join(' ');
     const r = spawnSync('script', ['-qec', command, '/dev/null'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '', FORCE_COLOR: '', ...env, TERM: 'xterm' } });
     assert.equal(r.status, 0, r.stderr);
     return r.stdout;
@@ -166,13 +177,17 @@ describe('batch mode', () => {
     writeFileSync(file, '# setup\nmptcpctl endpoint add 10.0.1.1 id 1\n\nendpoint add 10.0.1.2 id 1\nendpoint add 10.0.1.3 id 3\n');
     const r = runCli(['-n', ns, '-b', file]);
     assert.equal(r.status, 1);
-    assert.equal(r.stderr, `mptcpctl: ${file}:4: kernel refused ADD_ADDR: too many addresses or duplicate one: -16 (EBUSY)\n`);
+    assert.equal(
+      r.stderr,
+      `mptcpctl: ${file}:4: kernel refused ADD_ADDR: too many addresses or duplicate one: -16 (EBUSY): id 1 is already used by 10.0.1.1 (a duplicate id, not a duplicate address): choose another id, or leave id out and the kernel picks a free one\n`,
+    );
     assert.equal(ip(ns, 'mptcp', 'endpoint', 'show'), '10.0.1.1 id 1 \n', 'line 5 was not run');
   });
 
   test('--force runs every line and fails at the end', () => {
     const r = runCli(['-n', ns, '--force', '-b', '-'], { input: 'endpoint add 10.0.1.1 id 1\nendpoint add 10.0.1.1 singal\nendpoint add 10.0.1.3 id 3\n' });
-    assert.equal(r.status, 2);
+    // 1, not 2: lines 1 and 3 were sent (2 promises that nothing was), as README and the man page say.
+    assert.equal(r.status, 1);
     assert.equal(r.stderr, 'mptcpctl: -:2: unknown word "singal": did you mean "signal"?\n');
     assert.equal(ip(ns, 'mptcp', 'endpoint', 'show'), '10.0.1.1 id 1 \n10.0.1.3 id 3 \n');
   });

@@ -23,28 +23,28 @@ describe('tokenProblem', () => {
 describe('pathManagerHint', () => {
   const cases: [Parameters<typeof pathManagerHint>, string][] = [
     [
-      ['not userspace', kernel, 'blue', 0x1a2b],
-      'connection 00001a2b is driven by the in-kernel path manager; network namespace "blue" uses the in-kernel path manager (net.mptcp.path_manager = kernel): use `mptcpctl endpoint` and `mptcpctl limits` for it, or run `ip netns exec blue sysctl -w net.mptcp.path_manager=userspace` for new connections',
+      ['not userspace', kernel, 'blue'],
+      'the connection is driven by the in-kernel path manager; network namespace "blue" uses the in-kernel path manager (net.mptcp.path_manager = kernel): use `mptcpctl endpoint` and `mptcpctl limits` for it, or run `ip netns exec blue sysctl -w net.mptcp.path_manager=userspace` for new connections',
     ],
     [
-      ['not userspace', userspace, undefined, 1],
-      'connection 00000001 is driven by the in-kernel path manager, although this network namespace now uses the userspace path manager (net.mptcp.path_manager = userspace): the setting applies only to connections made after it; use `mptcpctl endpoint` and `mptcpctl limits` for it, or reconnect',
+      ['not userspace', userspace, undefined],
+      'the connection is driven by the in-kernel path manager, although this network namespace now uses the userspace path manager (net.mptcp.path_manager = userspace): the setting applies only to connections made after it; use `mptcpctl endpoint` and `mptcpctl limits` for it, or reconnect',
     ],
     [
-      ['unknown token', userspace, 'blue', 0xdeadbeef],
-      'no MPTCP connection in network namespace "blue" has token deadbeef; the namespace uses the userspace path manager (net.mptcp.path_manager = userspace), and tokens are per namespace and per side: `mptcpctl connection show` lists them',
+      ['unknown token', userspace, 'blue'],
+      'no MPTCP connection in network namespace "blue" has this token; the namespace uses the userspace path manager (net.mptcp.path_manager = userspace), and tokens are per namespace and per side: `mptcpctl connection show` lists them',
     ],
     [
-      ['unknown token', oldKernel, undefined, 2],
-      'no MPTCP connection in this network namespace has token 00000002, and the namespace uses the in-kernel path manager (net.mptcp.pm_type = 0): userspace-PM commands need `sysctl -w net.mptcp.pm_type=1` before the connection is made',
+      ['unknown token', oldKernel, undefined],
+      'no MPTCP connection in this network namespace has this token, and the namespace uses the in-kernel path manager (net.mptcp.pm_type = 0): userspace-PM commands need `sysctl -w net.mptcp.pm_type=1` before the connection is made',
     ],
     [
-      ['unknown token', undefined, 'x', 3],
-      'no MPTCP connection in network namespace "x" has token 00000003, and the namespace has no readable net.mptcp.path_manager or net.mptcp.pm_type: userspace-PM commands need `ip netns exec x sysctl -w net.mptcp.path_manager=userspace` before the connection is made',
+      ['unknown token', undefined, 'x'],
+      'no MPTCP connection in network namespace "x" has this token, and the namespace has no readable net.mptcp.path_manager or net.mptcp.pm_type: userspace-PM commands need `ip netns exec x sysctl -w net.mptcp.path_manager=userspace` before the connection is made',
     ],
     [
-      ['not userspace', { sysctl: 'net.mptcp.path_manager', value: 'bpf', userspace: false }, 'x', 4],
-      'connection 00000004 is driven by the in-kernel path manager; network namespace "x" uses path manager "bpf" (net.mptcp.path_manager = bpf): use `mptcpctl endpoint` and `mptcpctl limits` for it, or run `ip netns exec x sysctl -w net.mptcp.path_manager=userspace` for new connections',
+      ['not userspace', { sysctl: 'net.mptcp.path_manager', value: 'bpf', userspace: false }, 'x'],
+      'the connection is driven by the in-kernel path manager; network namespace "x" uses path manager "bpf" (net.mptcp.path_manager = bpf): use `mptcpctl endpoint` and `mptcpctl limits` for it, or run `ip netns exec x sysctl -w net.mptcp.path_manager=userspace` for new connections',
     ],
   ];
   for (const [args, hint] of cases) it(`${args[0]}, ${args[1]?.value}`, () => assert.equal(pathManagerHint(...args), hint));
@@ -60,8 +60,9 @@ describe('withPathManagerHint', () => {
     assert.equal(err.attribute, 'token');
     const { message, exitCode } = describeError(err);
     assert.equal(exitCode, 1);
-    assert.match(message!, /^kernel refused ANNOUNCE: invalid token \(EINVAL\): no MPTCP connection in this network namespace has token 0000abcd.* path manager/);
+    assert.match(message!, /^kernel refused ANNOUNCE: invalid token \(EINVAL\): no MPTCP connection in this network namespace has this token.* path manager/);
     assert.doesNotMatch(message!, /\n/);
+    assert.doesNotMatch(message!, /abcd/i, 'the token is a secret: never repeated in an error');
   });
 
   it('passes other refusals, permission errors and token-less requests through unchanged', async () => {

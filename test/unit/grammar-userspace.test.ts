@@ -94,8 +94,8 @@ const bad: [string, Run, string, string][] = [
   ['announce', announceCommand, '10.0.2.1 token 1', 'announce needs "id ID" (1 to 255: the id the peer will know the address by)'],
   ['announce', announceCommand, '10.0.2.1 id 1', `announce needs "token TOKEN" ${TOKEN_HELP}`],
   ['announce', announceCommand, 'id 1 token 1', 'announce needs an ADDRESS (the local address to announce)'],
-  ['announce', announceCommand, '10.0.2.1 id 1 token xyz', `invalid token "xyz": ${BAD_TOKEN}`],
-  ['announce', announceCommand, '10.0.2.1 id 1 token 0x123456789', `invalid token "0x123456789": ${BAD_TOKEN}`],
+  ['announce', announceCommand, '10.0.2.1 id 1 token xyz', `invalid token (not shown): ${BAD_TOKEN}`],
+  ['announce', announceCommand, '10.0.2.1 id 1 token 0x123456789', `invalid token (not shown): ${BAD_TOKEN}`],
   ['announce', announceCommand, '10.0.2.1 id 1 token 1 port 65536', 'invalid port "65536": must be from 0 to 65535'],
   ['announce', announceCommand, '10.0.2.1 id 1 tokn 1', 'announce: unknown word "tokn": did you mean "token"?'],
   ['announce', announceCommand, '10.0.0.256 id 1 token 1', 'announce: unknown word "10.0.0.256" (expected an ADDRESS, id, token, port or dev)'],
@@ -181,7 +181,7 @@ describe('commands: what the library is asked to send', () => {
         { method: 'open', args: [] },
         { method: 'announce', args: [0x1a2b3c4d, { address: '10.0.2.1', id: 5, flags: AddressFlag.signal, port: 8080, ifindex: 7 }] },
       ],
-      'announced 10.0.2.1 id 5 on connection 1a2b3c4d',
+      'announced 10.0.2.1 id 5 on the connection',
     ],
     [
       'remove id 0',
@@ -191,7 +191,7 @@ describe('commands: what the library is asked to send', () => {
         { method: 'open', args: [] },
         { method: 'remove', args: [10, 0] },
       ],
-      'removed id 0 from connection 0000000a',
+      'removed id 0 from the connection',
     ],
     [
       'subflow create, backup',

@@ -36,7 +36,7 @@ async function withDiag<T>(ctx: CommandContext, fn: (diag: SockDiag) => Promise<
 export async function connectionShow(ctx: CommandContext, words: string[]): Promise<void> {
   const filter = parseTokenFilter(words);
   const connections = await withDiag(ctx, (diag) => diag.listConnections(filter));
-  if (filter.token !== undefined && connections.length === 0) throw new NotFoundError(`no MPTCP connection with token ${words.at(-1)}${ctx.session.netns ? ` in network namespace "${ctx.session.netns}"` : ''}`);
+  if (filter.token !== undefined && connections.length === 0) throw new NotFoundError(`no MPTCP connection has the token given${ctx.session.netns ? ` in network namespace "${ctx.session.netns}"` : ''} (tokens are secret: not repeated here)`);
   if (ctx.out.format === 'json') ctx.write(connectionsJson(connections, ctx.out.pretty));
   else if (ctx.out.format === 'table') ctx.write(connections.length ? await connectionsTable(connections, await paint(ctx.out.color), ctx.out.color) : '');
   else ctx.write(textOutput(connectionsText(connections), ctx.out));

@@ -3,6 +3,7 @@ import type { Endpoint } from '../../mptcp/records.js';
 import type { AddressInput } from '../../mptcp/records.js';
 import type { CommandContext } from '../context.js';
 import { withPathManagerHint } from '../explain.js';
+import { withInKernelHint, type RefusedRequest } from '../hints.js';
 import { parseEndpointArgs, type EndpointArgs, type EndpointVerb } from '../grammar.js';
 import { endpointsJson, endpointsTable, endpointsText } from '../render/endpoint.js';
 import { paint } from '../render/style.js';
@@ -10,7 +11,9 @@ import { textOutput } from '../output.js';
 
 /** Parses first (nothing is sent for invalid input), then runs. */
 export async function endpointCommand(ctx: CommandContext, verb: EndpointVerb, words: string[]): Promise<void> {
-  const args = parseEndpointArgs(verb, words);
+  // `show --check` also lints the configuration (the word reaches here from commander and from batch lines alike).
+  const check = verb === 'show' && words.includes('--check');
+  const args = parseEndpointArgs(verb, check ? words.filter((w) => w !== '--check') : words);
   switch (verb) {
     case 'add':
       return add(ctx, args);
@@ -19,8 +22,14 @@ export async function endpointCommand(ctx: CommandContext, verb: EndpointVerb, w
     case 'change':
       return change(ctx, args);
     case 'show':
-      return show(ctx, args);
+      return check ? (await import('./status.js')).endpointCheck(ctx, args) : show(ctx, args);
   }
+}
+
+/** Runs an in-kernel PM request so that a frequent refusal comes back with a hint (see hints.ts). */
+async function hinted<T>(ctx: CommandContext, request: RefusedRequest, run: () => Promise<T>): Promise<T> {
+  const pm = await ctx.session.pathManager();
+  return withInKernelHint(ctx.session.netns, request, () => pm.listEndpoints(), run);
 }
 
 export async function flushCommand(ctx: CommandContext): Promise<void> {
@@ -41,13 +50,13 @@ async function localAddress(ctx: CommandContext, args: EndpointArgs): Promise<Ad
 async function add(ctx: CommandContext, args: EndpointArgs): Promise<void> {
   const input = await localAddress(ctx, args);
   const pm = await ctx.session.pathManager();
-  await pm.addEndpoint({ ...input, address: args.address! });
+  await hinted(ctx, { address: args.address!, id: args.id, port: args.port }, () => pm.addEndpoint({ ...input, address: args.address! }));
   if (ctx.verbose) ctx.note(`added endpoint ${args.address}${args.id ? ` id ${args.id}` : ''}`);
 }
 
 async function remove(ctx: CommandContext, args: EndpointArgs): Promise<void> {
   const pm = await ctx.session.pathManager();
-  await pm.deleteEndpoint(args.id!, args.id === 0 ? args.address : undefined);
+  await hinted(ctx, { id: args.id }, () => pm.deleteEndpoint(args.id!, args.id === 0 ? args.address : undefined));
   if (ctx.verbose) ctx.note(`deleted endpoint id ${args.id}`);
 }
 
@@ -61,7 +70,8 @@ async function change(ctx: CommandContext, args: EndpointArgs): Promise<void> {
     await withPathManagerHint(ctx.session.netns, args.token, () => pm.setSubflowPriority(args.token!, local, remote));
   } else {
     // ip semantics: the flags given replace both backup and fullmesh (see --help).
-    await pm.setEndpointFlags(await localAddress(ctx, args));
+    const local = await localAddress(ctx, args);
+    await hinted(ctx, { address: args.address, id: args.id, port: args.port }, () => pm.setEndpointFlags(local));
   }
   if (ctx.verbose) ctx.note('changed');
 }
@@ -71,7 +81,9 @@ async function show(ctx: CommandContext, args: EndpointArgs): Promise<void> {
   // Like ip: any argument makes it a lookup by id (absent id = 0, which the kernel never finds).
   const lookup = args.id !== undefined || args.address !== undefined || args.port !== undefined || args.dev !== undefined || args.flags !== 0;
   const endpoints: Endpoint[] = await withPathManagerHint(ctx.session.netns, args.token, async () =>
-    lookup ? [await pm.getEndpoint(args.id ?? 0, args.token)] : await pm.listEndpoints(args.token),
+    lookup
+      ? [args.token === undefined ? await hinted(ctx, { id: args.id ?? 0 }, () => pm.getEndpoint(args.id ?? 0)) : await pm.getEndpoint(args.id ?? 0, args.token)]
+      : await pm.listEndpoints(args.token),
   );
   const names = endpoints.some((e) => e.ifindex) ? await ctx.session.interfaces() : new Map<number, string>();
   switch (ctx.out.format) {

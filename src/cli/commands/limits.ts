@@ -1,6 +1,7 @@
 /** `limits set|show`: the in-kernel PM's per-connection limits. */
 import type { CommandContext } from '../context.js';
 import { parseLimitsArgs } from '../grammar.js';
+import { withInKernelHint } from '../hints.js';
 import { limitsJson, limitsTable, limitsText } from '../render/limits.js';
 import { paint } from '../render/style.js';
 import { textOutput } from '../output.js';
@@ -8,7 +9,7 @@ import { textOutput } from '../output.js';
 export async function limitsSet(ctx: CommandContext, words: string[]): Promise<void> {
   const args = parseLimitsArgs(words);
   const pm = await ctx.session.pathManager();
-  await pm.setLimits(args);
+  await withInKernelHint(ctx.session.netns, args, () => pm.listEndpoints(), () => pm.setLimits(args));
   if (ctx.verbose) ctx.note(limitsText(await pm.getLimits()).trimEnd());
 }
 

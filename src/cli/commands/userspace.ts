@@ -8,7 +8,6 @@ import { AddressFlag } from '../../mptcp/spec.js';
 import type { MptcpPm } from '../../pm/client.js';
 import type { CommandContext } from '../context.js';
 import { withPathManagerHint } from '../explain.js';
-import { formatToken } from '../grammar.js';
 import { parseAnnounceArgs, parseRemoveArgs, parseSubflowCreateArgs, parseSubflowDestroyArgs } from '../grammar-userspace.js';
 
 async function send(ctx: CommandContext, token: number, request: (pm: MptcpPm) => Promise<void>): Promise<void> {
@@ -26,13 +25,14 @@ export async function announceCommand(ctx: CommandContext, words: string[]): Pro
   if (args.port) local.port = args.port;
   if (args.dev !== undefined) local.ifindex = await ctx.session.interfaceIndex(args.dev);
   await send(ctx, args.token, (pm) => pm.announce(args.token, local));
-  if (ctx.verbose) ctx.note(`announced ${args.address} id ${args.id} on connection ${formatToken(args.token)}`);
+  // Never the token, not even under -v: notes end up in logs, and a token lets anyone add subflows.
+  if (ctx.verbose) ctx.note(`announced ${args.address} id ${args.id} on the connection`);
 }
 
 export async function removeCommand(ctx: CommandContext, words: string[]): Promise<void> {
   const args = parseRemoveArgs(words);
   await send(ctx, args.token, (pm) => pm.remove(args.token, args.id));
-  if (ctx.verbose) ctx.note(`removed id ${args.id} from connection ${formatToken(args.token)}`);
+  if (ctx.verbose) ctx.note(`removed id ${args.id} from the connection`);
 }
 
 export async function subflowCreateCommand(ctx: CommandContext, words: string[]): Promise<void> {

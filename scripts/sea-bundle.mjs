@@ -1,0 +1,51 @@
+// The CLI bundle for the single executable. A SEA's main script is CommonJS and can require only
+// Node's built-in modules, so unlike dist/mptcpctl.cjs everything is bundled, koffi's JS too.
+// koffi finds its native module with `require('@koromix/koffi-<platform>')`: the plugin below
+// answers that with src/netlink/koffi-loader.ts, which has loaded it from the SEA asset.
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const loader = resolve(root, 'src/netlink/koffi-loader.ts');
+
+/** @param {string} platform e.g. linux-x64: the one koffi native package this binary carries. */
+function koffiNativePlugin(platform) {
+  return {
+    name: 'koffi-native-from-sea',
+    setup(b) {
+      b.onResolve({ filter: /^@koromix\/koffi-/ }, (args) => ({ path: args.path, namespace: 'koffi-native' }));
+      b.onLoad({ filter: /.*/, namespace: 'koffi-native' }, (args) => ({
+        resolveDir: root,
+        loader: 'js',
+        // Other platforms' packages are not in this binary; koffi tries each in a try/catch.
+        contents:
+          args.path === `@koromix/koffi-${platform}`
+            ? `module.exports = require(${JSON.stringify(loader)}).seaNativeModule();`
+            : `throw new Error(${JSON.stringify(`${args.path} is not in this binary`)});`,
+      }));
+    },
+  };
+}
+
+/** Writes the SEA main script to `outfile`. */
+export async function bundleForSea(outfile, platform) {
+  const { version } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['src/cli/main.ts'],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node24',
+    minifySyntax: true,
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    plugins: [koffiNativePlugin(platform)],
+    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    define: { 'import.meta.url': '__bundleUrl', MPTCPCTL_VERSION: JSON.stringify(version), MPTCPCTL_SEA: 'true' },
+  });
+}

@@ -1,0 +1,106 @@
+/**
+ * The whole CLI as a function of argv and its surroundings: normalises argv, runs the command
+ * tree, and turns any error into one stderr line and an exit status (see report.ts). Batch mode
+ * runs here, on the same session. It touches no process state of its own (main.ts wires the real
+ * argv, streams and exit code), so tests run it in-process, thousands of times.
+ */
+import type { Command } from 'commander';
+import { normalizeArgv } from './argv.js';
+import { readBatchFile, runBatch } from './batch.js';
+import type { CommandContext } from './context.js';
+import { quote } from './grammar.js';
+import { resolveOutput } from './output.js';
+import { buildProgram } from './program.js';
+import { COMPLETE_COMMAND, completeValues } from './complete-values.js';
+import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './report.js';
+import { UsageError } from '../netlink/errors.js';
+import { checkNetnsName } from '../netlink/transport.js';
+import { Session } from './session.js';
+import { traceToStderr } from './trace.js';
+
+declare const MPTCPCTL_VERSION: string | undefined;
+const version = typeof MPTCPCTL_VERSION === 'string' ? MPTCPCTL_VERSION : '0.0.0-dev';
+
+/** Where the CLI reads and writes. */
+export interface CliIo {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+  /** Whether stdout is a terminal (a table and colours by default). */
+  isTTY: boolean;
+  /** Standard input, for `-b -`. */
+  stdin: AsyncIterable<Uint8Array | string>;
+}
+
+interface GlobalOptions {
+  netns?: string;
+  json?: boolean;
+  pretty?: boolean;
+  format?: string;
+  color?: string;
+  verbose?: boolean;
+  oneline?: boolean;
+  batch?: string;
+  force?: boolean;
+  debug?: boolean;
+}
+
+/** Runs one command line; resolves to the exit status. Never rejects. */
+export async function runCli(argv: string[], io: CliIo): Promise<number> {
+  // The completion scripts' value helper: hidden, outside the command tree, never an error.
+  if (argv[0] === COMPLETE_COMMAND) return completeValues(argv.slice(1), (text) => void io.stdout.write(text));
+  const printError = (text: string): void => void io.stderr.write(`mptcpctl: ${oneLine(text)}\n`);
+  let session: Session | undefined;
+  let debug = argv.includes('--debug') || argv.includes('-debug');
+  const contextFor = (opts: GlobalOptions): CommandContext => {
+    debug = opts.debug ?? debug;
+    // A bad name is a usage error, found before any namespace is opened (transport.ts checks again).
+    const problem = opts.netns === undefined ? undefined : checkNetnsName(opts.netns);
+    if (problem) throw new UsageError(`invalid network namespace name ${quote(opts.netns!)}: ${problem}`);
+    session ??= new Session(opts.netns, opts.debug ? traceToStderr : undefined);
+    return {
+      out: resolveOutput(opts, io.isTTY, io.env),
+      session,
+      verbose: opts.verbose ?? false,
+      write: (text) => void io.stdout.write(text),
+      note: (text) => void io.stderr.write(`${text}\n`),
+    };
+  };
+  try {
+    const program = buildProgram(version, async (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()));
+    let exitCode = EXIT_OK;
+    program
+      .exitOverride()
+      .configureOutput({
+        writeOut: (text) => void io.stdout.write(text),
+        writeErr: (text) => void io.stderr.write(text),
+        // commander's errors may span lines (`(Did you mean ...?)`) and quote argv verbatim.
+        outputError: (text, write) => write(`mptcpctl: ${oneLine(text.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '))}\n`),
+      })
+      .action(async () => {
+        const opts = program.opts<GlobalOptions>();
+        if (!opts.batch) throw new UsageError('no command given (try `mptcpctl --help`)');
+        const ctx = contextFor(opts);
+        const { failures, reachedKernel } = await runBatch(ctx, await readBatchFile(opts.batch, io.stdin), opts.force ?? false, ({ line, error }) => {
+          const { message } = describeError(error);
+          if (message) printError(`${opts.batch}:${line}: ${message}`);
+        });
+        // 2 keeps its promise (nothing was sent) only if no line got that far; otherwise 1.
+        const first = failures.length ? describeError(failures[0]!.error).exitCode || EXIT_REFUSED : EXIT_OK;
+        exitCode = first === EXIT_USAGE && reachedKernel > 0 ? EXIT_REFUSED : first;
+      });
+    // Subcommands copied the root's settings when they were made, before these were set: without
+    // this, a commander error inside one (`monitor extra`) would exit by itself, unprefixed.
+    const subcommands = (c: Command): Command[] => c.commands.flatMap((sub) => [sub, ...subcommands(sub)]);
+    for (const sub of subcommands(program)) sub.exitOverride().configureOutput(program.configureOutput());
+    await program.parseAsync(normalizeArgv(argv), { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    const { message, exitCode } = describeError(err);
+    if (message) printError(message);
+    if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    return exitCode;
+  } finally {
+    await (session as Session | undefined)?.close();
+  }
+}

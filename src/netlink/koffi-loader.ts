@@ -1,0 +1,163 @@
+/**
+ * Where koffi comes from. The one place that loads it; only transport.ts imports this module.
+ *
+ * - Installed from npm (build/, dist/mptcpctl.cjs): koffi from node_modules, as usual.
+ * - In the single executable (dist/mptcpctl, MPTCPCTL_SEA defined by scripts/build-binary.mjs):
+ *   koffi's JS is bundled in, and its native module travels as the SEA asset `koffi.node`. A
+ *   native module can only be loaded from a file, so it is written once to a private cache
+ *   directory (atomically, named by its content hash) and loaded from there. The bundle build
+ *   points koffi's own `require('@koromix/koffi-<platform>')` at {@link seaNativeModule}.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir, tmpdir } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { MptcpctlError } from './errors.js';
+
+type KoffiModule = typeof import('koffi');
+
+/** True only in the single-executable bundle (an esbuild define); undeclared elsewhere. */
+declare const MPTCPCTL_SEA: boolean | undefined;
+
+/** The SEA asset that holds koffi's native module (see scripts/build-binary.mjs). */
+export const KOFFI_ASSET = 'koffi.node';
+
+/** koffi's native module could not be made loadable (every cache directory failed). */
+export class NativeModuleError extends MptcpctlError {
+  override readonly name = 'NativeModuleError';
+}
+
+let seaNative: unknown;
+
+/** koffi, loaded on first use. */
+export function loadKoffi(): KoffiModule {
+  if (typeof MPTCPCTL_SEA !== 'undefined' && MPTCPCTL_SEA) {
+    // Load the native part first: koffi swallows errors of its native require, and ours say more.
+    seaNative ??= loadNativeFromAsset();
+    // Bundled by esbuild in the SEA build (never reached from ESM, where `require` is undefined).
+    return require('koffi') as KoffiModule;
+  }
+  return createRequire(import.meta.url)('koffi') as KoffiModule;
+}
+
+/** What koffi's bundled JS receives for `require('@koromix/koffi-<platform>')` in the SEA build. */
+export function seaNativeModule(): unknown {
+  return seaNative;
+}
+
+/**
+ * Cache directories in order of preference: per-login tmpfs, then the user's cache, then tmp
+ * (with the uid in the name, as tmp is shared).
+ */
+export function cacheDirectories(env: NodeJS.ProcessEnv = process.env): string[] {
+  const dirs: string[] = [];
+  const runtime = env['XDG_RUNTIME_DIR'];
+  if (runtime && isAbsolute(runtime)) dirs.push(join(runtime, 'mptcpctl'));
+  const cacheHome = env['XDG_CACHE_HOME'];
+  if (cacheHome && isAbsolute(cacheHome)) dirs.push(join(cacheHome, 'mptcpctl'));
+  else {
+    const home = safeHomedir();
+    if (home) dirs.push(join(home, '.cache', 'mptcpctl'));
+  }
+  dirs.push(join(tmpdir(), `mptcpctl-${process.getuid?.() ?? 'user'}`));
+  return dirs;
+}
+
+function safeHomedir(): string | undefined {
+  try {
+    const home = homedir();
+    return home && isAbsolute(home) ? home : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Makes `dir` (mode 0700) and checks it is ours alone: a native module loaded from a directory
+ * that someone else can write to would run their code as us.
+ */
+function privateDirectory(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const st = lstatSync(dir);
+  if (!st.isDirectory()) throw new Error('not a directory');
+  const uid = process.getuid?.();
+  if (uid !== undefined && st.uid !== uid) throw new Error(`owned by uid ${st.uid}, not ${uid}`);
+  if (st.mode & 0o022) throw new Error(`writable by others (mode ${(st.mode & 0o777).toString(8)})`);
+}
+
+/**
+ * `dir/name` holding `bytes`: reused if present (the name carries the content hash, and files
+ * only appear there whole), else written to a temporary name, synced, and renamed into place, so
+ * a concurrent start never loads a half-written file.
+ */
+export function writeCached(dir: string, name: string, bytes: Uint8Array): string {
+  privateDirectory(dir);
+  const file = join(dir, name);
+  try {
+    if (statSync(file).size === bytes.length) return file;
+  } catch {
+    // not there yet
+  }
+  const temp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const fd = openSync(temp, 'wx', 0o600);
+  try {
+    writeSync(fd, bytes);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(temp, file);
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(temp);
+    } catch {
+      // nothing to clean
+    }
+    throw err;
+  }
+  return file;
+}
+
+/** dlopen's words when the file system refuses to map code (mount option noexec). */
+function isNoexec(err: unknown): boolean {
+  return err instanceof Error && /failed to map segment|operation not permitted/i.test(err.message);
+}
+
+/** Writes the asset to the first usable cache directory and loads it with process.dlopen. */
+function loadNativeFromAsset(): unknown {
+  // node:sea exists only inside a single executable (and Node >= 20.12).
+  const sea = require('node:sea') as typeof import('node:sea');
+  const bytes = new Uint8Array(sea.getAsset(KOFFI_ASSET));
+  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  const name = `koffi-${hash}.node`;
+  const problems: string[] = [];
+  let allNoexec = true;
+  for (const dir of cacheDirectories()) {
+    let file: string;
+    try {
+      file = writeCached(dir, name, bytes);
+    } catch (err) {
+      allNoexec = false;
+      problems.push(`${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      continue;
+    }
+    const module = { exports: {} as unknown };
+    try {
+      process.dlopen(module, file);
+      return module.exports;
+    } catch (err) {
+      if (!isNoexec(err)) throw new NativeModuleError(`cannot load koffi's native module from ${file}: ${(err as Error).message}`);
+      problems.push(`${dir}: mounted noexec`);
+    }
+  }
+  const why = allNoexec
+    ? 'every candidate directory is on a file system mounted noexec'
+    : 'no candidate directory was usable';
+  throw new NativeModuleError(
+    `cannot load koffi's native module: ${why} (${problems.join('; ')}); set XDG_RUNTIME_DIR or XDG_CACHE_HOME to a private directory on a file system that allows execution`,
+  );
+}

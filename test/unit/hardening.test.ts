@@ -1,0 +1,118 @@
+/**
+ * Reliability and security fixes found by the fuzzers and fault tests (issue #8), one test per
+ * finding. Each of these failed before its fix.
+ */
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readBatchFile } from '../../src/cli/batch.js';
+import { parseMonitorOptions } from '../../src/cli/commands/monitor.js';
+import { parseEndpointArgs, parseToken } from '../../src/cli/grammar.js';
+import { describeOutputError, oneLine } from '../../src/cli/report.js';
+import { runCli } from '../../src/cli/run.js';
+import { NetnsError, SystemError, UsageError } from '../../src/netlink/errors.js';
+import { decodeErrorPayload } from '../../src/netlink/extack.js';
+import { NLM_F_ACK_TLVS, NetlinkDecodeError } from '../../src/netlink/message.js';
+import { transportProbe } from '../../src/netlink/transport.js';
+import { hex } from '../helpers/bytes.js';
+
+const GUARD = 'refused by the hardening test';
+
+async function* text(t: string): AsyncGenerator<Buffer> {
+  yield Buffer.from(t);
+}
+
+async function cli(argv: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string; opens: number }> {
+  const opens = transportProbe.opens;
+  let stdout = '';
+  let stderr = '';
+  const code = await runCli(argv, {
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env: {},
+    isTTY: false,
+    stdin: text(stdin),
+  });
+  return { code, stdout, stderr, opens: transportProbe.opens - opens };
+}
+
+describe('hardening', () => {
+  before(() => {
+    transportProbe.guard = () => {
+      throw new SystemError('socket', 1, GUARD);
+    };
+  });
+  after(() => {
+    transportProbe.guard = undefined;
+  });
+
+  it('an NLMSG_ERROR whose echoed length wraps 32-bit arithmetic is a decode error, not TLVs read from the echoed header', () => {
+    // align4(0xfffffffc) is negative in 32-bit arithmetic: the TLVs were then read from the start of
+    // the payload, and these bytes decoded as {error: -65528, message: "ABC", offset: 20}.
+    const lying = hex('0800ffff fcffffff 0800 0100 41424300 0800 0200 14000000');
+    assert.throws(() => decodeErrorPayload(lying, NLM_F_ACK_TLVS), NetlinkDecodeError);
+    for (const length of ['fdffffff', 'feffff7f', '0c000000']) {
+      const payload = hex(`eaffffff ${length} 0800 0100 41424300 00000000 0800 0200 14000000`);
+      assert.throws(() => decodeErrorPayload(payload, NLM_F_ACK_TLVS), NetlinkDecodeError, length);
+    }
+  });
+
+  it('a bad namespace name is a usage error (exit 2) found before anything is opened', async () => {
+    for (const name of ['../../x', '/proc/1/ns/net', 'a/b', '..', '', 'x'.repeat(256)]) {
+      const r = await cli(['-n', name, 'limits', 'show']);
+      assert.equal(r.code, 2, `${JSON.stringify(name)}: ${r.stderr}`);
+      assert.equal(r.opens, 0);
+      assert.match(r.stderr, /^mptcpctl: invalid network namespace name /);
+    }
+    assert.equal((await cli(['--netns=../../x', 'endpoint', 'show'])).code, 2);
+  });
+
+  it('error messages are one line without control characters, whatever the argv held', async () => {
+    const r = await cli(['monitor', '--x\n\u001b[31mRED']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^mptcpctl: [^\n\u001b]*\n$/);
+    const n = new NetnsError('a\nmptcpctl: forged', 'not found');
+    assert.doesNotMatch(n.message, /\n/);
+    assert.equal(oneLine('kernel said \u001b]0;x\u0007 and\r\nmore'), 'kernel said \\u001b]0;x\\u0007 and\\r\\nmore');
+  });
+
+  it('a huge word is cut in the message that quotes it', () => {
+    assert.throws(
+      () => parseEndpointArgs('show', ['x'.repeat(100_000)]),
+      (err: unknown) => err instanceof UsageError && err.message.length < 400 && err.message.includes('"...'),
+    );
+  });
+
+  it('tokens are never repeated in errors', async () => {
+    assert.throws(() => parseToken('0x1a2b3c4d5'), (err: unknown) => err instanceof UsageError && !/1a2b3c4d/.test(err.message));
+    const r = await cli(['monitor', '--token', '1a2b3c4d5']);
+    assert.equal(r.code, 2);
+    assert.doesNotMatch(r.stderr, /1a2b3c4d/);
+  });
+
+  it('monitor --timeout beyond what a timer can wait is refused (it fired after 1 ms)', () => {
+    assert.throws(() => parseMonitorOptions({ timeout: '3000000' }), UsageError);
+    assert.equal(parseMonitorOptions({ timeout: '2147483' }).timeoutMs, 2147483000);
+  });
+
+  it('a batch file is read up to a bound (-b /dev/zero ran out of memory)', async () => {
+    await assert.rejects(readBatchFile('/dev/zero', text('')), (err: unknown) => err instanceof UsageError && /larger than/.test(err.message));
+    await assert.rejects(readBatchFile('-', text('x'.repeat(100)), 64), UsageError);
+    assert.equal(await readBatchFile('-', text('limits show\n')), 'limits show\n');
+  });
+
+  it('batch: status 2 only when no line got past its grammar (a later line may have been sent)', async () => {
+    const later = await cli(['-b', '-', '--force'], 'endpoint bogus\nlimits show\n');
+    assert.equal(later.code, 1, later.stderr);
+    assert.ok(later.opens > 0);
+    const only = await cli(['-b', '-', '--force'], 'endpoint bogus\n# nothing else\n\n');
+    assert.equal(only.code, 2, only.stderr);
+    assert.equal(only.opens, 0);
+  });
+
+  it('a failed write to stdout: EPIPE ends quietly with 0, anything else is one line and 1', () => {
+    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE', errno: -32 });
+    assert.deepEqual(describeOutputError(epipe), { message: undefined, exitCode: 0 });
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });
+    assert.deepEqual(describeOutputError(full), { message: 'cannot write to standard output: No space left on device (ENOSPC)', exitCode: 1 });
+  });
+});
