@@ -1,7 +1,9 @@
 // Bundles the CLI into one CommonJS file: one file to read at start-up, and the form
 // Node's single-executable support needs. koffi stays external: it is a native module.
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
+import { lazyChildProcess } from './lazy-builtins.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -13,10 +15,20 @@ await build({
   format: 'cjs',
   target: 'node20',
   external: ['koffi'],
+  plugins: [lazyChildProcess()],
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
   // The sources are ESM and use import.meta.url for createRequire; give the CJS bundle one.
   banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
   define: { 'import.meta.url': '__bundleUrl', MPTCPCTL_VERSION: JSON.stringify(version) },
+});
+
+// V8 code cache for bin/mptcpctl: made by one real run of the freshly built bundle (a read-only
+// `endpoint show` of this namespace), so that every later start skips compiling it. Always made
+// afresh here: a cache from an older bundle must never be used with a newer one.
+rmSync('dist/mptcpctl.cjs.cache', { force: true });
+spawnSync(process.execPath, ['bin/mptcpctl', 'endpoint', 'show'], {
+  env: { ...process.env, MPTCPCTL_WRITE_CODE_CACHE: '1' },
+  stdio: 'ignore',
 });

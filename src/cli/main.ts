@@ -4,17 +4,32 @@
  */
 import { describeOutputError } from './report.js';
 import { runCli } from './run.js';
+import { writeAll } from './stdout.js';
+import { isTerminal } from '../netlink/transport.js';
 
 // A failed write to stdout ends the run at once: a closed pipe (`mptcpctl ... | head`) is a
 // normal way for a reader to stop (exit 0, silently); a full disk or an I/O error is reported
-// (exit 1). A write is never left half-done: each record goes out in one write.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  const { message, exitCode } = describeOutputError(err);
-  if (message) process.stderr.write(`mptcpctl: ${message}\n`);
-  process.exit(exitCode);
-});
-// Nowhere left to report a broken stderr: carry on, the exit status still tells.
-process.stderr.on('error', () => {});
+// (exit 1). A write is never left half-done: each record goes out in one synchronous write.
+const stdout = {
+  write(text: string): void {
+    try {
+      writeAll(1, text);
+    } catch (err) {
+      const { message, exitCode } = describeOutputError(err as NodeJS.ErrnoException);
+      if (message) stderr.write(`mptcpctl: ${message}\n`);
+      process.exit(exitCode);
+    }
+  },
+};
+const stderr = {
+  write(text: string): void {
+    try {
+      writeAll(2, text);
+    } catch {
+      // Nowhere left to report a broken stderr: carry on, the exit status still tells.
+    }
+  },
+};
 
 // SIGINT/SIGTERM end a command at the next turn of the event loop, never inside a write, so
 // output stops at a record boundary; then the process dies of that signal as the shell expects
@@ -30,6 +45,16 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 
 // process.stdin is only touched for `-b -`: opening it for nothing could hold up the exit.
 const stdin: AsyncIterable<Uint8Array | string> = { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() };
-runCli(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, isTTY: process.stdout.isTTY === true, stdin }).then((code) => {
+const io = {
+  stdout,
+  stderr,
+  env: process.env,
+  stdin,
+  // Asked only when a command decides its output format (libc, already loaded for the kernel).
+  get isTTY(): boolean {
+    return isTerminal(1);
+  },
+};
+runCli(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;
 });

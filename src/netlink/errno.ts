@@ -1,12 +1,19 @@
 /** errno numbers to names and short descriptions (Linux, x86-64 and arm64 share these). */
 import { constants } from 'node:os';
 
-const namesByNumber = new Map<number, string>();
 /** Where Linux has two names for one number, the one the kernel's sources use. */
 const preferred = new Set(['EOPNOTSUPP', 'EAGAIN', 'EDEADLK']);
-for (const [name, value] of Object.entries(constants.errno)) {
-  // Aliases (ENOTSUP = EOPNOTSUPP, EWOULDBLOCK = EAGAIN): the kernel's name wins, else the first.
-  if (!namesByNumber.has(value) || preferred.has(name)) namesByNumber.set(value, name);
+let namesByNumber: Map<number, string> | undefined;
+
+/** Built on first use: most runs never name an errno, and the table costs start-up time. */
+function names(): Map<number, string> {
+  if (namesByNumber) return namesByNumber;
+  namesByNumber = new Map();
+  for (const [name, value] of Object.entries(constants.errno)) {
+    // Aliases (ENOTSUP = EOPNOTSUPP, EWOULDBLOCK = EAGAIN): the kernel's name wins, else the first.
+    if (!namesByNumber.has(value) || preferred.has(name)) namesByNumber.set(value, name);
+  }
+  return namesByNumber;
 }
 
 /** Descriptions as glibc's strerror prints them, for the errnos this tool meets. */
@@ -49,7 +56,7 @@ const descriptions: Record<string, string> = {
 /** `EPERM` for 1; `E123` for a number the table does not know. Accepts negative errnos too. */
 export function errnoName(errno: number): string {
   const n = Math.abs(errno);
-  return namesByNumber.get(n) ?? `E${n}`;
+  return names().get(n) ?? `E${n}`;
 }
 
 /** `Operation not permitted` for 1; undefined when unknown. */

@@ -8,7 +8,6 @@
  *   directory (atomically, named by its content hash) and loaded from there. The bundle build
  *   points koffi's own `require('@koromix/koffi-<platform>')` at {@link seaNativeModule}.
  */
-import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir, tmpdir } from 'node:os';
@@ -16,6 +15,9 @@ import { isAbsolute, join } from 'node:path';
 import { MptcpctlError } from './errors.js';
 
 type KoffiModule = typeof import('koffi');
+
+/** node:crypto only where the single executable needs it: loading it costs every start ~3 ms. */
+const crypto = (): typeof import('node:crypto') => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
 
 /** True only in the single-executable bundle (an esbuild define); undeclared elsewhere. */
 declare const MPTCPCTL_SEA: boolean | undefined;
@@ -38,7 +40,25 @@ export function loadKoffi(): KoffiModule {
     // Bundled by esbuild in the SEA build (never reached from ESM, where `require` is undefined).
     return require('koffi') as KoffiModule;
   }
-  return createRequire(import.meta.url)('koffi') as KoffiModule;
+  const requireHere = createRequire(import.meta.url);
+  return (loadPrebuiltDirectly(requireHere) ?? requireHere('koffi')) as KoffiModule;
+}
+
+/**
+ * The registry's prebuilt native module for glibc Linux, loaded directly. koffi's own entry
+ * point picks between the glibc and musl builds by reading the Node binary's ELF headers, which
+ * costs about 12 ms of every start (bench/startup.mjs); the native module alone loads in 4 ms
+ * and exports the same API (koffi's wrapper only adds deprecation shims we do not use).
+ * Anything unexpected (musl, another layout) falls back to koffi's own loader.
+ */
+function loadPrebuiltDirectly(requireHere: NodeJS.Require): KoffiModule | undefined {
+  if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return undefined;
+  try {
+    const native = requireHere(`@koromix/koffi-linux-${process.arch}/linux_${process.arch}/koffi.node`) as Partial<KoffiModule>;
+    return typeof native.load === 'function' && typeof native.errno === 'function' ? (native as KoffiModule) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What koffi's bundled JS receives for `require('@koromix/koffi-<platform>')` in the SEA build. */
@@ -99,7 +119,7 @@ export function writeCached(dir: string, name: string, bytes: Uint8Array): strin
   } catch {
     // not there yet
   }
-  const temp = join(dir, `.${name}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  const temp = join(dir, `.${name}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);
   try {
     writeSync(fd, bytes);
@@ -132,7 +152,7 @@ function loadNativeFromAsset(): unknown {
   // node:sea exists only inside a single executable (and Node >= 20.12).
   const sea = require('node:sea') as typeof import('node:sea');
   const bytes = new Uint8Array(sea.getAsset(KOFFI_ASSET));
-  const hash = createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  const hash = crypto().createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   const name = `koffi-${hash}.node`;
   const problems: string[] = [];
   let allNoexec = true;

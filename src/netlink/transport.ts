@@ -28,6 +28,10 @@ const MSG_TRUNC = 0x20;
 const POLLIN = 0x1;
 const CLONE_NEWNET = 0x40000000;
 const SOCKADDR_NL_SIZE = 12;
+/** struct iovec and struct msghdr on 64-bit Linux (x86_64, arm64: the platforms koffi is loaded for). */
+const IOVEC_SIZE = 16;
+const MSGHDR_SIZE = 56;
+const MSGHDR = { name: 0, namelen: 8, iov: 16, iovlen: 24, flags: 48 } as const;
 /** Netlink dumps fill at most 32 KiB per datagram; events and acks are far smaller. */
 const RECEIVE_BUFFER_SIZE = 64 * 1024;
 /** The longest single wait handed to the worker thread, so close() is never held up for long. */
@@ -44,23 +48,16 @@ interface Libc {
   setsockopt(fd: number, level: number, name: number, value: Buffer, len: number): number;
   getsockopt(fd: number, level: number, name: number, value: Buffer, len: number[]): number;
   sendto(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrlen: number): number;
-  recvmsg(fd: number, msg: MsgHdr, flags: number): number;
+  recvmsg(fd: number, msg: Buffer, flags: number): number;
+  /** The address of a Buffer's memory, to build C structures that point at it. */
+  address(buffer: Buffer): bigint;
   poll: ((fds: Buffer, n: number, timeout: number) => number) & {
     async(fds: Buffer, n: number, timeout: number, cb: (err: unknown, result: number) => void): void;
   };
   close(fd: number): number;
   setns(fd: number, nstype: number): number;
+  isatty(fd: number): number;
   errno(): number;
-}
-
-interface MsgHdr {
-  name: Buffer;
-  namelen: number;
-  iov: { base: Buffer; len: number }[];
-  iovlen: number;
-  control: null;
-  controllen: number;
-  flags: number;
 }
 
 let libc: Libc | undefined;
@@ -89,16 +86,7 @@ function loadLibc(): Libc {
   if (libc) return libc;
   const koffi = loadKoffi();
   const lib = koffi.load('libc.so.6');
-  const iovec = koffi.struct('mptcpctl_iovec', { base: 'void *', len: 'size_t' });
-  koffi.struct('mptcpctl_msghdr', {
-    name: 'void *',
-    namelen: 'uint32_t',
-    iov: koffi.pointer(iovec),
-    iovlen: 'size_t',
-    control: 'void *',
-    controllen: 'size_t',
-    flags: 'int',
-  });
+  if (koffi.sizeof('void *') !== 8) throw new Error('mptcpctl supports 64-bit Linux only (the msghdr layout below)');
   libc = {
     socket: lib.func('int socket(int, int, int)'),
     bind: lib.func('int bind(int, void *, uint32_t)'),
@@ -106,11 +94,13 @@ function loadLibc(): Libc {
     setsockopt: lib.func('int setsockopt(int, int, int, void *, uint32_t)'),
     getsockopt: lib.func('int getsockopt(int, int, int, void *, _Inout_ uint32_t *)'),
     sendto: lib.func('intptr_t sendto(int, void *, size_t, int, void *, uint32_t)'),
-    recvmsg: lib.func('intptr_t recvmsg(int, _Inout_ mptcpctl_msghdr *, int)'),
+    recvmsg: lib.func('intptr_t recvmsg(int, void *, int)'),
     poll: lib.func('int poll(void *, uint64_t, int)') as Libc['poll'],
     close: lib.func('int close(int)'),
+    isatty: lib.func('int isatty(int)'),
     setns: lib.func('int setns(int, int)'),
     errno: () => koffi.errno(),
+    address: (buffer) => koffi.address(buffer),
   };
   return libc;
 }
@@ -131,10 +121,14 @@ export interface TransportOptions {
 /** A bound netlink socket. Not safe to receive on concurrently from two callers. */
 export class NetlinkTransport {
   private closed = false;
+  // Buffers from allocUnsafeSlow own their memory, which never moves: the C structures below
+  // hold its address for the socket's lifetime.
   private readonly receiveBuffer = Buffer.allocUnsafeSlow(RECEIVE_BUFFER_SIZE);
-  private readonly senderAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
+  private readonly senderAddress = Buffer.allocUnsafeSlow(SOCKADDR_NL_SIZE).fill(0);
   private readonly kernelAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
-  private readonly msghdr: MsgHdr;
+  private readonly iovec = Buffer.allocUnsafeSlow(IOVEC_SIZE).fill(0);
+  /** struct msghdr, built once: recvmsg then costs one plain FFI call (koffi's struct marshalling cost ~10 us a call). */
+  private readonly msghdr = Buffer.allocUnsafeSlow(MSGHDR_SIZE).fill(0);
   private pendingPoll: Promise<unknown> | undefined;
 
   private constructor(
@@ -146,15 +140,11 @@ export class NetlinkTransport {
     readonly protocol: number,
   ) {
     this.kernelAddress.writeUInt16LE(AF_NETLINK, 0);
-    this.msghdr = {
-      name: this.senderAddress,
-      namelen: SOCKADDR_NL_SIZE,
-      iov: [{ base: this.receiveBuffer, len: RECEIVE_BUFFER_SIZE }],
-      iovlen: 1,
-      control: null,
-      controllen: 0,
-      flags: 0,
-    };
+    this.iovec.writeBigUInt64LE(lib.address(this.receiveBuffer), 0); // iov_base
+    this.iovec.writeBigUInt64LE(BigInt(RECEIVE_BUFFER_SIZE), 8); // iov_len
+    this.msghdr.writeBigUInt64LE(lib.address(this.senderAddress), MSGHDR.name);
+    this.msghdr.writeBigUInt64LE(lib.address(this.iovec), MSGHDR.iov);
+    this.msghdr.writeBigUInt64LE(1n, MSGHDR.iovlen);
   }
 
   /** Opens and binds a netlink socket of `protocol`, with extended ACKs on. */
@@ -224,12 +214,8 @@ export class NetlinkTransport {
   receiveNow(): ReceiveResult {
     this.assertOpen();
     const msg = this.msghdr;
-    // koffi writes `_Inout_` pointer members back as raw addresses (iov then points at its freed
-    // scratch memory): restore the real buffers before every call.
-    msg.name = this.senderAddress;
-    msg.iov = [{ base: this.receiveBuffer, len: RECEIVE_BUFFER_SIZE }];
-    msg.namelen = SOCKADDR_NL_SIZE;
-    msg.flags = 0;
+    msg.writeUInt32LE(SOCKADDR_NL_SIZE, MSGHDR.namelen);
+    msg.writeInt32LE(0, MSGHDR.flags);
     const n = this.lib.recvmsg(this.fd, msg, 0);
     if (n < 0) {
       const errno = this.lib.errno();
@@ -240,7 +226,7 @@ export class NetlinkTransport {
       if (errno === Errno.EBADF) this.closed = true;
       throw new SystemError('recvmsg', errno, 'netlink');
     }
-    if (msg.flags & MSG_TRUNC) throw new SystemError('recvmsg', Errno.ENOBUFS, `datagram larger than ${RECEIVE_BUFFER_SIZE} bytes`);
+    if (msg.readInt32LE(MSGHDR.flags) & MSG_TRUNC) throw new SystemError('recvmsg', Errno.ENOBUFS, `datagram larger than ${RECEIVE_BUFFER_SIZE} bytes`);
     // Only the kernel (port 0) may talk to us; anything else is ignored like a spurious wake-up.
     if (this.senderAddress.readUInt32LE(4) !== 0) return { kind: 'timeout' };
     return { kind: 'data', datagram: Buffer.from(this.receiveBuffer.subarray(0, n)) };
@@ -388,4 +374,12 @@ function inNetns<T>(lib: Libc, name: string, fn: () => T): T {
     closeSync(target);
     if (original !== undefined) closeSync(original);
   }
+}
+
+/**
+ * Whether `fd` is a terminal, as libc's isatty(3). Here rather than through node:tty, whose
+ * loading (with node:net) costs every start about 4 ms; libc is loaded for the kernel anyway.
+ */
+export function isTerminal(fd: number): boolean {
+  return loadLibc().isatty(fd) === 1;
 }
