@@ -75,8 +75,11 @@ export async function exchange(transport: NetlinkTransport, ex: Exchange): Promi
       await nextTurn();
       sliceStart = performance.now();
     }
-    // The bound is on silence, not on the whole dump: a large dump may take many datagrams.
-    const result = await transport.receive(REPLY_TIMEOUT_MS);
+    // The kernel mostly answers within the send itself, so try without waiting first (an await
+    // per datagram is a good part of a round trip's cost: bench/library.mjs). The bound is on
+    // silence, not on the whole dump: a large dump may take many datagrams.
+    let result = transport.receiveNow();
+    if (result.kind === 'timeout') result = await transport.receive(REPLY_TIMEOUT_MS);
     if (result.kind === 'timeout') throw new TimeoutError(`no reply from the kernel to ${ex.operation} within ${REPLY_TIMEOUT_MS} ms`);
     if (result.kind === 'overrun') throw new ProtocolError(`receive buffer overrun while waiting for ${ex.operation}`);
     ex.trace?.('receive', result.datagram, transport.protocol);

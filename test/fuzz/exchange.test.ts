@@ -47,6 +47,11 @@ class ScriptedKernel {
     this.seq = message.readUInt32LE(8);
   }
 
+  /** Nothing is ever ready without waiting: every receive goes through `receive`. */
+  receiveNow(): ReceiveResult {
+    return { kind: 'timeout' };
+  }
+
   async receive(): Promise<ReceiveResult> {
     this.receives++;
     return this.next(this.seq, this.receives) ?? { kind: 'timeout' };

@@ -35,9 +35,13 @@ class ScriptedKernel {
     for (const datagram of this.script({ ...req, attempt })) this.queue.push(Buffer.concat(datagram));
   }
 
-  async receive(): Promise<ReceiveResult> {
+  receiveNow(): ReceiveResult {
     const datagram = this.queue.shift();
     return datagram ? { kind: 'data', datagram } : { kind: 'timeout' };
+  }
+
+  async receive(): Promise<ReceiveResult> {
+    return this.receiveNow();
   }
 
   async close(): Promise<void> {}
