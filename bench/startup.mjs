@@ -1,7 +1,7 @@
 // Start-up: `mptcpctl endpoint show` (8 endpoints, text, in a namespace) next to `node -e 0`
 // and `ip mptcp endpoint show`, medians of interleaved runs. Target: <= 1.25x node -e 0.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { fmt, interleaved, makeNetns, ratio } from './lib.mjs';
 
@@ -16,11 +16,18 @@ try {
     ['bin/mptcpctl endpoint show', `${root}bin/mptcpctl`, ['-n', ns.name, 'endpoint', 'show']],
   ];
   const binary = `${root}dist/mptcpctl`;
-  if (existsSync(binary)) commands.push(['dist/mptcpctl (single executable)', binary, ['-n', ns.name, 'endpoint', 'show']]);
+  if (existsSync(binary)) {
+    // The binary's reference is its own runtime, kept by `npm run build:binary` in .cache/.
+    const runtime = existsSync(`${root}.cache`) ? readdirSync(`${root}.cache`).find((d) => d.startsWith('node-linux-')) : undefined;
+    if (runtime) commands.push([`embedded runtime (${runtime}) -e 0`, `${root}.cache/${runtime}/node`, ['-e', '0']]);
+    commands.push(['dist/mptcpctl (single executable)', binary, ['-n', ns.name, 'endpoint', 'show']]);
+  }
   const medians = interleaved(commands.map(([, c, a]) => [c, a]), runs);
   const node = medians[0];
   console.log(`start-up, median of ${runs} interleaved runs (node ${process.version})`);
-  commands.forEach(([label], i) => console.log(`  ${label.padEnd(36)} ${fmt(medians[i]).padStart(9)}  ${ratio(medians[i], node)} node -e 0  ${ratio(medians[i], medians[1])} ip`));
+  commands.forEach(([label], i) => console.log(`  ${label.padEnd(44)} ${fmt(medians[i]).padStart(9)}  ${ratio(medians[i], node)} node -e 0  ${ratio(medians[i], medians[1])} ip`));
+  const embedded = commands.findIndex(([label]) => label.startsWith('embedded runtime'));
+  if (embedded >= 0) console.log(`  single executable / its runtime's -e 0: ${ratio(medians[embedded + 1], medians[embedded])}`);
 } finally {
   ns.remove();
 }

@@ -65,7 +65,9 @@ if (runtimeVersion !== `v${runtime.version}`) throw new Error(`${node} says ${ru
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
 const main = join(workDir, 'main.cjs');
-await bundleForSea(main, `${process.platform}-${arch}`);
+const koffiNative = require.resolve(runtime.koffiNative, { paths: [dirname(require.resolve('koffi'))] });
+const koffiHash = createHash('sha256').update(readFileSync(koffiNative)).digest('hex').slice(0, 16);
+await bundleForSea(main, `${process.platform}-${arch}`, koffiHash);
 
 const blob = join(workDir, 'sea.blob');
 const config = {
@@ -76,7 +78,7 @@ const config = {
   useSnapshot: false,
   // Node's own start-up warnings (e.g. NO_COLOR beside FORCE_COLOR) are not this tool's to print.
   execArgv: ['--no-warnings'],
-  assets: { 'koffi.node': require.resolve(runtime.koffiNative, { paths: [dirname(require.resolve('koffi'))] }) },
+  assets: { 'koffi.node': koffiNative },
 };
 writeFileSync(join(workDir, 'sea-config.json'), `${JSON.stringify(config, null, 2)}\n`);
 const made = spawnSync(node, ['--experimental-sea-config', join(workDir, 'sea-config.json')], { encoding: 'utf8' });

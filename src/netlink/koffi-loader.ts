@@ -21,6 +21,8 @@ const crypto = (): typeof import('node:crypto') => createRequire(import.meta.url
 
 /** True only in the single-executable bundle (an esbuild define); undeclared elsewhere. */
 declare const MPTCPCTL_SEA: boolean | undefined;
+/** In the single executable: the first 16 hex digits of the asset's sha256, from the build. */
+declare const MPTCPCTL_KOFFI_HASH: string | undefined;
 
 /** The SEA asset that holds koffi's native module (see scripts/build-binary.mjs). */
 export const KOFFI_ASSET = 'koffi.node';
@@ -37,6 +39,10 @@ export function loadKoffi(): KoffiModule {
   if (typeof MPTCPCTL_SEA !== 'undefined' && MPTCPCTL_SEA) {
     // Load the native part first: koffi swallows errors of its native require, and ours say more.
     seaNative ??= loadNativeFromAsset();
+    // The native module exports koffi's whole API: use it directly, as for npm installs below
+    // (koffi's JS entry point only adds its platform probing, ~12 ms of every start).
+    const native = seaNative as Partial<KoffiModule>;
+    if (typeof native.load === 'function' && typeof native.errno === 'function') return native as KoffiModule;
     // Bundled by esbuild in the SEA build (never reached from ESM, where `require` is undefined).
     return require('koffi') as KoffiModule;
   }
@@ -119,7 +125,8 @@ export function writeCached(dir: string, name: string, bytes: Uint8Array): strin
   } catch {
     // not there yet
   }
-  const temp = join(dir, `.${name}.${process.pid}.${crypto().randomBytes(4).toString('hex')}.tmp`);
+  // pid + time is unique enough for a name opened with O_EXCL ('wx'); no need for node:crypto.
+  const temp = join(dir, `.${name}.${process.pid}.${process.hrtime.bigint().toString(36)}.tmp`);
   const fd = openSync(temp, 'wx', 0o600);
   try {
     writeSync(fd, bytes);
@@ -152,7 +159,7 @@ function loadNativeFromAsset(): unknown {
   // node:sea exists only inside a single executable (and Node >= 20.12).
   const sea = require('node:sea') as typeof import('node:sea');
   const bytes = new Uint8Array(sea.getAsset(KOFFI_ASSET));
-  const hash = crypto().createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  const hash = typeof MPTCPCTL_KOFFI_HASH === 'string' ? MPTCPCTL_KOFFI_HASH : crypto().createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   const name = `koffi-${hash}.node`;
   const problems: string[] = [];
   let allNoexec = true;
