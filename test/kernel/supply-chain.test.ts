@@ -69,7 +69,8 @@ it('koffi was not built from source at install time (no build/ beside it)', () =
 });
 
 // `resolved` may be left out (npm's omit-lockfile-registry-resolved: the configured registry is used);
-// when it is there, it must be the public registry.
+// when it is there, every package must come over https from one and the same registry (no git,
+// file or tarball URLs of their own).
 it('package-lock.json pins every package: exact version and integrity hash, from the registry', () => {
   const lock = JSON.parse(readFileSync(join(repoRoot, 'package-lock.json'), 'utf8')) as {
     lockfileVersion: number;
@@ -77,13 +78,17 @@ it('package-lock.json pins every package: exact version and integrity hash, from
   };
   assert.ok(lock.lockfileVersion >= 2);
   const unpinned: string[] = [];
+  const origins = new Set<string>();
   for (const [path, entry] of Object.entries(lock.packages)) {
     if (path === '' || entry.link) continue;
-    const fromRegistry = entry.resolved === undefined || entry.resolved.startsWith('https://registry.npmjs.org/');
+    const url = entry.resolved === undefined ? undefined : new URL(entry.resolved);
+    if (url) origins.add(url.origin);
+    const fromRegistry = url === undefined || (url.protocol === 'https:' && url.pathname.endsWith('.tgz'));
     const pinned = entry.version && fromRegistry && /^sha512-/.test(entry.integrity ?? '');
     if (!pinned) unpinned.push(path);
   }
   assert.deepEqual(unpinned, []);
+  assert.ok(origins.size <= 1, `packages from more than one place: ${[...origins].join(', ')}`);
   for (const name of ['koffi', prebuiltPackage]) {
     const entry = lock.packages[`node_modules/${name}`];
     assert.ok(entry, `${name} is in the lockfile`);
