@@ -3,10 +3,10 @@
  * them): the lint checks that each endpoint's address is really there. Decoding is pure.
  */
 import { formatIPv4, formatIPv6 } from '../util/inet.js';
-import { KernelError } from './errors.js';
-import { dumpConsistently, type TraceHook } from './exchange.js';
-import { decodeAttributes, encodeMessage, NLM_F_DUMP, NLM_F_REQUEST } from './message.js';
-import { NETLINK_ROUTE, NetlinkTransport, type TransportOptions } from './transport.js';
+import type { TraceHook } from './exchange.js';
+import { decodeAttributes } from './message.js';
+import { rtnlDump } from './rtnl.js';
+import type { TransportOptions } from './transport.js';
 
 export const RTM_NEWADDR = 20;
 export const RTM_GETADDR = 22;
@@ -34,19 +34,7 @@ export interface InterfaceAddress {
 
 /** Every address of every interface of the namespace. */
 export async function listAddresses(options: TransportOptions = {}, trace?: TraceHook): Promise<InterfaceAddress[]> {
-  const transport = NetlinkTransport.open(NETLINK_ROUTE, options);
-  try {
-    let seq = Math.floor(Date.now() / 1000);
-    const replies = await dumpConsistently(transport, () => ({
-      message: encodeMessage({ type: RTM_GETADDR, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: ++seq, pid: 0 }, Buffer.alloc(IFADDRMSG_SIZE)),
-      operation: 'RTM_GETADDR',
-      toError: (ack) => new KernelError({ errno: -ack.error, operation: 'RTM_GETADDR', message: ack.message }),
-      trace,
-    }));
-    return decodeAddresses(replies.filter((m) => m.type === RTM_NEWADDR).map((m) => m.payload));
-  } finally {
-    await transport.close();
-  }
+  return decodeAddresses(await rtnlDump(options, { type: RTM_GETADDR, operation: 'RTM_GETADDR', headerSize: IFADDRMSG_SIZE, replyType: RTM_NEWADDR }, trace));
 }
 
 /** RTM_NEWADDR payloads -> addresses (IPv4 and IPv6 only). Pure. */

@@ -12,24 +12,33 @@ const RTM_GETLINK = 18;
 const IFLA_IFNAME = 3;
 const IFINFOMSG_SIZE = 16;
 
-/** Interface index -> name, for every interface of the namespace. */
-export async function listInterfaces(options: TransportOptions = {}, trace?: TraceHook): Promise<Map<number, string>> {
+/**
+ * One rtnetlink dump in the namespace: sends `request` (the header struct the request type
+ * needs, zeroed: no filter) and returns the payloads of the `replyType` messages.
+ */
+export async function rtnlDump(
+  options: TransportOptions,
+  request: { type: number; operation: string; headerSize: number; replyType: number },
+  trace?: TraceHook,
+): Promise<Buffer[]> {
   const transport = NetlinkTransport.open(NETLINK_ROUTE, options);
   try {
     let seq = Math.floor(Date.now() / 1000);
-    const replies = await dumpConsistently(transport, () => {
-      const message = encodeMessage({ type: RTM_GETLINK, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: ++seq, pid: 0 }, Buffer.alloc(IFINFOMSG_SIZE));
-      return {
-        message,
-        operation: 'RTM_GETLINK',
-        toError: (ack) => new KernelError({ errno: -ack.error, operation: 'RTM_GETLINK', message: ack.message }),
-        trace,
-      };
-    });
-    return decodeLinks(replies.filter((m) => m.type === RTM_NEWLINK).map((m) => m.payload));
+    const replies = await dumpConsistently(transport, () => ({
+      message: encodeMessage({ type: request.type, flags: NLM_F_REQUEST | NLM_F_DUMP, seq: ++seq, pid: 0 }, Buffer.alloc(request.headerSize)),
+      operation: request.operation,
+      toError: (ack) => new KernelError({ errno: -ack.error, operation: request.operation, message: ack.message }),
+      trace,
+    }));
+    return replies.filter((m) => m.type === request.replyType).map((m) => m.payload);
   } finally {
     await transport.close();
   }
+}
+
+/** Interface index -> name, for every interface of the namespace. */
+export async function listInterfaces(options: TransportOptions = {}, trace?: TraceHook): Promise<Map<number, string>> {
+  return decodeLinks(await rtnlDump(options, { type: RTM_GETLINK, operation: 'RTM_GETLINK', headerSize: IFINFOMSG_SIZE, replyType: RTM_NEWLINK }, trace));
 }
 
 /** Decodes RTM_NEWLINK payloads (ifinfomsg + attributes) into index -> name. Pure. */

@@ -5,7 +5,7 @@ import type { CommandContext } from '../context.js';
 import { didYouMean, parseToken, quote } from '../grammar.js';
 import { textOutput } from '../output.js';
 import { connectionsJson, connectionsTable, connectionsText, subflowsJson, subflowsTable, subflowsText } from '../render/connection.js';
-import { paint } from '../render/style.js';
+import { print } from '../print.js';
 
 /** `[token TOKEN]`; ip-style: the keyword may be abbreviated. */
 export function parseTokenFilter(words: string[]): { token?: number } {
@@ -37,15 +37,19 @@ export async function connectionShow(ctx: CommandContext, words: string[]): Prom
   const filter = parseTokenFilter(words);
   const connections = await withDiag(ctx, (diag) => diag.listConnections(filter));
   if (filter.token !== undefined && connections.length === 0) throw new NotFoundError(`no MPTCP connection has the token given${ctx.session.netns ? ` in network namespace "${ctx.session.netns}"` : ''} (tokens are secret: not repeated here)`);
-  if (ctx.out.format === 'json') ctx.write(connectionsJson(connections, ctx.out.pretty));
-  else if (ctx.out.format === 'table') ctx.write(connections.length ? await connectionsTable(connections, await paint(ctx.out.color), ctx.out.color) : '');
-  else ctx.write(textOutput(connectionsText(connections), ctx.out));
+  await print(ctx, {
+    json: () => connectionsJson(connections, ctx.out.pretty),
+    table: async (style, color) => (connections.length ? connectionsTable(connections, style, color) : ''),
+    text: () => textOutput(connectionsText(connections), ctx.out),
+  });
 }
 
 export async function subflowShow(ctx: CommandContext, words: string[]): Promise<void> {
   const filter = parseTokenFilter(words);
   const subflows = await withDiag(ctx, (diag) => diag.listSubflows(filter));
-  if (ctx.out.format === 'json') ctx.write(subflowsJson(subflows, ctx.out.pretty));
-  else if (ctx.out.format === 'table') ctx.write(subflows.length ? await subflowsTable(subflows, await paint(ctx.out.color), ctx.out.color) : '');
-  else ctx.write(textOutput(subflowsText(subflows), ctx.out));
+  await print(ctx, {
+    json: () => subflowsJson(subflows, ctx.out.pretty),
+    table: async (style, color) => (subflows.length ? subflowsTable(subflows, style, color) : ''),
+    text: () => textOutput(subflowsText(subflows), ctx.out),
+  });
 }

@@ -6,7 +6,7 @@ import { withPathManagerHint } from '../explain.js';
 import { withInKernelHint, type RefusedRequest } from '../hints.js';
 import { parseEndpointArgs, type EndpointArgs, type EndpointVerb } from '../grammar.js';
 import { endpointsJson, endpointsTable, endpointsText } from '../render/endpoint.js';
-import { paint } from '../render/style.js';
+import { print } from '../print.js';
 import { textOutput } from '../output.js';
 
 /** Parses first (nothing is sent for invalid input), then runs. */
@@ -86,14 +86,9 @@ async function show(ctx: CommandContext, args: EndpointArgs): Promise<void> {
       : await pm.listEndpoints(args.token),
   );
   const names = endpoints.some((e) => e.ifindex) ? await ctx.session.interfaces() : new Map<number, string>();
-  switch (ctx.out.format) {
-    case 'json':
-      ctx.write(endpointsJson(endpoints, names, ctx.out.pretty));
-      return;
-    case 'table':
-      ctx.write(endpoints.length ? await endpointsTable(endpoints, names, await paint(ctx.out.color), ctx.out.color) : '');
-      return;
-    case 'text':
-      ctx.write(textOutput(endpointsText(endpoints, names, ctx.out.color), ctx.out));
-  }
+  await print(ctx, {
+    json: () => endpointsJson(endpoints, names, ctx.out.pretty),
+    table: async (style, color) => (endpoints.length ? endpointsTable(endpoints, names, style, color) : ''),
+    text: () => textOutput(endpointsText(endpoints, names, ctx.out.color), ctx.out),
+  });
 }

@@ -3,7 +3,7 @@ import type { CommandContext } from '../context.js';
 import { parseLimitsArgs } from '../grammar.js';
 import { withInKernelHint } from '../hints.js';
 import { limitsJson, limitsTable, limitsText } from '../render/limits.js';
-import { paint } from '../render/style.js';
+import { print } from '../print.js';
 import { textOutput } from '../output.js';
 
 export async function limitsSet(ctx: CommandContext, words: string[]): Promise<void> {
@@ -18,14 +18,9 @@ export async function limitsShow(ctx: CommandContext, words: string[]): Promise<
   parseLimitsArgs(words);
   const pm = await ctx.session.pathManager();
   const limits = await pm.getLimits();
-  switch (ctx.out.format) {
-    case 'json':
-      ctx.write(limitsJson(limits, ctx.out.pretty));
-      return;
-    case 'table':
-      ctx.write(await limitsTable(limits, await paint(ctx.out.color), ctx.out.color));
-      return;
-    case 'text':
-      ctx.write(textOutput(limitsText(limits), ctx.out));
-  }
+  await print(ctx, {
+    json: () => limitsJson(limits, ctx.out.pretty),
+    table: (style, color) => limitsTable(limits, style, color),
+    text: () => textOutput(limitsText(limits), ctx.out),
+  });
 }

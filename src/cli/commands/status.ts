@@ -12,7 +12,7 @@ import { textOutput } from '../output.js';
 import { endpointJson, endpointsTable, endpointsText } from '../render/endpoint.js';
 import { ipJson } from '../render/ip-json.js';
 import { statusJson, statusTable, statusText, warningJson, warningsText } from '../render/status.js';
-import { paint } from '../render/style.js';
+import { print } from '../print.js';
 
 async function snapshot(ctx: CommandContext) {
   const s = await gatherStatus({
@@ -26,16 +26,11 @@ async function snapshot(ctx: CommandContext) {
 export async function statusCommand(ctx: CommandContext, words: string[]): Promise<void> {
   if (words.length) throw new UsageError(`status takes no arguments (got ${quote(words[0]!)}); use -n NAME for another namespace`);
   const { s, warnings } = await snapshot(ctx);
-  switch (ctx.out.format) {
-    case 'json':
-      ctx.write(statusJson(s, warnings, s.interfaces, ctx.out.pretty));
-      return;
-    case 'table':
-      ctx.write(await statusTable(s, warnings, s.interfaces, await paint(ctx.out.color), ctx.out.color));
-      return;
-    case 'text':
-      ctx.write(statusText(s, warnings, s.interfaces));
-  }
+  await print(ctx, {
+    json: () => statusJson(s, warnings, s.interfaces, ctx.out.pretty),
+    table: (style, color) => statusTable(s, warnings, s.interfaces, style, color),
+    text: () => statusText(s, warnings, s.interfaces),
+  });
 }
 
 /**
@@ -48,14 +43,10 @@ export async function endpointCheck(ctx: CommandContext, args: EndpointArgs): Pr
     throw new UsageError('endpoint show --check checks the whole configuration: give no other arguments');
   }
   const { s, warnings } = await snapshot(ctx);
-  switch (ctx.out.format) {
-    case 'json':
-      ctx.write(ipJson({ endpoints: s.endpoints.map((e) => endpointJson(e, s.interfaces)), warnings: warnings.map(warningJson) }, ctx.out.pretty));
-      return;
-    case 'table':
-      ctx.write((s.endpoints.length ? await endpointsTable(s.endpoints, s.interfaces, await paint(ctx.out.color), ctx.out.color) : '') + (warnings.length ? warningsText(warnings) : 'no warnings\n'));
-      return;
-    case 'text':
-      ctx.write(textOutput(endpointsText(s.endpoints, s.interfaces, ctx.out.color), ctx.out) + warningsText(warnings));
-  }
+  await print(ctx, {
+    json: () => ipJson({ endpoints: s.endpoints.map((e) => endpointJson(e, s.interfaces)), warnings: warnings.map(warningJson) }, ctx.out.pretty),
+    table: async (style, color) =>
+      (s.endpoints.length ? await endpointsTable(s.endpoints, s.interfaces, style, color) : '') + (warnings.length ? warningsText(warnings) : 'no warnings\n'),
+    text: () => textOutput(endpointsText(s.endpoints, s.interfaces, ctx.out.color), ctx.out) + warningsText(warnings),
+  });
 }
