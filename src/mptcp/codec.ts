@@ -4,7 +4,7 @@
  */
 import { decodeAttributeSet, encodeAttributeSet, type AttributeInput, type DecodedAttributes } from '../netlink/attrset.js';
 import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
-import { AF_INET, AF_INET6, attrSet, Command, endpointSet, type CommandName } from './spec.js';
+import { AF_INET, AF_INET6, attrSet, Command, requestSetOf, type CommandName } from './spec.js';
 import type { AddressInput, Endpoint, Limits, Token } from './records.js';
 
 /** A request ready for the generic netlink layer. */
@@ -19,7 +19,7 @@ export interface PmRequest {
 
 function request(command: CommandName, input: AttributeInput, dump = false): PmRequest {
   const cmd = Command[command];
-  const set = cmd === Command.ADD_ADDR || cmd === Command.DEL_ADDR || cmd === Command.FLUSH_ADDRS ? endpointSet : attrSet;
+  const set = requestSetOf(cmd);
   return { command, cmd, dump, attributes: encodeAttributeSet(set, input).toBuffer() };
 }
 

@@ -10,7 +10,6 @@ import { defineAttributeSet, type AttributeSetSpec } from '../netlink/attrset.js
 export const FAMILY_NAME = 'mptcp_pm';
 export const FAMILY_VERSION = 1;
 export const EVENTS_GROUP = 'mptcp_pm_events';
-export const COMMANDS_GROUP = 'mptcp_pm_cmds';
 
 export const AF_INET = 2;
 export const AF_INET6 = 10;
@@ -128,9 +127,6 @@ export const EventType = {
   LISTENER_CLOSED: 16,
 } as const;
 export type EventTypeName = keyof typeof EventType;
-export const eventTypeNames: ReadonlyMap<number, EventTypeName> = new Map(
-  Object.entries(EventType).map(([name, id]) => [id, name as EventTypeName]),
-);
 
 /** Event flags (event-attr flags, u16). */
 export const EventFlag = {

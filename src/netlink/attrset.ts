@@ -3,7 +3,7 @@
  * described once as data, and encode/decode/extack-offset mapping work from that description.
  * Pure: no I/O.
  */
-import { AttributeWriter, decodeAttributes, NLA_HDRLEN, type RawAttribute } from './message.js';
+import { AttributeWriter, decodeAttributes, NLA_HDRLEN, type RawAttribute, readCString } from './message.js';
 
 /**
  * Wire types. `be16`/`be32` are network byte order; the plain integer kinds are host order
@@ -80,10 +80,8 @@ function decodeValue(spec: AttributeSpec, data: Buffer): AttributeValue | undefi
     case 'binary':
       if (spec.exactLength !== undefined && data.length < spec.exactLength) return undefined;
       return data;
-    case 'string': {
-      const nul = data.indexOf(0);
-      return data.toString('utf8', 0, nul < 0 ? data.length : nul);
-    }
+    case 'string':
+      return readCString(data);
     case 'nest':
       return decodeAttributeSet(spec.nested!(), data);
     case 'pad':
@@ -127,7 +125,8 @@ function encodeValue(spec: AttributeSpec, value: NonNullable<AttributeInput[stri
       return;
     case 'u64': {
       const b = Buffer.alloc(8);
-      b.writeBigUInt64LE(BigInt(value as number | bigint));
+      if (typeof value !== 'number' && typeof value !== 'bigint') throw new Error(`attribute ${spec.name} needs a number or bigint`);
+      b.writeBigUInt64LE(BigInt(value));
       writer.put(spec.id, b);
       return;
     }

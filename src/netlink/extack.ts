@@ -4,7 +4,7 @@
  * NLMSG_ERROR: s32 error, the echoed request (header only when NLM_F_CAPPED), then TLVs when
  * NLM_F_ACK_TLVS. NLMSG_DONE of a dump: s32 error, then TLVs when NLM_F_ACK_TLVS.
  */
-import { decodeAttributes, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_HDRLEN, NetlinkDecodeError, align4 } from './message.js';
+import { decodeAttributes, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_HDRLEN, NetlinkDecodeError, align4, readCString } from './message.js';
 
 export const NLMSGERR_ATTR_MSG = 1;
 export const NLMSGERR_ATTR_OFFS = 2;
@@ -57,11 +57,9 @@ export function decodeDonePayload(payload: Buffer, flags: number): ExtendedAck {
 function readTlvs(tlvs: Buffer, ack: ExtendedAck): void {
   for (const attr of decodeAttributes(tlvs)) {
     switch (attr.type) {
-      case NLMSGERR_ATTR_MSG: {
-        const nul = attr.data.indexOf(0);
-        ack.message = attr.data.toString('utf8', 0, nul < 0 ? attr.data.length : nul);
+      case NLMSGERR_ATTR_MSG:
+        ack.message = readCString(attr.data);
         break;
-      }
       case NLMSGERR_ATTR_OFFS:
         if (attr.data.length >= 4) ack.offset = attr.data.readUInt32LE(0);
         break;

@@ -20,6 +20,7 @@ import {
   NLM_F_REQUEST,
   NLMSG_HDRLEN,
   type NetlinkMessage,
+  readCString,
 } from './message.js';
 import { NETLINK_GENERIC, NetlinkTransport, type TransportOptions } from './transport.js';
 
@@ -111,11 +112,10 @@ export class GenericNetlink {
     return info;
   }
 
-  /** Joins a multicast group of a family by name. */
-  async joinGroup(familyName: string, group: string, missingHint: string): Promise<void> {
-    const info = await this.family(familyName);
-    const id = info.groups.get(group);
-    if (id === undefined) throw new GroupMissingError(familyName, group, missingHint);
+  /** Joins a multicast group of a family already resolved (on any socket of the namespace). */
+  joinGroup(family: FamilyInfo, group: string, missingHint: string): void {
+    const id = family.groups.get(group);
+    if (id === undefined) throw new GroupMissingError(family.name, group, missingHint);
     this.transport.addMembership(id);
   }
 
@@ -179,7 +179,7 @@ export function decodeFamily(attributes: Buffer): FamilyInfo {
         info.id = attr.data.length >= 2 ? attr.data.readUInt16LE(0) : 0;
         break;
       case CTRL_ATTR_FAMILY_NAME:
-        info.name = attr.data.toString('utf8').replace(/\0.*$/s, '');
+        info.name = readCString(attr.data);
         break;
       case CTRL_ATTR_VERSION:
         info.version = u32(attr.data);
@@ -206,7 +206,7 @@ export function decodeFamily(attributes: Buffer): FamilyInfo {
           let name = '';
           let id = 0;
           for (const field of decodeAttributes(group.data)) {
-            if (field.type === CTRL_ATTR_MCAST_GRP_NAME) name = field.data.toString('utf8').replace(/\0.*$/s, '');
+            if (field.type === CTRL_ATTR_MCAST_GRP_NAME) name = readCString(field.data);
             if (field.type === CTRL_ATTR_MCAST_GRP_ID) id = u32(field.data);
           }
           info.groups.set(name, id);

@@ -197,6 +197,12 @@ export class AttributeWriter {
   }
 }
 
+/** A C string attribute's text: up to the first NUL (or the whole payload if there is none). */
+export function readCString(data: Buffer): string {
+  const nul = data.indexOf(0);
+  return data.toString('utf8', 0, nul < 0 ? data.length : nul);
+}
+
 /** Encodes a generic netlink header followed by `attributes`. */
 export function encodeGenlPayload(cmd: number, version: number, attributes: Uint8Array): Buffer {
   const out = Buffer.alloc(GENL_HDRLEN + attributes.length);

@@ -5,7 +5,7 @@
  */
 import { defineAttributeSet, type AttributeSetSpec, type AttributeSpec } from './attrset.js';
 import type { ArraySetSpec, GenlFamilySchema, TraceState } from './trace-decode.js';
-import { decodeAttributes } from './message.js';
+import { decodeAttributes, readCString } from './message.js';
 
 export const GENL_ID_CTRL = 0x10;
 
@@ -144,7 +144,7 @@ export const nlctrlTraceSchema: GenlFamilySchema = {
     let name: string | undefined;
     for (const attr of decodeAttributes(attributes)) {
       if (attr.type === CtrlAttr.FAMILY_ID && attr.data.length >= 2) id = attr.data.readUInt16LE(0);
-      if (attr.type === CtrlAttr.FAMILY_NAME) name = attr.data.toString('utf8').replace(/\0.*$/s, '');
+      if (attr.type === CtrlAttr.FAMILY_NAME) name = readCString(attr.data);
     }
     // A GETFAMILY request carries only the name; the reply carries both.
     if (id !== undefined && name !== undefined) state.familyIds.set(id, name);

@@ -4,7 +4,7 @@
  */
 import { KernelError } from './errors.js';
 import { dumpConsistently, type TraceHook } from './exchange.js';
-import { decodeAttributes, encodeMessage, NLM_F_DUMP, NLM_F_REQUEST } from './message.js';
+import { decodeAttributes, encodeMessage, NLM_F_DUMP, NLM_F_REQUEST, readCString } from './message.js';
 import { NETLINK_ROUTE, NetlinkTransport, type TransportOptions } from './transport.js';
 
 const RTM_NEWLINK = 16;
@@ -49,8 +49,7 @@ export function decodeLinks(payloads: Buffer[]): Map<number, string> {
     const index = payload.readInt32LE(4);
     for (const attr of decodeAttributes(payload.subarray(IFINFOMSG_SIZE))) {
       if (attr.type !== IFLA_IFNAME) continue;
-      const nul = attr.data.indexOf(0);
-      links.set(index, attr.data.toString('utf8', 0, nul < 0 ? attr.data.length : nul));
+      links.set(index, readCString(attr.data));
     }
   }
   return links;

@@ -20,6 +20,7 @@ import {
   NLMSG_ERROR,
   NLMSG_HDRLEN,
   type NetlinkMessage,
+  readCString,
 } from './message.js';
 
 export type TraceDirection = 'send' | 'receive';
@@ -192,10 +193,8 @@ function plainValue(spec: AttributeSpec, data: Buffer): string {
       return String(data.readUInt16BE(0));
     case 'be32':
       return String(data.readUInt32BE(0));
-    case 'string': {
-      const nul = data.indexOf(0);
-      return JSON.stringify(data.toString('utf8', 0, nul < 0 ? data.length : nul));
-    }
+    case 'string':
+      return JSON.stringify(readCString(data));
     default:
       return hexOf(data);
   }

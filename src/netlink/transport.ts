@@ -130,6 +130,8 @@ export class NetlinkTransport {
   /** struct msghdr, built once: recvmsg then costs one plain FFI call (koffi's struct marshalling cost ~10 us a call). */
   private readonly msghdr = Buffer.allocUnsafeSlow(MSGHDR_SIZE).fill(0);
   private pendingPoll: Promise<unknown> | undefined;
+  /** struct pollfd for waitReadable, made on first wait. */
+  private pollfd: Buffer | undefined;
 
   private constructor(
     private readonly lib: Libc,
@@ -152,7 +154,15 @@ export class NetlinkTransport {
     transportProbe.opens++;
     transportProbe.guard?.(options.netns === undefined ? { protocol } : { protocol, netns: options.netns });
     const lib = loadLibc();
-    const fd = options.netns === undefined ? createSocket(lib, protocol) : inNetns(lib, options.netns, () => createSocket(lib, protocol));
+    let fd = -1;
+    try {
+      if (options.netns === undefined) fd = createSocket(lib, protocol);
+      else inNetns(lib, options.netns, () => (fd = createSocket(lib, protocol)));
+    } catch (err) {
+      // Made inside the namespace but the switch back failed: the socket must not leak.
+      if (fd >= 0) lib.close(fd);
+      throw err;
+    }
     try {
       const local = Buffer.alloc(SOCKADDR_NL_SIZE);
       local.writeUInt16LE(AF_NETLINK, 0);
@@ -195,7 +205,7 @@ export class NetlinkTransport {
     const info = Buffer.alloc(SK_MEMINFO_VARS * 4);
     const len = [info.length];
     if (this.lib.getsockopt(this.fd, SOL_SOCKET, SO_MEMINFO, info, len) < 0) return undefined;
-    return len[0]! > SK_MEMINFO_DROPS * 4 ? info.readUInt32LE(SK_MEMINFO_DROPS * 4) : undefined;
+    return len[0]! >= (SK_MEMINFO_DROPS + 1) * 4 ? info.readUInt32LE(SK_MEMINFO_DROPS * 4) : undefined;
   }
 
   /** Sends one message (or several, concatenated) to the kernel. */
@@ -249,9 +259,13 @@ export class NetlinkTransport {
   }
 
   private waitReadable(ms: number): Promise<unknown> {
-    const pollfd = Buffer.alloc(8);
-    pollfd.writeInt32LE(this.fd, 0);
-    pollfd.writeInt16LE(POLLIN, 4);
+    if (!this.pollfd) {
+      this.pollfd = Buffer.alloc(8);
+      this.pollfd.writeInt32LE(this.fd, 0);
+      this.pollfd.writeInt16LE(POLLIN, 4);
+    }
+    const pollfd = this.pollfd;
+    pollfd.writeInt16LE(0, 6); // revents
     this.pendingPoll = new Promise((resolve) => {
       this.lib.poll.async(pollfd, 1, Math.ceil(ms), () => resolve(undefined));
     });

@@ -189,7 +189,7 @@ export class MptcpPm {
     let joined = false;
     try {
       try {
-        await genl.joinGroup(FAMILY_NAME, EVENTS_GROUP, 'path-manager events need Linux >= 5.12');
+        genl.joinGroup(this.family, EVENTS_GROUP, 'path-manager events need Linux >= 5.12');
       } catch (err) {
         // The group is CAP_NET_ADMIN-only: say that, not just "setsockopt failed".
         if (err instanceof SystemError && err.errno === Errno.EPERM) {
