@@ -10,11 +10,6 @@ import { quote } from './grammar.js';
 import type { CommandContext } from './context.js';
 import { actions } from './program.js';
 
-export interface BatchOptions {
-  file: string;
-  force: boolean;
-}
-
 export interface BatchFailure {
   line: number;
   error: unknown;

@@ -5,7 +5,7 @@
  * ask the kernel (no permission, no such namespace) offers nothing rather than an error.
  */
 import { readdirSync } from 'node:fs';
-import { formatToken } from './grammar.js';
+import { tokenText } from './render/token.js';
 import { eventNames } from './render/event-fields.js';
 
 export const COMPLETE_COMMAND = '__complete';
@@ -31,7 +31,7 @@ const listers: Record<string, Lister> = {
     const diag = SockDiag.open(netns === undefined ? {} : { netns });
     try {
       // Listeners have token 0: nothing a `token` keyword can take.
-      return [...new Set((await diag.listConnections()).filter((c) => c.token !== 0).map((c) => formatToken(c.token)))];
+      return [...new Set((await diag.listConnections()).filter((c) => c.token !== 0).map((c) => tokenText(c.token)))];
     } finally {
       await diag.close();
     }

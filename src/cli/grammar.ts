@@ -120,11 +120,6 @@ export function parseToken(text: string): number {
   return parseInt(m[1]!, 16);
 }
 
-/** A token as mptcpctl prints it (8 hexadecimal digits, as `ip mptcp monitor`); parseToken reads it back. */
-export function formatToken(token: number): string {
-  return token.toString(16).padStart(8, '0');
-}
-
 /** Interface names as the kernel allows them (check_ifname). */
 export function checkInterfaceName(name: string): void {
   if (name === '' || name.length >= 16 || name === '.' || name === '..' || /[/\s]/.test(name)) {

@@ -195,7 +195,7 @@ export function buildProgram(version: string, makeContext: ContextFactory): Comm
     .option('-j, --json', 'JSON output (same as --format json)')
     .option('-p, --pretty', 'indent JSON as `ip -j -p` does')
     .addOption(new Option('--format <format>', 'output format; auto = table on a terminal, text otherwise').choices(['auto', 'text', 'table', 'json']))
-    .addOption(new Option('-c, --color <when>', 'colours: auto, always or never (NO_COLOR, FORCE_COLOR respected)').choices(['auto', 'always', 'never']))
+    .addOption(new Option('-c, --color [when]', 'colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respected)').choices(['auto', 'always', 'never']).preset('always'))
     .option('-v, --verbose', 'say what a change did (changes are silent by default, like ip)')
     .option('-b, --batch <file>', 'run the commands in FILE, one per line (- for stdin), on one socket')
     .option('--force', 'with --batch: go on after a failing line; exit 1 if any failed')

@@ -4,11 +4,8 @@
  */
 import { CommanderError } from 'commander';
 import {
-  FamilyMissingError,
-  GroupMissingError,
   KernelError,
   MptcpctlError,
-  NetnsError,
   PermissionError,
   UsageError,
 } from '../netlink/errors.js';
@@ -42,9 +39,6 @@ export function describeError(err: unknown): Report {
     const text = err.extackMessage ?? (err.missingAttribute ? `missing attribute ${err.missingAttribute}` : undefined);
     const hint = err instanceof ExplainedKernelError ? `: ${err.hint}` : '';
     return { message: `kernel refused ${err.operation}: ${text ?? err.message.replace(/ \[E[A-Z0-9]+\]$/, '')} (${err.errnoName})${hint}`, exitCode: EXIT_REFUSED };
-  }
-  if (err instanceof NetnsError || err instanceof FamilyMissingError || err instanceof GroupMissingError) {
-    return { message: err.message, exitCode: EXIT_REFUSED };
   }
   if (err instanceof MptcpctlError || err instanceof NetlinkDecodeError) return { message: err.message, exitCode: EXIT_REFUSED };
   const message = err instanceof Error ? err.message : String(err);

@@ -16,7 +16,6 @@ import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './rep
 import { UsageError } from '../netlink/errors.js';
 import { checkNetnsName } from '../netlink/transport.js';
 import { Session } from './session.js';
-import { traceToStderr } from './trace.js';
 
 declare const MPTCPCTL_VERSION: string | undefined;
 const version = typeof MPTCPCTL_VERSION === 'string' ? MPTCPCTL_VERSION : '0.0.0-dev';
@@ -52,12 +51,16 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const printError = (text: string): void => void io.stderr.write(`mptcpctl: ${oneLine(text)}\n`);
   let session: Session | undefined;
   let debug = argv.includes('--debug') || argv.includes('-debug');
-  const contextFor = (opts: GlobalOptions): CommandContext => {
+  const contextFor = async (opts: GlobalOptions): Promise<CommandContext> => {
     debug = opts.debug ?? debug;
     // A bad name is a usage error, found before any namespace is opened (transport.ts checks again).
     const problem = opts.netns === undefined ? undefined : checkNetnsName(opts.netns);
     if (problem) throw new UsageError(`invalid network namespace name ${quote(opts.netns!)}: ${problem}`);
-    session ??= new Session(opts.netns, opts.debug ? traceToStderr : undefined);
+    if (!session) {
+      // The trace decoder is loaded only under --debug: it is start-up time everyone else would pay.
+      const trace = opts.debug ? (await import('./trace.js')).createTrace((text) => void io.stderr.write(text)) : undefined;
+      session = new Session(opts.netns, trace);
+    }
     return {
       out: resolveOutput(opts, io.isTTY, io.env),
       session,
@@ -67,7 +70,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     };
   };
   try {
-    const program = buildProgram(version, async (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()));
+    const program = buildProgram(version, (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()));
     let exitCode = EXIT_OK;
     program
       .exitOverride()
@@ -80,7 +83,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .action(async () => {
         const opts = program.opts<GlobalOptions>();
         if (!opts.batch) throw new UsageError('no command given (try `mptcpctl --help`)');
-        const ctx = contextFor(opts);
+        const ctx = await contextFor(opts);
         const { failures, reachedKernel } = await runBatch(ctx, await readBatchFile(opts.batch, io.stdin), opts.force ?? false, ({ line, error }) => {
           const { message } = describeError(error);
           if (message) printError(`${opts.batch}:${line}: ${message}`);
@@ -93,7 +96,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // this, a commander error inside one (`monitor extra`) would exit by itself, unprefixed.
     const subcommands = (c: Command): Command[] => c.commands.flatMap((sub) => [sub, ...subcommands(sub)]);
     for (const sub of subcommands(program)) sub.exitOverride().configureOutput(program.configureOutput());
-    await program.parseAsync(normalizeArgv(argv), { from: 'user' });
+    const normalized = normalizeArgv(argv);
+    // ip-style spellings (`-d`, `-deb`) are known only after normalising.
+    debug = normalized.includes('--debug');
+    await program.parseAsync(normalized, { from: 'user' });
     return exitCode;
   } catch (err) {
     const { message, exitCode } = describeError(err);

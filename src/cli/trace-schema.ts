@@ -4,6 +4,7 @@
  * Values the user thinks of as addresses, flags, tokens or errno names are shown that way,
  * after the plain number, so the bytes stay checkable.
  */
+import { tokenText } from './render/token.js';
 import { defineAttributeSet } from '../netlink/attrset.js';
 import { errnoName } from '../netlink/errno.js';
 import { nlctrlTraceSchema, opFlagNames, policyTypeNames } from '../netlink/nlctrl-spec.js';
@@ -185,7 +186,7 @@ function format(set: string, attr: string, data: Buffer, plain: string): string 
     }
     case 'attr.token':
     case 'event-attr.token':
-      return `${plain} (token ${Number(plain).toString(16).padStart(8, '0')})`;
+      return `${plain} (token ${tokenText(Number(plain))})`;
     case 'event-attr.error':
       return `${plain} (${errnoName(Number(plain))})`;
     case 'event-attr.reset-reason':

@@ -64,6 +64,3 @@ export function createTrace(write: (text: string) => void): TraceHook {
     write(text);
   };
 }
-
-/** The `--debug` hook of the CLI. */
-export const traceToStderr: TraceHook = createTrace((text) => void process.stderr.write(text));

@@ -3,14 +3,12 @@
  * tokens as 8 hex digits like `monitor`, so they can be pasted into `token TOKEN`), JSON, and
  * a table for terminals.
  */
+import { tokenJson, tokenText } from './token.js';
 import type { MptcpConnection, MptcpSubflow, SocketRecord } from '../../diag/records.js';
 import { ipJson, type IpJsonObject } from './ip-json.js';
 import type { Paint } from './style.js';
 import { renderTable } from './table.js';
 
-export const tokenText = (token: number): string => token.toString(16).padStart(8, '0');
-/** JSON tokens as ip 7.1's monitor JSON writes them. */
-export const tokenJson = (token: number): string => `0x${token.toString(16)}`;
 
 const endpointText = (address: string, port: number): string => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`);
 const local = (r: SocketRecord): string => endpointText(r.localAddress, r.localPort);

@@ -2,6 +2,7 @@
  * One path-manager event as the ordered list of items iproute2 7.1's `ip mptcp monitor` prints,
  * shared by the text and the JSON renderer so both always agree on order and presence (pure).
  */
+import { tokenJson, tokenText } from './token.js';
 import type { MptcpEvent } from '../../mptcp/records.js';
 import { EventFlag, EventType } from '../../mptcp/spec.js';
 import { errnoName } from '../../netlink/errno.js';
@@ -69,7 +70,7 @@ export function eventItems(e: MptcpEvent, names: InterfaceNames): EventItem[] {
   if (!eventNames.has(e.type)) return [];
   const items: EventItem[] = [];
   if (e.token !== undefined) {
-    items.push({ key: 'token', text: `token=${e.token.toString(16).padStart(8, '0')}`, json: `0x${e.token.toString(16)}` });
+    items.push({ key: 'token', text: `token=${tokenText(e.token)}`, json: tokenJson(e.token) });
   }
   if (e.remoteId !== undefined) items.push(number('remid', e.remoteId));
   if (e.localId !== undefined) items.push(number('locid', e.localId));
