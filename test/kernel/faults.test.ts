@@ -102,6 +102,27 @@ describe('signals and broken output', () => {
   });
 });
 
+/** Processes whose network namespace, or one of whose descriptors, is `link` (e.g. `net:[4026532]`). */
+function holdersOf(link: string): string[] {
+  const holders: string[] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    const paths = [`/proc/${pid}/ns/net`];
+    try {
+      for (const fd of readdirSync(`/proc/${pid}/fd`)) paths.push(`/proc/${pid}/fd/${fd}`);
+    } catch {
+      // gone, or not ours to read
+    }
+    for (const path of paths) {
+      try {
+        if (readlinkSync(path) === link) holders.push(path);
+      } catch {
+        // closed while listing
+      }
+    }
+  }
+  return holders;
+}
+
 describe('the monitor', () => {
   const peers: Peer[] = [];
   after(async () => {
@@ -118,8 +139,8 @@ describe('the monitor', () => {
       const exit = await p.exit(20_000);
       assert.deepEqual(exit, { code: 1, signal: null }, p.stderr());
       assert.equal(p.stderr(), `mptcpctl: network namespace "${doomed}": deleted while the monitor was running (the monitor has let go of it)\n`);
-      assert.ok(identity > 0);
       assert.deepEqual(processesWith(cliBundle, doomed), []);
+      assert.deepEqual(holdersOf(`net:[${identity}]`), [], 'nothing holds the deleted namespace any more');
     } finally {
       deleteNetns(doomed);
     }
