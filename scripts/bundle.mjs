@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
-import { lazyChildProcess } from './lazy-builtins.mjs';
+import { bundleRequire, lazyChildProcess } from './lazy-builtins.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -15,13 +15,11 @@ await build({
   format: 'cjs',
   target: 'node20',
   external: ['koffi'],
-  plugins: [lazyChildProcess()],
+  plugins: [lazyChildProcess(), bundleRequire()],
   sourcemap: false,
   legalComments: 'none',
   logLevel: 'warning',
-  // The sources are ESM and use import.meta.url for createRequire; give the CJS bundle one.
-  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  define: { 'import.meta.url': '__bundleUrl', MPTCPCTL_VERSION: JSON.stringify(version) },
+  define: { MPTCPCTL_VERSION: JSON.stringify(version) },
 });
 
 // V8 code cache for bin/mptcpctl: made by one real run of the freshly built bundle (a read-only

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { lazyChildProcess } from './lazy-builtins.mjs';
+import { bundleRequire, lazyChildProcess } from './lazy-builtins.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const loader = resolve(root, 'src/netlink/koffi-loader.ts');
@@ -49,8 +49,7 @@ export async function bundleForSea(outfile, platform, koffiHash) {
     sourcemap: false,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [koffiNativePlugin(platform), lazyChildProcess()],
-    banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-    define: { 'import.meta.url': '__bundleUrl', MPTCPCTL_VERSION: JSON.stringify(version), MPTCPCTL_SEA: 'true', MPTCPCTL_KOFFI_HASH: JSON.stringify(koffiHash) },
+    plugins: [koffiNativePlugin(platform), lazyChildProcess(), bundleRequire()],
+    define: { MPTCPCTL_VERSION: JSON.stringify(version), MPTCPCTL_SEA: 'true', MPTCPCTL_KOFFI_HASH: JSON.stringify(koffiHash) },
   });
 }

@@ -3,12 +3,12 @@
  * Stops at the first failing line (naming it), or with --force runs every line and fails at the end.
  */
 import { createReadStream } from 'node:fs';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UsageError } from '../netlink/errors.js';
 import { expandCommandWords, splitBatchLine, verbs } from './argv.js';
 import { quote } from './grammar.js';
 import type { CommandContext } from './context.js';
 import { actions } from './program.js';
+import { TimeSlice } from '../util/time-slice.js';
 
 export interface BatchFailure {
   line: number;
@@ -65,12 +65,9 @@ export async function runBatch(ctx: CommandContext, text: string, force: boolean
   const failures: BatchFailure[] = [];
   let reachedKernel = 0;
   const lines = text.split('\n');
-  let sliceStart = performance.now();
+  const slice = new TimeSlice(SLICE_MS);
   for (let n = 0; n < lines.length; n++) {
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await nextTurn();
-      sliceStart = performance.now();
-    }
+    if (slice.due()) await slice.nextTurn();
     try {
       const words = splitBatchLine(lines[n]!);
       if (words[0] === 'mptcpctl') words.shift();

@@ -1,5 +1,7 @@
 /** errno numbers to names and short descriptions (Linux, x86-64 and arm64 share these). */
-import { constants } from 'node:os';
+import { lazyBuiltin } from '../util/require.js';
+
+const os = lazyBuiltin<typeof import('node:os')>('node:os');
 
 /** Where Linux has two names for one number, the one the kernel's sources use. */
 const preferred = new Set(['EOPNOTSUPP', 'EAGAIN', 'EDEADLK']);
@@ -9,7 +11,7 @@ let namesByNumber: Map<number, string> | undefined;
 function names(): Map<number, string> {
   if (namesByNumber) return namesByNumber;
   namesByNumber = new Map();
-  for (const [name, value] of Object.entries(constants.errno)) {
+  for (const [name, value] of Object.entries(os().constants.errno)) {
     // Aliases (ENOTSUP = EOPNOTSUPP, EWOULDBLOCK = EAGAIN): the kernel's name wins, else the first.
     if (!namesByNumber.has(value) || preferred.has(name)) namesByNumber.set(value, name);
   }

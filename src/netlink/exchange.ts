@@ -3,7 +3,6 @@
  * collects the answers that carry its sequence number until the ACK, the error, or the
  * NLMSG_DONE of a dump. Generic netlink, rtnetlink and sock_diag all use it.
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { ProtocolError, TimeoutError } from './errors.js';
 import { decodeDonePayload, decodeErrorPayload, type ExtendedAck } from './extack.js';
 import {
@@ -16,6 +15,7 @@ import {
   type NetlinkMessage,
 } from './message.js';
 import type { NetlinkTransport } from './transport.js';
+import { TimeSlice } from '../util/time-slice.js';
 
 /** How long to wait for the kernel's next answer to a request; it normally answers at once. */
 export const REPLY_TIMEOUT_MS = 5000;
@@ -69,12 +69,9 @@ export async function exchange(transport: NetlinkTransport, ex: Exchange): Promi
   let interrupted = false;
   const maxBytes = ex.maxBytes ?? MAX_EXCHANGE_BYTES;
   let received = 0;
-  let sliceStart = performance.now();
+  const slice = new TimeSlice(SLICE_MS);
   for (;;) {
-    if (performance.now() - sliceStart > SLICE_MS) {
-      await nextTurn();
-      sliceStart = performance.now();
-    }
+    if (slice.due()) await slice.nextTurn();
     // The kernel mostly answers within the send itself, so try without waiting first (an await
     // per datagram is a good part of a round trip's cost: bench/library.mjs). The bound is on
     // silence, not on the whole dump: a large dump may take many datagrams.

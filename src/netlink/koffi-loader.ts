@@ -9,15 +9,15 @@
  *   points koffi's own `require('@koromix/koffi-<platform>')` at {@link seaNativeModule}.
  */
 import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { homedir, tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { MptcpctlError } from './errors.js';
+import { lazyBuiltin, requireHere } from '../util/require.js';
 
 type KoffiModule = typeof import('koffi');
 
-/** node:crypto only where the single executable needs it: loading it costs every start ~3 ms. */
-const crypto = (): typeof import('node:crypto') => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+/** node:crypto and node:os only where the single executable needs them: node:crypto alone costs ~3 ms. */
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
+const os = lazyBuiltin<typeof import('node:os')>('node:os');
 
 /** True only in the single-executable bundle (an esbuild define); undeclared elsewhere. */
 declare const MPTCPCTL_SEA: boolean | undefined;
@@ -46,8 +46,7 @@ export function loadKoffi(): KoffiModule {
     // Bundled by esbuild in the SEA build (never reached from ESM, where `require` is undefined).
     return require('koffi') as KoffiModule;
   }
-  const requireHere = createRequire(import.meta.url);
-  return (loadPrebuiltDirectly(requireHere) ?? requireHere('koffi')) as KoffiModule;
+  return (loadPrebuiltDirectly() ?? requireHere('koffi')) as KoffiModule;
 }
 
 /**
@@ -57,7 +56,7 @@ export function loadKoffi(): KoffiModule {
  * and exports the same API (koffi's wrapper only adds deprecation shims we do not use).
  * Anything unexpected (musl, another layout) falls back to koffi's own loader.
  */
-function loadPrebuiltDirectly(requireHere: NodeJS.Require): KoffiModule | undefined {
+function loadPrebuiltDirectly(): KoffiModule | undefined {
   if (process.platform !== 'linux' || (process.arch !== 'x64' && process.arch !== 'arm64')) return undefined;
   try {
     const native = requireHere(`@koromix/koffi-linux-${process.arch}/linux_${process.arch}/koffi.node`) as Partial<KoffiModule>;
@@ -86,13 +85,13 @@ export function cacheDirectories(env: NodeJS.ProcessEnv = process.env): string[]
     const home = safeHomedir();
     if (home) dirs.push(join(home, '.cache', 'mptcpctl'));
   }
-  dirs.push(join(tmpdir(), `mptcpctl-${process.getuid?.() ?? 'user'}`));
+  dirs.push(join(os().tmpdir(), `mptcpctl-${process.getuid?.() ?? 'user'}`));
   return dirs;
 }
 
 function safeHomedir(): string | undefined {
   try {
-    const home = homedir();
+    const home = os().homedir();
     return home && isAbsolute(home) ? home : undefined;
   } catch {
     return undefined;

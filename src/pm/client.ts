@@ -7,7 +7,6 @@
  * console.log(await pm.listEndpoints());
  * await pm.close();
  */
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { GenericNetlink, type FamilyInfo, type GenlReply, type TraceHook } from '../netlink/genl.js';
 import { decodeGenlHeader, decodeMessages, GENL_HDRLEN } from '../netlink/message.js';
 import { familyPolicy, type FamilyPolicy } from '../netlink/genl-policy.js';
@@ -17,6 +16,7 @@ import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp
 import { AddressFlag, EVENTS_GROUP, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
 import { PermissionError, ProtocolError, SystemError } from '../netlink/errors.js';
 import { Errno } from '../netlink/errno.js';
+import { TimeSlice } from '../util/time-slice.js';
 
 export interface OpenOptions {
   /** Network namespace name, as `ip -n NAME` (a file in /run/netns). Default: the current one. */
@@ -199,12 +199,12 @@ export class MptcpPm {
       }
       joined = true;
       const familyId = this.family.id;
-      let sliceStart = performance.now();
+      const slice = new TimeSlice(EVENT_SLICE_MS);
       while (!options.signal?.aborted) {
         const result = await transport.receive(IDLE_CHECK_MS, options.signal);
         if (result.kind === 'timeout') {
           if (options.onOverrun) report(false);
-          sliceStart = performance.now();
+          slice.restart();
           continue;
         }
         if (result.kind === 'overrun') {
@@ -217,10 +217,7 @@ export class MptcpPm {
           yield decodeEvent(cmd, msg.payload.subarray(GENL_HDRLEN));
         }
         // A busy socket never makes receive() wait: give timers and signals their turn now and then.
-        if (performance.now() - sliceStart > EVENT_SLICE_MS) {
-          await nextTurn();
-          sliceStart = performance.now();
-        }
+        if (slice.due()) await slice.nextTurn();
       }
     } finally {
       // Drops counted after the last ENOBUFS are reported before the socket (and its counter) goes.
