@@ -18,6 +18,8 @@ await build({
   plugins: [lazyChildProcess(), bundleRequire()],
   sourcemap: false,
   legalComments: 'none',
+  // Half the bytes to read at every start (~1 ms here); errors name themselves (`name` fields).
+  minify: true,
   logLevel: 'warning',
   define: { MPTCPCTL_VERSION: JSON.stringify(version) },
 });
