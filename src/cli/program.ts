@@ -167,6 +167,25 @@ const subflowVerbs: VerbHelp[] = [
   },
 ];
 
+const limitsVerbs: VerbHelp[] = [
+  {
+    verb: 'set',
+    usage: '[subflows N] [add_addr_accepted N]',
+    summary: 'set the limits (each 0..8); values not given are unchanged',
+    examples: ['mptcpctl limits set subflows 4', 'mptcpctl limits set subflows 2 add_addr_accepted 2'],
+    notes: 'subflows: extra subflows per connection; add_addr_accepted: ADD_ADDRs accepted per connection.',
+  },
+  { verb: 'show', usage: '', summary: 'show the limits', examples: ['mptcpctl limits show', 'mptcpctl -j limits show'] },
+];
+
+/** The objects that have verbs, and their verbs in help order. */
+const objectVerbs: Record<string, VerbHelp[]> = {
+  endpoint: endpointVerbs,
+  limits: limitsVerbs,
+  subflow: [...subflowVerbs, subflowShowHelp],
+  connection: [connectionShowHelp],
+};
+
 /** Registers `object verb [words...]` for each verb. */
 function addVerbs(parent: Command, object: string, list: VerbHelp[], makeContext: ContextFactory): void {
   for (const v of list) {
@@ -184,8 +203,11 @@ function addVerbs(parent: Command, object: string, list: VerbHelp[], makeContext
   }
 }
 
-/** The whole tree. `version` comes from package.json at build time. */
-export function buildProgram(version: string, makeContext: ContextFactory): Command {
+/**
+ * The command tree. `version` comes from package.json at build time. With `lazyVerbs` (the CLI's
+ * runs) an object's verbs are added only when that object runs; otherwise the tree is whole.
+ */
+export function buildProgram(version: string, makeContext: ContextFactory, options: { lazyVerbs?: boolean } = {}): Command {
   const program = new Command('mptcpctl')
     .description("Control the Linux kernel's MPTCP path manager: endpoints, limits, userspace-PM commands, live connections and events.")
     .usage('[options] OBJECT COMMAND [ARGS...]')
@@ -227,51 +249,32 @@ Examples:
 ${EXIT_CODES_HELP}`,
     );
 
-  const endpointCmd = program
-    .command('endpoint')
-    .description('in-kernel path-manager endpoints (same grammar and output as `ip mptcp endpoint`)')
-    .helpOption('-h, --help', 'show this help');
-  addVerbs(endpointCmd, 'endpoint', endpointVerbs, makeContext);
-
-  const limitsCmd = program
-    .command('limits')
-    .description('in-kernel path-manager limits (same grammar and output as `ip mptcp limits`)')
-    .helpOption('-h, --help', 'show this help');
-  addVerbs(
-    limitsCmd,
-    'limits',
-    [
-      {
-        verb: 'set',
-        usage: '[subflows N] [add_addr_accepted N]',
-        summary: 'set the limits (each 0..8); values not given are unchanged',
-        examples: ['mptcpctl limits set subflows 4', 'mptcpctl limits set subflows 2 add_addr_accepted 2'],
-        notes: 'subflows: extra subflows per connection; add_addr_accepted: ADD_ADDRs accepted per connection.',
-      },
-      { verb: 'show', usage: '', summary: 'show the limits', examples: ['mptcpctl limits show', 'mptcpctl -j limits show'] },
-    ],
-    makeContext,
-  );
-
+  // Verbs are registered when their object is about to parse (lazily, for start-up: a run needs
+  // one object's), or all at once for the whole tree.
+  const verbsAdded = new Set<Command>();
+  const ensureVerbs = (command: Command): void => {
+    const verbs = objectVerbs[command.name()];
+    if (!verbs || verbsAdded.has(command)) return;
+    verbsAdded.add(command);
+    addVerbs(command, command.name(), verbs, makeContext);
+  };
+  const addObject = (name: string, description: string): void => {
+    const command = program.command(name).description(description).helpOption('-h, --help', 'show this help');
+    if (name === 'connection') command.alias('conn');
+    if (!options.lazyVerbs) ensureVerbs(command);
+  };
+  addObject('endpoint', 'in-kernel path-manager endpoints (same grammar and output as `ip mptcp endpoint`)');
+  addObject('limits', 'in-kernel path-manager limits (same grammar and output as `ip mptcp limits`)');
   // Objects without verbs: each is its own only verb.
   addVerbs(program, 'announce', [announceHelp], makeContext);
   addVerbs(program, 'remove', [removeHelp], makeContext);
   addVerbs(program, 'status', [statusHelp], makeContext);
-  const subflowCmd = program
-    .command('subflow')
-    .description('userspace PM: open and close subflows of one connection; list live subflows')
-    .helpOption('-h, --help', 'show this help');
-  addVerbs(subflowCmd, 'subflow', [...subflowVerbs, subflowShowHelp], makeContext);
-
-  const connectionCmd = program
-    .command('connection')
-    .alias('conn')
-    .description('live MPTCP connections (from socket diagnostics, as `ss -M`)')
-    .helpOption('-h, --help', 'show this help');
-  addVerbs(connectionCmd, 'connection', [connectionShowHelp], makeContext);
+  addObject('subflow', 'userspace PM: open and close subflows of one connection; list live subflows');
+  addObject('connection', 'live MPTCP connections (from socket diagnostics, as `ss -M`)');
+  if (options.lazyVerbs) program.hook('preSubcommand', (_program, object) => ensureVerbs(object));
 
   addMonitor(program, makeContext);
-  addCompletion(program, makeContext);
+  addCompletion(program, makeContext, () => program.commands.forEach(ensureVerbs));
   return program;
 }
 
@@ -315,7 +318,7 @@ ${EXIT_CODES_HELP}`,
 }
 
 /** `completion bash|zsh|fish`: prints the completion script generated from this very tree. */
-function addCompletion(program: Command, makeContext: ContextFactory): void {
+function addCompletion(program: Command, makeContext: ContextFactory, addAllVerbs: () => void): void {
   program
     .command('completion')
     .description('print the shell completion script for bash, zsh or fish')
@@ -339,6 +342,7 @@ ${EXIT_CODES_HELP}`,
     .action(async (shell: 'bash' | 'zsh' | 'fish', _opts: unknown, command: Command) => {
       const { completionModel } = await import('./completion-model.js');
       const { completionScript } = await import('./completion.js');
+      addAllVerbs();
       (await makeContext(command)).write(completionScript(shell, completionModel(program)));
     });
 }

@@ -70,7 +70,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     };
   };
   try {
-    const program = buildProgram(version, (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()));
+    const program = buildProgram(version, (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()), { lazyVerbs: true });
     let exitCode = EXIT_OK;
     program
       .exitOverride()
