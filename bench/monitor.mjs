@@ -22,8 +22,7 @@ const option = (name, fallback) => {
 const modes = argv.filter((a) => a === 'decode' || a === 'storm');
 const run = (mode) => modes.length === 0 || modes.includes(mode);
 
-const { decodeEvent } = await import('../build/src/mptcp/codec.js');
-const { decodeGenlHeader, decodeMessages, GENL_HDRLEN } = await import('../build/src/netlink/message.js');
+const { decodeEventDatagram } = await import('../build/src/mptcp/codec.js');
 const { eventJsonLine } = await import('../build/src/cli/render/event-json.js');
 const { eventText } = await import('../build/src/cli/render/event-text.js');
 
@@ -48,11 +47,10 @@ function decodeBench(total) {
       let events = 0;
       let bytes = 0;
       while (events < n) {
+        // As the monitor does (MptcpPm.events): decode each datagram, render each event.
         for (const datagram of datagrams) {
-          for (const msg of decodeMessages(datagram)) {
-            if (msg.type !== familyId) continue;
-            const { cmd } = decodeGenlHeader(msg.payload);
-            bytes += render(decodeEvent(cmd, msg.payload.subarray(GENL_HDRLEN))).length;
+          for (const event of decodeEventDatagram(datagram, familyId)) {
+            bytes += render(event).length;
             events++;
           }
         }

@@ -126,5 +126,5 @@ export function decodeLimitsReply(attributes: Buffer): Limits {
   return { subflows: num(top, 'subflows') ?? 0, addAddrAccepted: num(top, 'rcv-add-addrs') ?? 0 };
 }
 
-export { decodeEvent } from './event-decoder.js';
+export { decodeEvent, decodeEventDatagram } from './event-decoder.js';
 

@@ -4,7 +4,7 @@
  * codec's per-attribute map; which field each attribute fills, and how it is read, still comes
  * from the `event-attr` set in spec.ts. Pure.
  */
-import { NLA_HDRLEN, NLA_TYPE_MASK, NetlinkDecodeError, type RawAttribute } from '../netlink/message.js';
+import { forEachMessage, GENL_HDRLEN, NLA_HDRLEN, NLA_TYPE_MASK, NLMSG_HDRLEN, NetlinkDecodeError, type RawAttribute } from '../netlink/message.js';
 import { formatIPv6 } from '../util/inet.js';
 import type { MptcpEvent } from './records.js';
 import { eventAttrSet } from './spec.js';
@@ -34,59 +34,95 @@ const fieldOf: Record<string, EventKey> = {
   'server-side': 'serverSide',
 };
 
-interface Field {
-  key: EventKey;
-  /** Bytes the value needs; a shorter attribute is kept raw in `unknown`. */
-  size: number;
-  read: (buf: Buffer, at: number) => number | string;
+/** How a value is read; numbers, not closures, so the loop below stays one monomorphic switch. */
+const enum Read {
+  U8,
+  U16,
+  U32,
+  S32,
+  BE16,
+  /** `be32` attributes of this set are IPv4 addresses. */
+  IPv4,
+  /** `binary` attributes of this set are IPv6 addresses. */
+  IPv6,
 }
 
-/** How each wire kind is read. `be32` attributes of this set are IPv4 addresses, `binary` IPv6. */
-const readers: Partial<Record<AttributeKind, [number, Field['read']]>> = {
-  u8: [1, (b, at) => b[at]!],
-  u16: [2, (b, at) => b.readUInt16LE(at)],
-  u32: [4, (b, at) => b.readUInt32LE(at)],
-  s32: [4, (b, at) => b.readInt32LE(at)],
-  be16: [2, (b, at) => b.readUInt16BE(at)],
-  be32: [4, (b, at) => `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`],
-  binary: [16, (b, at) => formatIPv6(b.subarray(at, at + 16))],
-};
+/** Bytes each read needs; a shorter attribute is kept raw in `unknown`. */
+const sizeOf: Record<Read, number> = { [Read.U8]: 1, [Read.U16]: 2, [Read.U32]: 4, [Read.S32]: 4, [Read.BE16]: 2, [Read.IPv4]: 4, [Read.IPv6]: 16 };
 
-/** Attribute type -> field, indexed by type for a plain array lookup. */
-const fields: (Field | undefined)[] = [];
+const readOf: Partial<Record<AttributeKind, Read>> = { u8: Read.U8, u16: Read.U16, u32: Read.U32, s32: Read.S32, be16: Read.BE16, be32: Read.IPv4, binary: Read.IPv6 };
+
+/** Attribute type -> field and read, indexed by type for plain array lookups. */
+const keys: (EventKey | undefined)[] = [];
+const reads: (Read | undefined)[] = [];
 for (const spec of eventAttrSet.byId.values()) {
-  const reader = readers[spec.kind];
+  const read = readOf[spec.kind];
   const key = fieldOf[spec.name];
-  if (!reader || !key) throw new Error(`event attribute ${spec.name} has no decoder`);
-  fields[spec.id] = { key, size: reader[0], read: reader[1] };
+  if (read === undefined || !key) throw new Error(`event attribute ${spec.name} has no decoder`);
+  keys[spec.id] = key;
+  reads[spec.id] = read;
+}
+
+/** The events in one received datagram: the messages of the family `familyId`, others skipped. */
+export function decodeEventDatagram(datagram: Buffer, familyId: number): MptcpEvent[] {
+  const events: MptcpEvent[] = [];
+  forEachMessage(datagram, (offset, length) => {
+    if (datagram.readUInt16LE(offset + 4) !== familyId) return;
+    const attributes = offset + NLMSG_HDRLEN + GENL_HDRLEN;
+    if (attributes > offset + length) throw new NetlinkDecodeError(`generic netlink payload of ${length - NLMSG_HDRLEN} bytes has no header`);
+    events.push(decodeEventAt(datagram[offset + NLMSG_HDRLEN]!, datagram, attributes, offset + length));
+  });
+  return events;
 }
 
 /** One event message (genl cmd + attributes) -> MptcpEvent. Throws NetlinkDecodeError on broken framing only. */
 export function decodeEvent(type: number, attributes: Buffer): MptcpEvent {
+  return decodeEventAt(type, attributes, 0, attributes.length);
+}
+
+/**
+ * The same for the attributes in `buf` from `start` to `end` (e.g. within a received datagram):
+ * no views are made for the common case, only for attributes kept in `unknown`.
+ */
+export function decodeEventAt(type: number, buf: Buffer, start: number, end: number): MptcpEvent {
   const event: MptcpEvent = { type, unknown: [] };
   const record = event as unknown as Record<EventKey, number | string>;
-  const end = attributes.length;
-  let offset = 0;
+  let offset = start;
   while (offset + NLA_HDRLEN <= end) {
-    const len = attributes.readUInt16LE(offset);
-    const rawType = attributes.readUInt16LE(offset + 2);
+    const len = buf[offset]! | (buf[offset + 1]! << 8);
+    const rawType = buf[offset + 2]! | (buf[offset + 3]! << 8);
     if (len < NLA_HDRLEN || offset + len > end) {
-      throw new NetlinkDecodeError(`attribute type ${rawType & NLA_TYPE_MASK} at offset ${offset} has invalid length ${len}`);
+      throw new NetlinkDecodeError(`attribute type ${rawType & NLA_TYPE_MASK} at offset ${offset - start} has invalid length ${len}`);
     }
     const attrType = rawType & NLA_TYPE_MASK;
-    const field = fields[attrType];
-    if (field && len - NLA_HDRLEN >= field.size) {
-      record[field.key] = field.read(attributes, offset + NLA_HDRLEN);
+    const read = reads[attrType];
+    const at = offset + NLA_HDRLEN;
+    if (read !== undefined && len - NLA_HDRLEN >= sizeOf[read]) {
+      record[keys[attrType]!] = readValue(read, buf, at);
     } else {
-      const unknown: RawAttribute = {
-        type: attrType,
-        nested: (rawType & 0x8000) !== 0,
-        data: attributes.subarray(offset + NLA_HDRLEN, offset + len),
-        offset,
-      };
+      const unknown: RawAttribute = { type: attrType, nested: (rawType & 0x8000) !== 0, data: buf.subarray(at, offset + len), offset: offset - start };
       event.unknown.push(unknown);
     }
     offset += (len + 3) & ~3;
   }
   return event;
+}
+
+function readValue(read: Read, b: Buffer, at: number): number | string {
+  switch (read) {
+    case Read.U8:
+      return b[at]!;
+    case Read.U16:
+      return b[at]! | (b[at + 1]! << 8);
+    case Read.U32:
+      return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+    case Read.S32:
+      return b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24);
+    case Read.BE16:
+      return (b[at]! << 8) | b[at + 1]!;
+    case Read.IPv4:
+      return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+    case Read.IPv6:
+      return formatIPv6(b.subarray(at, at + 16));
+  }
 }

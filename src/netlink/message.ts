@@ -83,26 +83,36 @@ export function encodeMessage(header: NetlinkHeader, payload: Uint8Array): Buffe
  */
 export function decodeMessages(datagram: Buffer): NetlinkMessage[] {
   const messages: NetlinkMessage[] = [];
+  forEachMessage(datagram, (offset, length) => {
+    messages.push({
+      type: datagram.readUInt16LE(offset + 4),
+      flags: datagram.readUInt16LE(offset + 6),
+      seq: datagram.readUInt32LE(offset + 8),
+      pid: datagram.readUInt32LE(offset + 12),
+      payload: datagram.subarray(offset + NLMSG_HDRLEN, offset + length),
+      offset,
+    });
+  });
+  return messages;
+}
+
+/**
+ * The framing of {@link decodeMessages} (same checks, same errors) without making any views:
+ * `visit` gets each message's offset and length (header included, padding not).
+ */
+export function forEachMessage(datagram: Buffer, visit: (offset: number, length: number) => void): void {
   let offset = 0;
   while (offset + NLMSG_HDRLEN <= datagram.length) {
     const len = datagram.readUInt32LE(offset);
     if (len < NLMSG_HDRLEN || offset + len > datagram.length) {
       throw new NetlinkDecodeError(`netlink message at offset ${offset} has invalid length ${len}`);
     }
-    messages.push({
-      type: datagram.readUInt16LE(offset + 4),
-      flags: datagram.readUInt16LE(offset + 6),
-      seq: datagram.readUInt32LE(offset + 8),
-      pid: datagram.readUInt32LE(offset + 12),
-      payload: datagram.subarray(offset + NLMSG_HDRLEN, offset + len),
-      offset,
-    });
+    visit(offset, len);
     offset += align4(len);
   }
   if (offset < datagram.length) {
     throw new NetlinkDecodeError(`${datagram.length - offset} trailing bytes after the last netlink message`);
   }
-  return messages;
 }
 
 /**

@@ -8,10 +8,9 @@
  * await pm.close();
  */
 import { GenericNetlink, type FamilyInfo, type GenlReply, type TraceHook } from '../netlink/genl.js';
-import { decodeGenlHeader, decodeMessages, GENL_HDRLEN } from '../netlink/message.js';
 import { familyPolicy, type FamilyPolicy } from '../netlink/genl-policy.js';
 import type { TransportOptions } from '../netlink/transport.js';
-import { decodeEndpointReply, decodeEvent, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
+import { decodeEndpointReply, decodeEventDatagram, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp/records.js';
 import { AddressFlag, EVENTS_GROUP, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
 import { PermissionError, ProtocolError, SystemError } from '../netlink/errors.js';
@@ -211,11 +210,7 @@ export class MptcpPm {
           report(true);
           continue;
         }
-        for (const msg of decodeMessages(result.datagram)) {
-          if (msg.type !== familyId) continue;
-          const { cmd } = decodeGenlHeader(msg.payload);
-          yield decodeEvent(cmd, msg.payload.subarray(GENL_HDRLEN));
-        }
+        yield* decodeEventDatagram(result.datagram, familyId);
         // A busy socket never makes receive() wait: give timers and signals their turn now and then.
         if (slice.due()) await slice.nextTurn();
       }

@@ -43,14 +43,26 @@ export const resetReasons: ReadonlyMap<number, { name: string; description: stri
 /** ip's colour classes: IPv4 and IPv6 addresses, interface names. */
 export type ItemColor = 'inet' | 'inet6' | 'ifname';
 
-/** One printed item of an event. */
+/**
+ * How an item's value is printed. text: `key=value` (a flag: `key` alone); JSON: a number, a
+ * string, or true for a flag. Tokens differ: `token=0a0b0c0d` in text, `"0xa0b0c0d"` in JSON.
+ */
+export type ItemKind =
+  /** A number. */
+  | 'number'
+  /** A string that never needs JSON escaping (addresses, `0x..` hex). */
+  | 'plain'
+  /** Any other string (an interface name may hold `"` or `\`). */
+  | 'string'
+  | 'token'
+  | 'flag';
+
+/** One printed item of an event; each renderer formats `value` by `kind`. */
 export interface EventItem {
-  /** The JSON key (also ip's text key). */
+  /** The JSON key, also ip's text key. */
   key: string;
-  /** The text item without its leading space, e.g. `token=0a0b0c0d` or `server_side`. */
-  text: string;
-  /** The JSON value. */
-  json: string | number | boolean;
+  kind: ItemKind;
+  value: number | string;
   color?: ItemColor;
   /** A human explanation of a numeric code (terminal output and JSON `*_name` keys). */
   explain?: { key: string; name: string; description?: string };
@@ -59,8 +71,9 @@ export interface EventItem {
 /** C's `%#x`: `0` for zero, else `0x` + lowercase hex. */
 const hashHex = (n: number): string => (n === 0 ? '0' : `0x${n.toString(16)}`);
 
-const number = (key: string, value: number): EventItem => ({ key, text: `${key}=${value}`, json: value });
-const address = (key: string, value: string, color: ItemColor): EventItem => ({ key, text: `${key}=${value}`, json: value, color });
+const number = (key: string, value: number): EventItem => ({ key, kind: 'number', value });
+const address = (key: string, value: string, color: ItemColor): EventItem => ({ key, kind: 'plain', value, color });
+const flag = (key: string): EventItem => ({ key, kind: 'flag', value: 1 });
 
 /**
  * The items of one event in ip 7.1's order. Unknown event types have none (ip prints the
@@ -69,9 +82,7 @@ const address = (key: string, value: string, color: ItemColor): EventItem => ({ 
 export function eventItems(e: MptcpEvent, names: InterfaceNames): EventItem[] {
   if (!eventNames.has(e.type)) return [];
   const items: EventItem[] = [];
-  if (e.token !== undefined) {
-    items.push({ key: 'token', text: `token=${tokenText(e.token)}`, json: tokenJson(e.token) });
-  }
+  if (e.token !== undefined) items.push({ key: 'token', kind: 'token', value: e.token });
   if (e.remoteId !== undefined) items.push(number('remid', e.remoteId));
   if (e.localId !== undefined) items.push(number('locid', e.localId));
   if (e.saddr4 !== undefined) items.push(address('saddr4', e.saddr4, 'inet'));
@@ -90,8 +101,7 @@ export function eventItems(e: MptcpEvent, names: InterfaceNames): EventItem[] {
   if (e.ifindex !== undefined) {
     items.push(number('ifindex', e.ifindex));
     // ip resolves the name in the monitored namespace and falls back to `ifN`.
-    const dev = names.get(e.ifindex) ?? `if${e.ifindex}`;
-    items.push({ key: 'dev', text: `dev=${dev}`, json: dev, color: 'ifname' });
+    items.push({ key: 'dev', kind: 'string', value: names.get(e.ifindex) ?? `if${e.ifindex}`, color: 'ifname' });
   }
   if (e.resetReason !== undefined) {
     const item = number('reset_reason', e.resetReason);
@@ -99,22 +109,47 @@ export function eventItems(e: MptcpEvent, names: InterfaceNames): EventItem[] {
     if (reason) item.explain = { key: 'reset_reason_name', ...reason };
     items.push(item);
   }
-  if (e.resetFlags !== undefined) {
-    const hex = hashHex(e.resetFlags);
-    items.push({ key: 'reset_flags', text: `reset_flags=${hex}`, json: hex });
-  }
+  if (e.resetFlags !== undefined) items.push({ key: 'reset_flags', kind: 'plain', value: hashHex(e.resetFlags) });
   let flags = e.flags ?? 0;
   // Kernels 5.19-6.17 send the server-side attribute (0 or 1), 6.18+ also the flag bit: print once.
   if (flags & EventFlag.SERVER_SIDE || e.serverSide) {
     flags &= ~EventFlag.SERVER_SIDE;
-    items.push({ key: 'server_side', text: 'server_side', json: true });
+    items.push(flag('server_side'));
   }
   if (flags & EventFlag.DENY_JOIN_ID0) {
     flags &= ~EventFlag.DENY_JOIN_ID0;
-    items.push({ key: 'deny_join_id0', text: 'deny_join_id0', json: true });
+    items.push(flag('deny_join_id0'));
   }
-  if (flags) items.push({ key: 'flags', text: `flags=${hashHex(flags)}`, json: hashHex(flags) });
+  if (flags) items.push({ key: 'flags', kind: 'plain', value: hashHex(flags) });
   return items;
+}
+
+/** An item as ip's text prints it, without the leading space: `token=0a0b0c0d`, `server_side`. */
+export function itemText(item: EventItem): string {
+  switch (item.kind) {
+    case 'flag':
+      return item.key;
+    case 'token':
+      return `${item.key}=${tokenText(item.value as number)}`;
+    default:
+      return `${item.key}=${item.value}`;
+  }
+}
+
+/** An item's JSON value: `2`, `"10.0.0.1"`, `"0xa0b0c0d"`, `true`. */
+export function itemJson(item: EventItem): string {
+  switch (item.kind) {
+    case 'number':
+      return String(item.value);
+    case 'plain':
+      return `"${item.value}"`;
+    case 'token':
+      return `"${tokenJson(item.value as number)}"`;
+    case 'flag':
+      return 'true';
+    case 'string':
+      return JSON.stringify(item.value);
+  }
 }
 
 /** `YYYY-MM-DDTHH:MM:SS.uuuuuu` in local time, as ip's `-ts` prints it. `epochMicros`: µs since 1970. */

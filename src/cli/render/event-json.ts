@@ -4,7 +4,7 @@
  * The schema is documented in README.md ("Event monitor").
  */
 import type { MptcpEvent } from '../../mptcp/records.js';
-import { eventItems, eventName, isoTimestamp, type InterfaceNames } from './event-fields.js';
+import { eventItems, eventName, isoTimestamp, itemJson, type InterfaceNames } from './event-fields.js';
 
 export interface EventJsonOptions {
   names: InterfaceNames;
@@ -14,8 +14,6 @@ export interface EventJsonOptions {
 
 type JsonObject = Record<string, string | number | boolean>;
 
-const value = (v: string | number | boolean): string => (typeof v === 'string' ? JSON.stringify(v) : String(v));
-
 /**
  * One event as one JSON line, `\n` included; keys in print order. Written out directly rather
  * than through an object and JSON.stringify: this is the monitor's hot path.
@@ -24,7 +22,7 @@ export function eventJsonLine(event: MptcpEvent, options: EventJsonOptions): str
   let line = options.timestamp === undefined ? '{' : `{"timestamp":"${isoTimestamp(options.timestamp)}",`;
   line += `"event":"${eventName(event.type)}"`;
   for (const item of eventItems(event, options.names)) {
-    line += `,"${item.key}":${value(item.json)}`;
+    line += `,"${item.key}":${itemJson(item)}`;
     if (item.explain) line += `,"${item.explain.key}":"${item.explain.name}"`;
   }
   // Attributes newer than this tool: kept (by number, hex bytes), never dropped.

@@ -5,7 +5,7 @@
  * names); `human` (terminal output) also colours the event kind and explains numeric codes.
  */
 import type { MptcpEvent } from '../../mptcp/records.js';
-import { eventItems, eventName, eventNames, localTimestamp, type EventItem, type InterfaceNames, type ItemColor } from './event-fields.js';
+import { eventItems, eventName, eventNames, itemText, localTimestamp, type EventItem, type InterfaceNames, type ItemColor } from './event-fields.js';
 import { ipColorSpan } from './style.js';
 
 export interface EventTextOptions {
@@ -31,9 +31,9 @@ function kindColor(name: string): string {
 
 const DIM = '2';
 
-function itemText(item: EventItem, options: EventTextOptions): string {
+function printedItem(item: EventItem, options: EventTextOptions): string {
   // ip's colour span covers the whole printed item, leading space included.
-  let text = ` ${item.text}`;
+  let text = ` ${itemText(item)}`;
   if (options.color && item.color) text = ipColorSpan(itemColors[item.color], text);
   if (options.human && item.explain) {
     const why = `(${item.explain.name}${item.explain.description ? `: ${item.explain.description}` : ''})`;
@@ -49,7 +49,7 @@ export function eventText(event: MptcpEvent, options: EventTextOptions): string 
   let head = `[${eventNames.has(event.type) ? name.padStart(16) : name}]`;
   if (options.human && options.color) head = ipColorSpan(kindColor(name), head);
   let line = options.timestamp === undefined ? head : `[${localTimestamp(options.timestamp)}] ${head}`;
-  for (const item of eventItems(event, options.names)) line += itemText(item, options);
+  for (const item of eventItems(event, options.names)) line += printedItem(item, options);
   if (options.human) {
     for (const attr of event.unknown) line += ` attr${attr.type}=0x${attr.data.toString('hex')}`;
   }
