@@ -41,6 +41,7 @@ function decodeBench(total) {
     'JSON Lines': (e) => eventJsonLine(e, { names }),
     'JSON Lines -t': (e) => eventJsonLine(e, { names, timestamp: Date.now() * 1000 }),
     'ip text': (e) => eventText(e, { names }),
+    'ip text -t': (e) => eventText(e, { names, timestamp: Date.now() * 1000 }),
   };
   for (const [label, render] of Object.entries(formats)) {
     const loop = (n) => {

@@ -154,14 +154,32 @@ export function itemJson(item: EventItem): string {
 
 /** `YYYY-MM-DDTHH:MM:SS.uuuuuu` in local time, as ip's `-ts` prints it. `epochMicros`: µs since 1970. */
 export function localTimestamp(epochMicros: number): string {
-  const d = new Date(Math.floor(epochMicros / 1000));
-  const p = (n: number, w = 2): string => String(n).padStart(w, '0');
-  const micros = Math.floor(epochMicros % 1_000_000);
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}.${p(micros, 6)}`;
+  return `${localSeconds(Math.floor(epochMicros / 1_000_000))}.${micros(epochMicros)}`;
 }
 
 /** ISO 8601 in UTC with microseconds, e.g. `2026-11-30T11:52:37.845337Z` (the JSON `timestamp`). */
 export function isoTimestamp(epochMicros: number): string {
-  const iso = new Date(Math.floor(epochMicros / 1000)).toISOString();
-  return `${iso.slice(0, 19)}.${String(Math.floor(epochMicros % 1_000_000)).padStart(6, '0')}Z`;
+  return `${utcSeconds(Math.floor(epochMicros / 1_000_000))}.${micros(epochMicros)}Z`;
 }
+
+const micros = (epochMicros: number): string => String(Math.floor(epochMicros % 1_000_000)).padStart(6, '0');
+
+/**
+ * A date-and-time formatter to the second that remembers its last answer: events come in bursts
+ * within one second, and formatting a Date is most of a timestamped line's cost.
+ */
+function perSecond(format: (d: Date) => string): (epochSeconds: number) => string {
+  let second = NaN;
+  let text = '';
+  return (epochSeconds) => {
+    if (epochSeconds !== second) {
+      second = epochSeconds;
+      text = format(new Date(epochSeconds * 1000));
+    }
+    return text;
+  };
+}
+
+const p2 = (n: number): string => String(n).padStart(2, '0');
+const localSeconds = perSecond((d) => `${d.getFullYear()}-${p2(d.getMonth() + 1)}-${p2(d.getDate())}T${p2(d.getHours())}:${p2(d.getMinutes())}:${p2(d.getSeconds())}`);
+const utcSeconds = perSecond((d) => d.toISOString().slice(0, 19));

@@ -31,6 +31,9 @@ function kindColor(name: string): string {
 
 const DIM = '2';
 
+/** ip right-aligns known names in 16 columns: `[  SF_ESTABLISHED]`; `[UNKNOWN n]` is printed as it is. */
+const heads: ReadonlyMap<number, string> = new Map([...eventNames].map(([type, name]) => [type, `[${name.padStart(16)}]`]));
+
 function printedItem(item: EventItem, options: EventTextOptions): string {
   // ip's colour span covers the whole printed item, leading space included.
   let text = ` ${itemText(item)}`;
@@ -45,8 +48,7 @@ function printedItem(item: EventItem, options: EventTextOptions): string {
 /** One event as one line, `\n` included. */
 export function eventText(event: MptcpEvent, options: EventTextOptions): string {
   const name = eventName(event.type);
-  // ip right-aligns known names in 16 columns; `[UNKNOWN n]` is printed as it is.
-  let head = `[${eventNames.has(event.type) ? name.padStart(16) : name}]`;
+  let head = heads.get(event.type) ?? `[${name}]`;
   if (options.human && options.color) head = ipColorSpan(kindColor(name), head);
   let line = options.timestamp === undefined ? head : `[${localTimestamp(options.timestamp)}] ${head}`;
   for (const item of eventItems(event, options.names)) line += printedItem(item, options);
