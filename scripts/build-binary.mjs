@@ -4,15 +4,15 @@
 // build is offline; the blob is made by that same runtime, so its code cache fits.
 //
 // Steps: fetch the runtime -> bundle the CLI with koffi's JS inside (scripts/sea-bundle.mjs) ->
-// SEA blob with the bundle and koffi's native module as an asset -> copy the runtime, strip it,
-// inject the blob (postject).
+// SEA blob of scripts/sea-main.cjs with the bundle and koffi's native module as assets -> copy the
+// runtime, strip it, inject the blob (postject); twice, the first time to make the code cache.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleForSea } from './sea-bundle.mjs';
+import { bundleForSea, transform } from './sea-bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -64,38 +64,60 @@ if (runtimeVersion !== `v${runtime.version}`) throw new Error(`${node} says ${ru
 
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
-const main = join(workDir, 'main.cjs');
+const bundle = join(workDir, 'mptcpctl.cjs');
 const koffiNative = require.resolve(runtime.koffiNative, { paths: [dirname(require.resolve('koffi'))] });
 const koffiHash = createHash('sha256').update(readFileSync(koffiNative)).digest('hex').slice(0, 16);
-await bundleForSea(main, `${process.platform}-${arch}`, koffiHash);
+await bundleForSea(bundle, `${process.platform}-${arch}`, koffiHash);
 
-const blob = join(workDir, 'sea.blob');
-const config = {
-  main,
-  output: blob,
-  disableExperimentalSEAWarning: true,
-  useCodeCache: true,
-  useSnapshot: false,
-  // Node's own start-up warnings (e.g. NO_COLOR beside FORCE_COLOR) are not this tool's to print.
-  execArgv: ['--no-warnings'],
-  assets: { 'koffi.node': koffiNative },
-};
-writeFileSync(join(workDir, 'sea-config.json'), `${JSON.stringify(config, null, 2)}\n`);
-const made = spawnSync(node, ['--experimental-sea-config', join(workDir, 'sea-config.json')], { encoding: 'utf8' });
-if (made.status !== 0) throw new Error(`the SEA blob was not made (${made.status ?? made.signal}):\n${made.stdout}${made.stderr}`);
-
-const temp = `${output}.tmp`;
-copyFileSync(node, temp);
-chmodSync(temp, 0o755);
-// The official binary carries ~18 MB of debug symbols that nothing here uses.
+// The runtime, stripped once: the official binary carries ~18 MB of debug symbols nothing uses.
+const stripped = join(workDir, 'node');
+copyFileSync(node, stripped);
+chmodSync(stripped, 0o755);
 try {
-  execFileSync('strip', [temp], { stdio: 'ignore' });
+  execFileSync('strip', [stripped], { stdio: 'ignore' });
 } catch {
   log('strip not found: the binary keeps its debug symbols');
 }
-// postject (and its ELF library, which warns about every note section it cannot name) is
-// chatty; its CLI runs as a child so that its words are shown only when it fails.
-const injected = spawnSync(process.execPath, [require.resolve('postject/dist/cli.js'), temp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { encoding: 'utf8' });
-if (injected.status !== 0) throw new Error(`postject failed (${injected.status ?? injected.signal}):\n${injected.stdout}${injected.stderr}`);
-renameSync(temp, output);
+
+/** One single executable at `out`: `main` (a file) with `assets`, on the stripped runtime. */
+function makeBinary(main, assets, out) {
+  const blob = join(workDir, 'sea.blob');
+  const config = {
+    main,
+    output: blob,
+    disableExperimentalSEAWarning: true,
+    useCodeCache: true,
+    useSnapshot: false,
+    // Node's own start-up warnings (e.g. NO_COLOR beside FORCE_COLOR) are not this tool's to print.
+    execArgv: ['--no-warnings'],
+    assets,
+  };
+  writeFileSync(join(workDir, 'sea-config.json'), `${JSON.stringify(config, null, 2)}\n`);
+  const made = spawnSync(node, ['--experimental-sea-config', join(workDir, 'sea-config.json')], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`the SEA blob was not made (${made.status ?? made.signal}):\n${made.stdout}${made.stderr}`);
+  const temp = `${out}.tmp`;
+  copyFileSync(stripped, temp);
+  // postject (and its ELF library, which warns about every note section it cannot name) is
+  // chatty; its CLI runs as a child so that its words are shown only when it fails.
+  const injected = spawnSync(process.execPath, [require.resolve('postject/dist/cli.js'), temp, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE], { encoding: 'utf8' });
+  if (injected.status !== 0) throw new Error(`postject failed (${injected.status ?? injected.signal}):\n${injected.stdout}${injected.stderr}`);
+  renameSync(temp, out);
+}
+
+// Two passes, for a code cache of what a run compiles (see scripts/sea-main.cjs): a first binary
+// whose main writes the cache at exit runs a read-only `endpoint show` (a failure, e.g. without
+// MPTCP here, still warms most of the code); the final binary carries that cache.
+const seaMain = join(root, 'scripts', 'sea-main.cjs');
+const cache = join(workDir, 'mptcpctl.cjs.cache');
+const warmupMain = join(workDir, 'warmup-main.cjs');
+await transform(seaMain, warmupMain, { MPTCPCTL_WRITE_CACHE_TO: JSON.stringify(cache) });
+const warmup = join(workDir, 'warmup');
+const assets = { 'koffi.node': koffiNative, 'mptcpctl.cjs': bundle };
+makeBinary(warmupMain, assets, warmup);
+spawnSync(warmup, ['endpoint', 'show'], { stdio: 'ignore' });
+if (!existsSync(cache)) throw new Error(`the warm-up run of ${warmup} wrote no code cache`);
+makeBinary(seaMain, { ...assets, 'mptcpctl.cjs.cache': cache }, output);
+// The warm-up binary and the stripped runtime are 200 MB that nothing needs now.
+rmSync(warmup);
+rmSync(stripped);
 log(`${output}: ${(statSync(output).size / 2 ** 20).toFixed(1)} MiB, Node.js ${runtimeVersion} (${arch})`);

@@ -45,11 +45,16 @@ export async function bundleForSea(outfile, platform, koffiHash) {
     platform: 'node',
     format: 'cjs',
     target: 'node24',
-    minifySyntax: true,
+    minify: true,
     sourcemap: false,
     legalComments: 'none',
     logLevel: 'warning',
     plugins: [koffiNativePlugin(platform), lazyChildProcess(), bundleRequire()],
     define: { MPTCPCTL_VERSION: JSON.stringify(version), MPTCPCTL_SEA: 'true', MPTCPCTL_KOFFI_HASH: JSON.stringify(koffiHash) },
   });
+}
+
+/** Copies a script with `define`s applied (e.g. the build-time switches of scripts/sea-main.cjs). */
+export async function transform(input, outfile, define) {
+  await build({ entryPoints: [input], outfile, bundle: false, platform: 'node', format: 'cjs', target: 'node24', define, logLevel: 'warning' });
 }

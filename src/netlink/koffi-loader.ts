@@ -157,7 +157,9 @@ function isNoexec(err: unknown): boolean {
 function loadNativeFromAsset(): unknown {
   // node:sea exists only inside a single executable (and Node >= 20.12).
   const sea = require('node:sea') as typeof import('node:sea');
-  const bytes = new Uint8Array(sea.getAsset(KOFFI_ASSET));
+  // The raw asset is a view of the executable's own bytes: getAsset would copy 1.1 MB at every
+  // start, though they are written out only once.
+  const bytes = new Uint8Array(sea.getRawAsset(KOFFI_ASSET) as ArrayBuffer);
   const hash = typeof MPTCPCTL_KOFFI_HASH === 'string' ? MPTCPCTL_KOFFI_HASH : crypto().createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   const name = `koffi-${hash}.node`;
   const problems: string[] = [];

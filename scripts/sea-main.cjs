@@ -1,0 +1,23 @@
+// The single executable's main script: compiles the CLI bundle (SEA asset `mptcpctl.cjs`) with a
+// V8 code cache made by a real run at build time (asset `mptcpctl.cjs.cache`), as bin/mptcpctl
+// does for npm installs. Node's own `useCodeCache` caches only what compiling compiles, not the
+// functions a run needs, which were then compiled at every start (scripts/build-binary.mjs).
+'use strict';
+const { getAsset, getRawAsset } = require('node:sea');
+const { Script } = require('node:vm');
+
+const filename = 'mptcpctl.cjs';
+let cachedData;
+try {
+  // A view of the executable's bytes, not a copy (V8 only reads it).
+  cachedData = Buffer.from(getRawAsset(`${filename}.cache`));
+} catch {
+  // The build's first pass has no cache yet.
+}
+const source = `(function (exports, require, module, __filename, __dirname) { ${getAsset(filename, 'utf8')}\n});`;
+const script = new Script(source, { filename, cachedData });
+// Set only by the build's first pass (a copy of this file with the hook enabled).
+const writeCacheTo = typeof MPTCPCTL_WRITE_CACHE_TO === 'string' ? MPTCPCTL_WRITE_CACHE_TO : undefined;
+if (writeCacheTo) process.on('exit', () => require('node:fs').writeFileSync(writeCacheTo, script.createCachedData()));
+const bundleModule = { exports: {}, filename, id: filename };
+script.runInThisContext()(bundleModule.exports, require, bundleModule, filename, '.');
