@@ -104,9 +104,11 @@ function makeBinary(main, assets, out) {
   renameSync(temp, out);
 }
 
-// Two passes, for a code cache of what a run compiles (see scripts/sea-main.cjs): a first binary
-// whose main writes the cache at exit runs a read-only `endpoint show` (a failure, e.g. without
-// MPTCP here, still warms most of the code); the final binary carries that cache.
+// Two passes, for a code cache of what a run compiles (see scripts/sea-main.cjs): a first binary,
+// whose main writes the cache at exit, runs `endpoint show` as scripts/bundle.mjs does (a few
+// endpoints in a private namespace where user namespaces are allowed, else this namespace's,
+// read-only; a failure, e.g. without MPTCP, still warms most of the code); the final binary
+// carries the cache of that last run.
 const seaMain = join(root, 'scripts', 'sea-main.cjs');
 const cache = join(workDir, 'mptcpctl.cjs.cache');
 const warmupMain = join(workDir, 'warmup-main.cjs');
@@ -114,7 +116,9 @@ await transform(seaMain, warmupMain, { MPTCPCTL_WRITE_CACHE_TO: JSON.stringify(c
 const warmup = join(workDir, 'warmup');
 const assets = { 'koffi.node': koffiNative, 'mptcpctl.cjs': bundle };
 makeBinary(warmupMain, assets, warmup);
-spawnSync(warmup, ['endpoint', 'show'], { stdio: 'ignore' });
+const warmUp = `printf '%s\\n' 'endpoint add 10.0.0.1 id 1 subflow' 'endpoint add 10.0.0.2 id 2 signal backup' | "$0" -b - && "$0" endpoint show`;
+const inPrivateNamespace = spawnSync('unshare', ['-Urn', 'sh', '-c', warmUp, warmup], { stdio: 'ignore' });
+if (inPrivateNamespace.status !== 0) spawnSync(warmup, ['endpoint', 'show'], { stdio: 'ignore' });
 if (!existsSync(cache)) throw new Error(`the warm-up run of ${warmup} wrote no code cache`);
 makeBinary(seaMain, { ...assets, 'mptcpctl.cjs.cache': cache }, output);
 // The warm-up binary and the stripped runtime are 200 MB that nothing needs now.
