@@ -26,11 +26,37 @@ try {
     await pm.getLimits();
     us.push(Number(process.hrtime.bigint() - start) / 1000);
   }
-  await pm.close();
   const node = median(us);
+
+  // The floor under any library: the same three system calls (sendto, then recvmsg for the reply
+  // and for the ACK) through the transport alone, with no request or reply handling.
+  const { NetlinkTransport, NETLINK_GENERIC } = await import(join(root, 'build/src/netlink/transport.js'));
+  const transport = NetlinkTransport.open(NETLINK_GENERIC, { netns: ns.name });
+  const request = Buffer.alloc(20);
+  request.writeUInt32LE(20, 0);
+  request.writeUInt16LE(pm.family.id, 4);
+  request.writeUInt16LE(0x01 | 0x04, 6); // NLM_F_REQUEST | NLM_F_ACK
+  request[16] = 6; // MPTCP_PM_CMD_GET_LIMITS
+  request[17] = 1;
+  const roundTrip = (seq) => {
+    request.writeUInt32LE(seq, 8);
+    transport.send(request);
+    if (transport.receiveNow().kind !== 'data' || transport.receiveNow().kind !== 'data') throw new Error('no reply and ACK queued after the send');
+  };
+  for (let i = 0; i < 1000; i++) roundTrip(i + 1);
+  const raw = [];
+  for (let i = 0; i < count; i++) {
+    const start = process.hrtime.bigint();
+    roundTrip(i + 1001);
+    raw.push(Number(process.hrtime.bigint() - start) / 1000);
+  }
+  await transport.close();
+  await pm.close();
+  const floor = median(raw);
   console.log(`GET_LIMITS round trip, median of ${count} (node ${process.version})`);
-  console.log(`  C (gcc -O2)        ${c.toFixed(2)} us`);
-  console.log(`  mptcpctl library   ${node.toFixed(2)} us  = ${ratio(node, c)} C`);
+  console.log(`  C (gcc -O2)                          ${c.toFixed(2)} us`);
+  console.log(`  mptcpctl library                     ${node.toFixed(2)} us  = ${ratio(node, c)} C`);
+  console.log(`  transport alone (3 calls, no codec)  ${floor.toFixed(2)} us  = ${ratio(floor, c)} C`);
 } finally {
   ns.remove();
   rmSync(work, { recursive: true, force: true });
