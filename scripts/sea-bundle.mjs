@@ -51,7 +51,10 @@ export async function bundleForSea(outfile, platform, koffiHash) {
     logLevel: 'warning',
     plugins: [koffiNativePlugin(platform), lazyChildProcess(), bundleRequire()],
     define: { MPTCPCTL_VERSION: JSON.stringify(version), MPTCPCTL_SEA: 'true', MPTCPCTL_KOFFI_HASH: JSON.stringify(koffiHash) },
+    // ASCII only (esbuild escapes the rest): scripts/sea-main.cjs reads the bundle as latin1.
+    charset: 'ascii',
   });
+  if (/[^\x00-\x7f]/.test(readFileSync(outfile, 'latin1'))) throw new Error(`${outfile} is not ASCII: scripts/sea-main.cjs reads it as latin1`);
 }
 
 /** Copies a script with `define`s applied (e.g. the build-time switches of scripts/sea-main.cjs). */

@@ -3,7 +3,7 @@
 // does for npm installs. Node's own `useCodeCache` caches only what compiling compiles, not the
 // functions a run needs, which were then compiled at every start (scripts/build-binary.mjs).
 'use strict';
-const { getAsset, getRawAsset } = require('node:sea');
+const { getRawAsset } = require('node:sea');
 const { Script } = require('node:vm');
 
 const filename = 'mptcpctl.cjs';
@@ -14,7 +14,9 @@ try {
 } catch {
   // The build's first pass has no cache yet.
 }
-const source = `(function (exports, require, module, __filename, __dirname) { ${getAsset(filename, 'utf8')}\n});`;
+// The bundle is ASCII (checked when it is built), so latin1 reads it with one copy and no decoding.
+const bundle = Buffer.from(getRawAsset(filename)).toString('latin1');
+const source = `(function (exports, require, module, __filename, __dirname) { ${bundle}\n});`;
 const script = new Script(source, { filename, cachedData });
 // Set only by the build's first pass (a copy of this file with the hook enabled).
 const writeCacheTo = typeof MPTCPCTL_WRITE_CACHE_TO === 'string' ? MPTCPCTL_WRITE_CACHE_TO : undefined;

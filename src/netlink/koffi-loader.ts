@@ -90,23 +90,25 @@ export function seaNativeModule(): unknown {
 
 /**
  * Cache directories in order of preference: per-login tmpfs, then the user's cache, then tmp
- * (with the uid in the name, as tmp is shared).
+ * (with the uid in the name, as tmp is shared). Made one at a time: the first one normally
+ * serves, and the later ones need node:os.
  */
-export function cacheDirectories(env: NodeJS.ProcessEnv = process.env): string[] {
-  const dirs: string[] = [];
+export function* cacheDirectories(env: NodeJS.ProcessEnv = process.env): Generator<string> {
   const runtime = env['XDG_RUNTIME_DIR'];
-  if (runtime && isAbsolute(runtime)) dirs.push(join(runtime, 'mptcpctl'));
+  if (runtime && isAbsolute(runtime)) yield join(runtime, 'mptcpctl');
   const cacheHome = env['XDG_CACHE_HOME'];
-  if (cacheHome && isAbsolute(cacheHome)) dirs.push(join(cacheHome, 'mptcpctl'));
+  if (cacheHome && isAbsolute(cacheHome)) yield join(cacheHome, 'mptcpctl');
   else {
-    const home = safeHomedir();
-    if (home) dirs.push(join(home, '.cache', 'mptcpctl'));
+    const home = homeDirectory(env);
+    if (home) yield join(home, '.cache', 'mptcpctl');
   }
-  dirs.push(join(os().tmpdir(), `mptcpctl-${process.getuid?.() ?? 'user'}`));
-  return dirs;
+  yield join(os().tmpdir(), `mptcpctl-${process.getuid?.() ?? 'user'}`);
 }
 
-function safeHomedir(): string | undefined {
+/** $HOME as os.homedir() reads it first; os.homedir() itself (the passwd entry) without it. */
+function homeDirectory(env: NodeJS.ProcessEnv): string | undefined {
+  const fromEnv = env['HOME'];
+  if (fromEnv && isAbsolute(fromEnv)) return fromEnv;
   try {
     const home = os().homedir();
     return home && isAbsolute(home) ? home : undefined;

@@ -16,12 +16,14 @@ after(() => rmSync(work, { recursive: true, force: true }));
 describe('koffi-loader cache', () => {
   test('candidates: $XDG_RUNTIME_DIR, then $XDG_CACHE_HOME or ~/.cache, then tmp with the uid', () => {
     const uid = process.getuid!();
-    assert.deepEqual(cacheDirectories({ XDG_RUNTIME_DIR: '/run/user/7', XDG_CACHE_HOME: '/c' }), ['/run/user/7/mptcpctl', '/c/mptcpctl', join(tmpdir(), `mptcpctl-${uid}`)]);
-    const dirs = cacheDirectories({});
+    assert.deepEqual([...cacheDirectories({ XDG_RUNTIME_DIR: '/run/user/7', XDG_CACHE_HOME: '/c' })], ['/run/user/7/mptcpctl', '/c/mptcpctl', join(tmpdir(), `mptcpctl-${uid}`)]);
+    const dirs = [...cacheDirectories({})];
     assert.equal(dirs.length, 2);
     assert.match(dirs[0]!, /\/\.cache\/mptcpctl$/);
     // Relative paths are not trusted (they would depend on the working directory).
-    assert.deepEqual(cacheDirectories({ XDG_RUNTIME_DIR: 'run', XDG_CACHE_HOME: 'cache' }).slice(1), dirs.slice(1));
+    assert.deepEqual([...cacheDirectories({ XDG_RUNTIME_DIR: 'run', XDG_CACHE_HOME: 'cache' })].slice(1), dirs.slice(1));
+    // $HOME as os.homedir() would read it, without loading node:os.
+    assert.deepEqual([...cacheDirectories({ HOME: '/home/u' })][0], '/home/u/.cache/mptcpctl');
   });
 
   test('writes once into a private directory, then reuses the file; no temporary file is left', () => {
