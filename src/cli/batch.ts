@@ -7,7 +7,7 @@ import { UsageError } from '../netlink/errors.js';
 import { expandCommandWords, splitBatchLine, verbs } from './argv.js';
 import { quote } from './grammar.js';
 import type { CommandContext } from './context.js';
-import { actions } from './program.js';
+import { actions } from './actions.js';
 import { TimeSlice } from '../util/time-slice.js';
 
 export interface BatchFailure {

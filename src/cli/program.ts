@@ -3,6 +3,7 @@
  * Actions only parse the words they get and call a command module, loaded when it runs.
  */
 import { Argument, Command, Option } from 'commander';
+import { actions } from './actions.js';
 import type { CommandContext } from './context.js';
 
 /** Builds a context for the action that is about to run, from the options it sees. */
@@ -13,45 +14,6 @@ Exit status:
   0  success
   1  the kernel or the system refused (the kernel's own message is shown)
   2  usage error: the command line is wrong; nothing was sent to the kernel`;
-
-/**
- * A command's action: a function of the context and the words after the verb. The table is
- * shared by the command tree and by batch mode, which skips commander for speed.
- */
-export type Action = (ctx: CommandContext, words: string[]) => Promise<void>;
-
-const endpoint = () => import('./commands/endpoint.js');
-const limits = () => import('./commands/limits.js');
-const userspace = () => import('./commands/userspace.js');
-const connection = () => import('./commands/connection.js');
-const status = () => import('./commands/status.js');
-
-export const actions: Record<string, Record<string, Action>> = {
-  endpoint: {
-    add: async (ctx, w) => (await endpoint()).endpointCommand(ctx, 'add', w),
-    change: async (ctx, w) => (await endpoint()).endpointCommand(ctx, 'change', w),
-    delete: async (ctx, w) => (await endpoint()).endpointCommand(ctx, 'delete', w),
-    show: async (ctx, w) => (await endpoint()).endpointCommand(ctx, 'show', w),
-    // ip ignores anything after flush; so do we.
-    flush: async (ctx) => (await endpoint()).flushCommand(ctx),
-  },
-  limits: {
-    set: async (ctx, w) => (await limits()).limitsSet(ctx, w),
-    show: async (ctx, w) => (await limits()).limitsShow(ctx, w),
-  },
-  // An object without verbs is its own only verb (batch.ts looks it up so).
-  announce: { announce: async (ctx, w) => (await userspace()).announceCommand(ctx, w) },
-  remove: { remove: async (ctx, w) => (await userspace()).removeCommand(ctx, w) },
-  subflow: {
-    create: async (ctx, w) => (await userspace()).subflowCreateCommand(ctx, w),
-    destroy: async (ctx, w) => (await userspace()).subflowDestroyCommand(ctx, w),
-    show: async (ctx, w) => (await connection()).subflowShow(ctx, w),
-  },
-  connection: {
-    show: async (ctx, w) => (await connection()).connectionShow(ctx, w),
-  },
-  status: { status: async (ctx, w) => (await status()).statusCommand(ctx, w) },
-};
 
 const statusHelp: VerbHelp = {
   verb: 'status',

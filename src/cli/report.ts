@@ -2,7 +2,6 @@
  * The one place where errors become a stderr line and an exit status.
  *   0 success, 1 the kernel or the system refused, 2 usage error (nothing was sent).
  */
-import { CommanderError } from 'commander';
 import {
   KernelError,
   MptcpctlError,
@@ -23,8 +22,19 @@ export interface Report {
   exitCode: number;
 }
 
+/**
+ * commander's errors (usage errors it has printed, or help and version shown), known by their
+ * `commander.*` codes: importing CommanderError to test instanceof would load commander on every
+ * run, and the direct route (direct.ts) does without it.
+ */
+function isCommanderError(err: unknown): err is Error & { code: string } {
+  if (!(err instanceof Error)) return false;
+  const { code } = err as { code?: unknown };
+  return typeof code === 'string' && code.startsWith('commander.');
+}
+
 export function describeError(err: unknown): Report {
-  if (err instanceof CommanderError) {
+  if (isCommanderError(err)) {
     const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
     return { message: undefined, exitCode: ok ? EXIT_OK : EXIT_USAGE };
   }

@@ -10,7 +10,8 @@ import { readBatchFile, runBatch } from './batch.js';
 import type { CommandContext } from './context.js';
 import { quote } from './grammar.js';
 import { resolveOutput } from './output.js';
-import { buildProgram } from './program.js';
+import { actions } from './actions.js';
+import { directRoute } from './direct.js';
 import { COMPLETE_COMMAND, completeValues } from './complete-values.js';
 import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './report.js';
 import { UsageError } from '../netlink/errors.js';
@@ -70,6 +71,15 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     };
   };
   try {
+    const normalized = normalizeArgv(argv);
+    // ip-style spellings (`-d`, `-deb`) are known only after normalising.
+    debug = normalized.includes('--debug');
+    const direct = directRoute(normalized);
+    if (direct) {
+      await actions[direct.object]![direct.verb]!(await contextFor(direct.options), direct.words);
+      return EXIT_OK;
+    }
+    const { buildProgram } = await import('./program.js');
     const program = buildProgram(version, (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()), { lazyVerbs: true });
     let exitCode = EXIT_OK;
     program
@@ -96,9 +106,6 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // this, a commander error inside one (`monitor extra`) would exit by itself, unprefixed.
     const subcommands = (c: Command): Command[] => c.commands.flatMap((sub) => [sub, ...subcommands(sub)]);
     for (const sub of subcommands(program)) sub.exitOverride().configureOutput(program.configureOutput());
-    const normalized = normalizeArgv(argv);
-    // ip-style spellings (`-d`, `-deb`) are known only after normalising.
-    debug = normalized.includes('--debug');
     await program.parseAsync(normalized, { from: 'user' });
     return exitCode;
   } catch (err) {

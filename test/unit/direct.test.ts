@@ -1,0 +1,115 @@
+/**
+ * The direct route (src/cli/direct.ts) against commander, the reference: every command line the
+ * route takes must reach the same action with the same options and words as through the command
+ * tree; lines it must leave to commander (help, options it does not know, options among the
+ * words, monitor, completion, mistakes) are left.
+ */
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Command } from 'commander';
+import { normalizeArgv } from '../../src/cli/argv.js';
+import { directRoute, type DirectRoute } from '../../src/cli/direct.js';
+import { buildProgram } from '../../src/cli/program.js';
+
+/** What the command tree would run for `argv`: captured when the action asks for its context. */
+async function throughCommander(argv: string[]): Promise<DirectRoute | undefined> {
+  class Captured {
+    constructor(readonly route: DirectRoute) {}
+  }
+  const program = buildProgram(
+    '0.0.0-test',
+    async (command: Command) => {
+      const object = command.parent?.parent ? command.parent.name() : command.name();
+      const words = (command.processedArgs[0] as string[] | undefined) ?? [];
+      throw new Captured({ options: { ...command.optsWithGlobals() }, object, verb: command.name(), words });
+    },
+    { lazyVerbs: true },
+  );
+  const quiet = { writeOut: () => {}, writeErr: () => {} };
+  program.exitOverride().configureOutput(quiet);
+  for (const sub of program.commands) sub.exitOverride().configureOutput(quiet);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof Captured) return err.route;
+    return undefined;
+  }
+  return undefined;
+}
+
+const prefixes = [[], ['-n', 'blue'], ['--netns', 'blue', '-j'], ['-j', '-p'], ['-v'], ['-o'], ['--debug'], ['-n', 'a', '-n', 'b'], ['-netns', 'x', '-json'], ['-d']];
+const commands = [
+  ['endpoint', 'show'],
+  ['e', 's'],
+  ['endpoint'],
+  ['mptcp', 'endpoint', 'add', '10.0.0.1', 'id', '3', 'signal'],
+  ['endpoint', 'change', 'id', '3', 'backup'],
+  ['endpoint', 'delete', 'id', '1'],
+  ['endpoint', 'flush', 'extra'],
+  ['endpoint', 'show', 'token', '1a2b'],
+  ['limits'],
+  ['limits', 'set', 'subflows', '4'],
+  ['l', 's', 'subflows', '2'],
+  ['announce', '10.0.0.1', 'id', '2', 'token', '1a'],
+  ['remove', 'id', '2', 'token', '1'],
+  ['subflow', 'create', 'token', '1', 'local', '10.0.0.1', 'remote', '10.0.0.2', 'port', '80'],
+  ['subflow', 'token', '1'],
+  ['subflow'],
+  ['connection'],
+  ['conn', 'show'],
+  ['status'],
+];
+/** Lines commander must read: not routed. */
+const forCommander = [
+  ['endpoint', 'show', '-j'],
+  ['-c', 'endpoint', 'show'],
+  ['--format', 'json', 'endpoint', 'show'],
+  ['-t', 'endpoint', 'show'],
+  ['monitor'],
+  ['endpoint', '--help'],
+  ['--help'],
+  ['--version'],
+  ['help', 'endpoint'],
+  ['completion', 'bash'],
+  ['endpoint', 'show', '--', 'x'],
+  ['-n', '-j', 'endpoint', 'show'],
+  ['-n'],
+  ['-b', 'file'],
+  ['limits', 'monitor'],
+  [],
+];
+
+describe('direct route', () => {
+  test('routes the common lines exactly as commander reads them', async () => {
+    let routed = 0;
+    for (const prefix of prefixes) {
+      for (const command of commands) {
+        const normalized = normalizeArgv([...prefix, ...command]);
+        const route = directRoute(normalized);
+        assert.ok(route, `not routed: ${normalized.join(' ')}`);
+        assert.deepEqual(route, await throughCommander(normalized), normalized.join(' '));
+        routed++;
+      }
+    }
+    assert.equal(routed, prefixes.length * commands.length);
+  });
+
+  test('leaves to commander what needs it', () => {
+    for (const argv of forCommander) {
+      let normalized: string[];
+      try {
+        normalized = normalizeArgv(argv);
+      } catch {
+        continue; // refused before any route is chosen
+      }
+      assert.equal(directRoute(normalized), undefined, normalized.join(' '));
+    }
+  });
+
+  test('words that are not an object or verb are left to commander, which suggests', () => {
+    assert.equal(directRoute(['endpoint', 'bogus']), undefined);
+    assert.equal(directRoute(['endpointx']), undefined);
+    assert.equal(directRoute(['toString']), undefined);
+    assert.equal(directRoute(['endpoint', 'constructor']), undefined);
+  });
+});
