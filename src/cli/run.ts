@@ -111,7 +111,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   } catch (err) {
     const { message, exitCode } = describeError(err);
     if (message) printError(message);
-    if (debug && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    // Help and --version end as commander "errors" with status 0: no stack for those.
+    if (debug && exitCode !== EXIT_OK && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return exitCode;
   } finally {
     await (session as Session | undefined)?.close();

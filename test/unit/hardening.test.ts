@@ -82,6 +82,19 @@ describe('hardening', () => {
     );
   });
 
+  it('--debug prints no stack after help or the version, which end with status 0 (found by the argv fuzzer)', async () => {
+    for (const argv of [['--debug', '--help'], ['--debug=1', 'help'], ['-d', 'endpoint', '--help'], ['--debug', '--version']]) {
+      const r = await cli(argv);
+      assert.equal(r.code, 0, argv.join(' '));
+      assert.equal(r.stderr, '', argv.join(' '));
+      assert.notEqual(r.stdout, '', argv.join(' '));
+    }
+    // A real failure under --debug still gets its stack.
+    const failed = await cli(['--debug', 'endpoint', 'add', '10.0.0.1', 'id', '300']);
+    assert.equal(failed.code, 2);
+    assert.match(failed.stderr, /\n\s+at /);
+  });
+
   it('tokens are never repeated in errors', async () => {
     assert.throws(() => parseToken('0x1a2b3c4d5'), (err: unknown) => err instanceof UsageError && !/1a2b3c4d/.test(err.message));
     const r = await cli(['monitor', '--token', '1a2b3c4d5']);
