@@ -1,10 +1,11 @@
 /**
- * The direct route (pure): the common command lines, `[-n NS] [-j] [-p] [-v] [-o] [-d] OBJECT VERB
- * WORDS...`, go straight to their action without building the command tree. commander costs
- * ~3 ms of every start (loading, building the tree, parsing: bench/startup.mjs), a twentieth of
- * a run. Anything else (help, --version, other options, an option among the words, monitor,
- * completion, a word commander would reject) is left to commander, which stays the reference:
- * test/unit/direct.test.ts checks that both read every routed line alike.
+ * The direct route (pure): the common command lines, `[-n NS] [-j] [-p] [-v] [-o] [--debug]
+ * OBJECT VERB WORDS...`, go straight to their action without building the command tree.
+ * commander cost ~5 ms of every start (loading it, building the tree, parsing, and its share of
+ * the code cache: bench/README.md), a twelfth of a run. Anything else (help, --version, other
+ * options, an option among the words, monitor, completion, a word commander would reject) is
+ * left to commander, which stays the reference: test/unit/direct.test.ts checks that both read
+ * every routed line alike.
  */
 import { actions } from './actions.js';
 import { verbs } from './argv.js';
