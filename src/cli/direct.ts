@@ -1,11 +1,11 @@
 /**
- * The direct route (pure): the common command lines, `[-n NS] [-j] [-p] [-v] [-o] [--debug]
- * OBJECT VERB WORDS...`, go straight to their action without building the command tree.
- * commander cost ~5 ms of every start (loading it, building the tree, parsing, and its share of
- * the code cache: bench/README.md), a twelfth of a run. Anything else (help, --version, other
- * options, an option among the words, monitor, completion, a word commander would reject) is
- * left to commander, which stays the reference: test/unit/direct.test.ts checks that both read
- * every routed line alike.
+ * The direct route (pure): the common command lines, `OBJECT VERB WORDS...` with any of the
+ * options -n NS, -j, -p, -v, -o and --debug before or among the words, go straight to their
+ * action without building the command tree. commander cost ~5 ms of every start (loading it,
+ * building the tree, parsing, and its share of the code cache: bench/README.md), a twelfth of a
+ * run. Anything else (help, --version, other options, `--`, monitor, completion, a word commander
+ * would reject) is left to commander, which stays the reference: test/unit/direct.test.ts checks
+ * that both read every routed line alike.
  */
 import { actions } from './actions.js';
 import { verbs } from './argv.js';
@@ -45,21 +45,21 @@ const flags: Record<string, Flag> = {
 /** `argv` as normalizeArgv returns it; undefined when commander has to read it. */
 export function directRoute(argv: readonly string[]): DirectRoute | undefined {
   const options: DirectOptions = {};
-  let i = 0;
-  for (; i < argv.length && argv[i]!.startsWith('-'); i++) {
+  // The global options may stand anywhere, as commander reads them; the other words keep their order.
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    const flag = flags[arg];
-    if (flag) options[flag] = true;
+    if (!arg.startsWith('-')) rest.push(arg);
+    else if (Object.hasOwn(flags, arg)) options[flags[arg]!] = true;
     else if ((arg === '--netns' || arg === '-n') && i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) options.netns = argv[++i]!;
+    // Any other option, and `--`, are commander's to read.
     else return undefined;
   }
-  const object = argv[i];
+  const [object, ...afterObject] = rest;
   if (object === undefined || !Object.hasOwn(actions, object)) return undefined;
   // An object without verbs (announce, remove, status) is its own verb and keeps all its words.
-  const verb = Object.hasOwn(verbs, object) ? argv[i + 1] : object;
+  const hasVerbs = Object.hasOwn(verbs, object);
+  const verb = hasVerbs ? afterObject.shift() : object;
   if (verb === undefined || !Object.hasOwn(actions[object]!, verb)) return undefined;
-  const words = argv.slice(verb === object ? i + 1 : i + 2);
-  // commander reads options among the words (and `--`); so it reads such lines.
-  if (words.some((word) => word.startsWith('-'))) return undefined;
-  return { options, object, verb, words };
+  return { options, object, verb, words: afterObject };
 }

@@ -1,8 +1,8 @@
 /**
  * The direct route (src/cli/direct.ts) against commander, the reference: every command line the
  * route takes must reach the same action with the same options and words as through the command
- * tree; lines it must leave to commander (help, options it does not know, options among the
- * words, monitor, completion, mistakes) are left.
+ * tree, wherever its options stand; lines it must leave to commander (help, options it does not
+ * know, `--`, monitor, completion, mistakes) are left.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -59,9 +59,19 @@ const commands = [
   ['conn', 'show'],
   ['status'],
 ];
+/** Options among the words, as commander also reads them (`Options may come ... after the command`). */
+const optionsAmongWords = [
+  ['endpoint', 'show', '-j'],
+  ['endpoint', '-j', 'show'],
+  ['endpoint', 'show', 'id', '1', '-n', 'blue', '-p'],
+  ['endpoint', 'add', '10.0.0.1', '-v', 'id', '3', 'signal', '--debug'],
+  ['-n', 'a', 'limits', 'show', '-n', 'b', '--json'],
+  ['announce', '10.0.0.1', '-o', 'id', '2', 'token', '1a'],
+  ['subflow', 'token', '1', '-j'],
+  ['status', '-j', '-p'],
+];
 /** Lines commander must read: not routed. */
 const forCommander = [
-  ['endpoint', 'show', '-j'],
   ['-c', 'endpoint', 'show'],
   ['--format', 'json', 'endpoint', 'show'],
   ['-t', 'endpoint', 'show'],
@@ -72,7 +82,10 @@ const forCommander = [
   ['help', 'endpoint'],
   ['completion', 'bash'],
   ['endpoint', 'show', '--', 'x'],
+  ['endpoint', 'show', 'id', '1', '--format', 'json'],
+  ['endpoint', 'show', '-c'],
   ['-n', '-j', 'endpoint', 'show'],
+  ['endpoint', 'show', '-n'],
   ['-n'],
   ['-b', 'file'],
   ['limits', 'monitor'],
@@ -92,6 +105,15 @@ describe('direct route', () => {
       }
     }
     assert.equal(routed, prefixes.length * commands.length);
+  });
+
+  test('routes options among the words as commander reads them', async () => {
+    for (const argv of optionsAmongWords) {
+      const normalized = normalizeArgv(argv);
+      const route = directRoute(normalized);
+      assert.ok(route, `not routed: ${normalized.join(' ')}`);
+      assert.deepEqual(route, await throughCommander(normalized), normalized.join(' '));
+    }
   });
 
   test('leaves to commander what needs it', () => {
