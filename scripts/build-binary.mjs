@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForSea, transform } from './sea-bundle.mjs';
+import { warmUp } from './warm-up.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -105,10 +106,8 @@ function makeBinary(main, assets, out) {
 }
 
 // Two passes, for a code cache of what a run compiles (see scripts/sea-main.cjs): a first binary,
-// whose main writes the cache at exit, runs `endpoint show` as scripts/bundle.mjs does (a few
-// endpoints in a private namespace where user namespaces are allowed, else this namespace's,
-// read-only; a failure, e.g. without MPTCP, still warms most of the code); the final binary
-// carries the cache of that last run.
+// whose main writes the cache at exit, makes the warm-up run (scripts/warm-up.mjs); the final
+// binary carries the cache of its last run.
 const seaMain = join(root, 'scripts', 'sea-main.cjs');
 const cache = join(workDir, 'mptcpctl.cjs.cache');
 const warmupMain = join(workDir, 'warmup-main.cjs');
@@ -116,9 +115,7 @@ await transform(seaMain, warmupMain, { MPTCPCTL_WRITE_CACHE_TO: JSON.stringify(c
 const warmup = join(workDir, 'warmup');
 const assets = { 'koffi.node': koffiNative, 'mptcpctl.cjs': bundle };
 makeBinary(warmupMain, assets, warmup);
-const warmUp = `printf '%s\\n' 'endpoint add 10.0.0.1 id 1 subflow' 'endpoint add 10.0.0.2 id 2 signal backup' | "$0" -b - && "$0" endpoint show`;
-const inPrivateNamespace = spawnSync('unshare', ['-Urn', 'sh', '-c', warmUp, warmup], { stdio: 'ignore' });
-if (inPrivateNamespace.status !== 0) spawnSync(warmup, ['endpoint', 'show'], { stdio: 'ignore' });
+warmUp([warmup]);
 if (!existsSync(cache)) throw new Error(`the warm-up run of ${warmup} wrote no code cache`);
 makeBinary(seaMain, { ...assets, 'mptcpctl.cjs.cache': cache }, output);
 // The warm-up binary is 100 MB that nothing needs now. The stripped runtime stays: it is the
