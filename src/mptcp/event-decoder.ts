@@ -84,7 +84,7 @@ export function decodeEvent(type: number, attributes: Buffer): MptcpEvent {
  * The same for the attributes in `buf` from `start` to `end` (e.g. within a received datagram):
  * no views are made for the common case, only for attributes kept in `unknown`.
  */
-export function decodeEventAt(type: number, buf: Buffer, start: number, end: number): MptcpEvent {
+function decodeEventAt(type: number, buf: Buffer, start: number, end: number): MptcpEvent {
   const event: MptcpEvent = { type, unknown: [] };
   const record = event as unknown as Record<EventKey, number | string>;
   let offset = start;

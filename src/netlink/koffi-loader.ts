@@ -70,7 +70,7 @@ function loadPrebuiltDirectly(): KoffiModule | undefined {
 /**
  * A native module of a package, from the first node_modules directory that has it, in require's
  * own search order, loaded with process.dlopen; else by require's full resolution. That costs
- * ~1.5 ms of every start (package.json reads, realpath); this costs a stat or two.
+ * ~1 ms of every start (package.json reads, realpath); this costs a stat or two.
  */
 function loadNative(subpath: string): unknown {
   for (const dir of requireHere.resolve.paths(subpath) ?? []) {
