@@ -3,6 +3,7 @@
  * the command module loaded when it runs. Shared by the command tree (program.ts), batch mode
  * and the direct route (direct.ts), the last two without commander.
  */
+import { verbs } from './argv.js';
 import type { CommandContext } from './context.js';
 
 export type Action = (ctx: CommandContext, words: string[]) => Promise<void>;
@@ -39,3 +40,24 @@ export const actions: Record<string, Record<string, Action>> = {
   },
   status: { status: async (ctx, w) => (await status()).statusCommand(ctx, w) },
 };
+
+/** What `[object, verb, ...words]` (canonical words) runs. */
+export interface ActionCall {
+  object: string;
+  verb: string;
+  action: Action;
+  words: string[];
+}
+
+/**
+ * The action that canonical words name, or undefined. An object without verbs (announce,
+ * remove, status) is its own verb and keeps all its words. Own keys only: `toString` is no object.
+ */
+export function findAction(words: readonly string[]): ActionCall | undefined {
+  const [object, ...rest] = words;
+  if (object === undefined || !Object.hasOwn(actions, object)) return undefined;
+  const verb = Object.hasOwn(verbs, object) ? rest.shift() : object;
+  const table = actions[object]!;
+  if (verb === undefined || !Object.hasOwn(table, verb)) return undefined;
+  return { object, verb, action: table[verb]!, words: rest };
+}

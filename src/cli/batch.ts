@@ -7,7 +7,7 @@ import { UsageError } from '../netlink/errors.js';
 import { expandCommandWords, splitBatchLine, verbs } from './argv.js';
 import { quote } from './grammar.js';
 import type { CommandContext } from './context.js';
-import { actions } from './actions.js';
+import { findAction } from './actions.js';
 import { TimeSlice } from '../util/time-slice.js';
 
 export interface BatchFailure {
@@ -73,12 +73,13 @@ export async function runBatch(ctx: CommandContext, text: string, force: boolean
       if (words[0] === 'mptcpctl') words.shift();
       if (words.length === 0) continue;
       if (words[0]!.startsWith('-')) throw new UsageError(`options are not allowed on batch lines (give them on the command line): ${quote(words[0]!)}`);
-      const [object, ...rest] = expandCommandWords(words);
-      // An object without verbs (announce, remove) is its own only verb and keeps all its words.
-      const verb = verbs[object!] ? rest.shift() : object;
-      const action = actions[object!]?.[verb ?? ''];
-      if (!action) throw new UsageError(`"${[object, verb === object ? undefined : verb].filter(Boolean).join(' ')}" cannot be used in a batch file`);
-      await action(ctx, rest);
+      const expanded = expandCommandWords(words);
+      const call = findAction(expanded);
+      if (!call) {
+        const named = expanded.length ? expanded.slice(0, verbs[expanded[0]!] ? 2 : 1) : words;
+        throw new UsageError(`${quote(named.join(' '))} cannot be used in a batch file`);
+      }
+      await call.action(ctx, call.words);
       reachedKernel++;
     } catch (error) {
       if (!(error instanceof UsageError)) reachedKernel++;

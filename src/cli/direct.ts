@@ -7,8 +7,7 @@
  * would reject) is left to commander, which stays the reference: test/unit/direct.test.ts checks
  * that both read every routed line alike.
  */
-import { actions } from './actions.js';
-import { verbs } from './argv.js';
+import { findAction, type ActionCall } from './actions.js';
 
 /** The global options a direct line may carry: none of them needs checking by commander. */
 export interface DirectOptions {
@@ -20,11 +19,8 @@ export interface DirectOptions {
   debug?: boolean;
 }
 
-export interface DirectRoute {
+export interface DirectRoute extends ActionCall {
   options: DirectOptions;
-  object: string;
-  verb: string;
-  words: string[];
 }
 
 type Flag = 'json' | 'pretty' | 'verbose' | 'oneline' | 'debug';
@@ -55,11 +51,6 @@ export function directRoute(argv: readonly string[]): DirectRoute | undefined {
     // Any other option, and `--`, are commander's to read.
     else return undefined;
   }
-  const [object, ...afterObject] = rest;
-  if (object === undefined || !Object.hasOwn(actions, object)) return undefined;
-  // An object without verbs (announce, remove, status) is its own verb and keeps all its words.
-  const hasVerbs = Object.hasOwn(verbs, object);
-  const verb = hasVerbs ? afterObject.shift() : object;
-  if (verb === undefined || !Object.hasOwn(actions[object]!, verb)) return undefined;
-  return { options, object, verb, words: afterObject };
+  const call = findAction(rest);
+  return call && { options, ...call };
 }

@@ -11,7 +11,6 @@ import { readBatchFile, runBatch } from './batch.js';
 import type { CommandContext } from './context.js';
 import { quote } from './grammar.js';
 import { resolveOutput } from './output.js';
-import { actions } from './actions.js';
 import { directRoute } from './direct.js';
 import { COMPLETE_COMMAND, completeValues } from './complete-values.js';
 import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './report.js';
@@ -77,7 +76,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     debug = normalized.includes('--debug');
     const direct = directRoute(normalized);
     if (direct) {
-      await actions[direct.object]![direct.verb]!(await contextFor(direct.options), direct.words);
+      await direct.action(await contextFor(direct.options), direct.words);
       return EXIT_OK;
     }
     const { buildProgram } = await import('./program.js');

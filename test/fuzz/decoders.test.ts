@@ -10,7 +10,7 @@
  * Length lies: nlmsg_len and nla_len too short, too long, zero, misaligned, near 2^16/2^31/2^32;
  * nests thousands deep; unknown types; echoed-request lengths that wrap.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { attributePathAt, decodeAttributeSet, type AttributeSetSpec, type DecodedAttributes } from '../../src/netlink/attrset.js';
@@ -44,7 +44,7 @@ import { eventJsonLine } from '../../src/cli/render/event-json.js';
 import { connectionsJson, connectionsText, subflowsJson, subflowsText } from '../../src/cli/render/connection.js';
 import { limitsJson, limitsText } from '../../src/cli/render/limits.js';
 import * as captured from '../unit/fixtures/inet-diag-captures.js';
-import { CaseCounter, fuzzParameters } from '../helpers/fuzz.js';
+import { CaseCounter, fuzzParameters, withoutStackTraces } from '../helpers/fuzz.js';
 
 const counter = new CaseCounter();
 
@@ -301,14 +301,8 @@ function deepNest(depth: number, type: number): Buffer {
 // ---- the tests ------------------------------------------------------------------------------
 
 describe('decoder fuzzing', () => {
-  // Most cases end in a NetlinkDecodeError on purpose; capturing a stack for each is what would
-  // take the time (a failure is reported with its bytes, not a stack).
-  const stackTraceLimit = Error.stackTraceLimit;
-  before(() => {
-    Error.stackTraceLimit = 0;
-  });
+  withoutStackTraces();
   after(() => {
-    Error.stackTraceLimit = stackTraceLimit;
     process.stdout.write(`# decoder fuzz cases: ${counter.summary()}\n`);
   });
 

@@ -6,7 +6,7 @@
  * MptcpctlErrors such as KernelError, ProtocolError, TimeoutError, or a NetlinkDecodeError), reads no more datagrams than it was given,
  * and an endless stream is cut off by the byte bound (MAX_EXCHANGE_BYTES) or the retry bound.
  */
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dumpConsistently, exchange, MAX_EXCHANGE_BYTES, DUMP_RETRIES, type Exchange } from '../../src/netlink/exchange.js';
@@ -28,7 +28,7 @@ import {
 import type { NetlinkTransport, ReceiveResult } from '../../src/netlink/transport.js';
 import { SockDiag } from '../../src/diag/sockdiag.js';
 import * as captured from '../unit/fixtures/inet-diag-captures.js';
-import { CaseCounter, fuzzParameters } from '../helpers/fuzz.js';
+import { CaseCounter, fuzzParameters, withoutStackTraces } from '../helpers/fuzz.js';
 
 const PORT_ID = 4242;
 const counter = new CaseCounter();
@@ -142,12 +142,8 @@ async function settle(category: string, work: Promise<unknown>): Promise<void> {
 }
 
 describe('hostile kernels at the transport seam', () => {
-  const stackTraceLimit = Error.stackTraceLimit;
-  before(() => {
-    Error.stackTraceLimit = 0;
-  });
+  withoutStackTraces();
   after(() => {
-    Error.stackTraceLimit = stackTraceLimit;
     process.stdout.write(`# exchange fuzz cases: ${counter.summary()}\n`);
     // Both ends must be reached, or a broken exchange that always rejects (or always resolves)
     // would pass every property. Random scripts complete a plain exchange about 14 times in

@@ -3,6 +3,7 @@
  *   FUZZ_SCALE=10 npm test      ten times the cases of a CI run
  *   FUZZ_SEED=1234 npm test     the seed fast-check printed for a failure
  */
+import { after, before } from 'node:test';
 import fc from 'fast-check';
 
 const scale = Number(process.env['FUZZ_SCALE'] ?? '1');
@@ -35,4 +36,19 @@ export class CaseCounter {
   summary(): string {
     return [...this.counts].map(([k, n]) => `${k}: ${n}`).join(', ') + ` (total ${this.total})`;
   }
+}
+
+/**
+ * For the enclosing suite: no stack traces are captured. Most fuzz cases end in a typed error on
+ * purpose, and capturing a stack for each is what would take the time (a failure is reported
+ * with its input, not a stack).
+ */
+export function withoutStackTraces(): void {
+  const limit = Error.stackTraceLimit;
+  before(() => {
+    Error.stackTraceLimit = 0;
+  });
+  after(() => {
+    Error.stackTraceLimit = limit;
+  });
 }

@@ -16,6 +16,7 @@ import { KernelError, NetnsError, PermissionError } from '../../src/netlink/erro
 import { hex } from '../helpers/bytes.js';
 import { createNetns, deleteNetns, ip } from '../helpers/netns.js';
 import { repoRoot } from '../helpers/paths.js';
+import { kernelErrorFields } from '../helpers/errors.js';
 
 const { signal, subflow, backup, fullmesh, implicit, laminar } = AddressFlag;
 
@@ -244,17 +245,9 @@ describe('MptcpPm against the kernel: endpoints and limits', () => {
       assert.ok(err instanceof KernelError);
       assert.equal(err instanceof PermissionError, false);
       assert.deepEqual(
+        kernelErrorFields(err),
         {
-          message: err.message,
-          errno: err.errno,
-          errnoName: err.errnoName,
-          operation: err.operation,
-          extackMessage: err.extackMessage,
-          offset: err.offset,
-          attribute: err.attribute,
-          missingAttribute: err.missingAttribute,
-        },
-        {
+          name: 'KernelError',
           message: 'address not found (attribute addr) [EINVAL]',
           errno: 22,
           errnoName: 'EINVAL',

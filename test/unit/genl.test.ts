@@ -8,6 +8,7 @@ import { encodeGenlPayload, encodeMessage, NLM_F_ACK, NLM_F_REQUEST } from '../.
 import { encodeRequest, type PmRequest } from '../../src/mptcp/codec.js';
 import { AddressFlag, requestSetOf } from '../../src/mptcp/spec.js';
 import { hex } from '../helpers/bytes.js';
+import { kernelErrorFields } from '../helpers/errors.js';
 
 describe('decodeFamily', () => {
   it('reads id, name, version, sizes, ops and multicast groups, ignoring unknown attributes', () => {
@@ -138,17 +139,7 @@ describe('kernelError: typed errors and their fields', () => {
     assert.ok(err instanceof KernelError);
     assert.equal(err instanceof PermissionError, false);
     assert.deepEqual(
-      {
-        name: err.name,
-        message: err.message,
-        errno: err.errno,
-        errnoName: err.errnoName,
-        operation: err.operation,
-        extackMessage: err.extackMessage,
-        offset: err.offset,
-        attribute: err.attribute,
-        missingAttribute: err.missingAttribute,
-      },
+      kernelErrorFields(err),
       {
         name: 'KernelError',
         message: 'address not found (attribute addr) [EINVAL]',

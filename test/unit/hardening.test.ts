@@ -122,6 +122,23 @@ describe('hardening', () => {
     assert.equal(only.opens, 0);
   });
 
+  it('batch: lines with no action (monitor, completion, help, no object) are refused by name, nothing opened', async () => {
+    const refused: [string, string][] = [
+      ['monitor', '"monitor" cannot be used in a batch file'],
+      ['limits monitor', '"monitor" cannot be used in a batch file'],
+      ['completion bash', '"completion" cannot be used in a batch file'],
+      ['help', '"--help" cannot be used in a batch file'],
+      ['mptcp', '"mptcp" cannot be used in a batch file'],
+      ['toString', 'unknown command "toString"'],
+    ];
+    for (const [line, named] of refused) {
+      const r = await cli(['-b', '-'], `${line}\n`);
+      assert.equal(r.code, 2, line);
+      assert.equal(r.opens, 0, line);
+      assert.ok(r.stderr.startsWith(`mptcpctl: -:1: ${named}`), `${line}: ${r.stderr}`);
+    }
+  });
+
   it('a failed write to stdout: EPIPE ends quietly with 0, anything else is one line and 1', () => {
     const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE', errno: -32 });
     assert.deepEqual(describeOutputError(epipe), { message: undefined, exitCode: 0 });
