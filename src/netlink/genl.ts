@@ -22,23 +22,11 @@ import {
   type NetlinkMessage,
   readCString,
 } from './message.js';
+import { CtrlAttr, CtrlCommand, CtrlGroupAttr, CtrlOpAttr, GENL_ID_CTRL } from './nlctrl-spec.js';
 import { NETLINK_GENERIC, NetlinkTransport, type TransportOptions } from './transport.js';
 
 export type { TraceHook };
 
-const GENL_ID_CTRL = 0x10;
-const CTRL_CMD_GETFAMILY = 3;
-const CTRL_ATTR_FAMILY_ID = 1;
-const CTRL_ATTR_FAMILY_NAME = 2;
-const CTRL_ATTR_VERSION = 3;
-const CTRL_ATTR_HDRSIZE = 4;
-const CTRL_ATTR_MAXATTR = 5;
-const CTRL_ATTR_OPS = 6;
-const CTRL_ATTR_MCAST_GROUPS = 7;
-const CTRL_ATTR_OP_ID = 1;
-const CTRL_ATTR_OP_FLAGS = 2;
-const CTRL_ATTR_MCAST_GRP_NAME = 1;
-const CTRL_ATTR_MCAST_GRP_ID = 2;
 
 /** What nlctrl says about a family. */
 export interface FamilyInfo {
@@ -96,9 +84,9 @@ export class GenericNetlink {
     try {
       replies = await this.request({
         familyId: GENL_ID_CTRL,
-        cmd: CTRL_CMD_GETFAMILY,
+        cmd: CtrlCommand.GETFAMILY,
         version: 1,
-        attributes: new AttributeWriter().string(CTRL_ATTR_FAMILY_NAME, name).toBuffer(),
+        attributes: new AttributeWriter().string(CtrlAttr.FAMILY_NAME, name).toBuffer(),
         operation: 'CTRL_CMD_GETFAMILY',
       });
     } catch (err) {
@@ -169,45 +157,48 @@ export function kernelError(ack: ExtendedAck, req: GenlRequest, sent: Buffer): K
   return errno === Errno.EPERM ? new PermissionError(details) : new KernelError(details);
 }
 
-/** Decodes a CTRL_CMD_GETFAMILY reply. */
+/**
+ * Decodes a CTRL_CMD_GETFAMILY reply. A direct walk rather than the generic decoder over
+ * nlctrl-spec.ts's sets: it runs at every start, and keeps only ids, flags and group names.
+ */
 export function decodeFamily(attributes: Buffer): FamilyInfo {
   const info = { name: '', id: 0, version: 0, hdrsize: 0, maxattr: 0, ops: new Map<number, number>(), groups: new Map<string, number>() };
   const u32 = (b: Buffer): number => (b.length >= 4 ? b.readUInt32LE(0) : 0);
   for (const attr of decodeAttributes(attributes)) {
     switch (attr.type) {
-      case CTRL_ATTR_FAMILY_ID:
+      case CtrlAttr.FAMILY_ID:
         info.id = attr.data.length >= 2 ? attr.data.readUInt16LE(0) : 0;
         break;
-      case CTRL_ATTR_FAMILY_NAME:
+      case CtrlAttr.FAMILY_NAME:
         info.name = readCString(attr.data);
         break;
-      case CTRL_ATTR_VERSION:
+      case CtrlAttr.VERSION:
         info.version = u32(attr.data);
         break;
-      case CTRL_ATTR_HDRSIZE:
+      case CtrlAttr.HDRSIZE:
         info.hdrsize = u32(attr.data);
         break;
-      case CTRL_ATTR_MAXATTR:
+      case CtrlAttr.MAXATTR:
         info.maxattr = u32(attr.data);
         break;
-      case CTRL_ATTR_OPS:
+      case CtrlAttr.OPS:
         for (const op of decodeAttributes(attr.data)) {
           let id = 0;
           let flags = 0;
           for (const field of decodeAttributes(op.data)) {
-            if (field.type === CTRL_ATTR_OP_ID) id = u32(field.data);
-            if (field.type === CTRL_ATTR_OP_FLAGS) flags = u32(field.data);
+            if (field.type === CtrlOpAttr.ID) id = u32(field.data);
+            if (field.type === CtrlOpAttr.FLAGS) flags = u32(field.data);
           }
           info.ops.set(id, flags);
         }
         break;
-      case CTRL_ATTR_MCAST_GROUPS:
+      case CtrlAttr.MCAST_GROUPS:
         for (const group of decodeAttributes(attr.data)) {
           let name = '';
           let id = 0;
           for (const field of decodeAttributes(group.data)) {
-            if (field.type === CTRL_ATTR_MCAST_GRP_NAME) name = readCString(field.data);
-            if (field.type === CTRL_ATTR_MCAST_GRP_ID) id = u32(field.data);
+            if (field.type === CtrlGroupAttr.NAME) name = readCString(field.data);
+            if (field.type === CtrlGroupAttr.ID) id = u32(field.data);
           }
           info.groups.set(name, id);
         }

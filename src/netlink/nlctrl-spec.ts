@@ -71,14 +71,20 @@ function arrayOf(name: string, element: Omit<AttributeSpec, 'id' | 'name'>): Arr
   return { ...defineAttributeSet(name, []), element: { id: 0, name: '', ...element } };
 }
 
+/** CTRL_ATTR_OP_*: the members of one entry of CTRL_ATTR_OPS. */
+export const CtrlOpAttr = { ID: 1, FLAGS: 2 } as const;
+
+/** CTRL_ATTR_MCAST_GRP_*: the members of one entry of CTRL_ATTR_MCAST_GROUPS. */
+export const CtrlGroupAttr = { NAME: 1, ID: 2 } as const;
+
 export const ctrlOpSet = defineAttributeSet('ctrl-op', [
-  { id: 1, name: 'op-id', kind: 'u32' },
-  { id: 2, name: 'op-flags', kind: 'u32' },
+  { id: CtrlOpAttr.ID, name: 'op-id', kind: 'u32' },
+  { id: CtrlOpAttr.FLAGS, name: 'op-flags', kind: 'u32' },
 ]);
 
 export const ctrlGroupSet = defineAttributeSet('ctrl-mcast-group', [
-  { id: 1, name: 'name', kind: 'string' },
-  { id: 2, name: 'id', kind: 'u32' },
+  { id: CtrlGroupAttr.NAME, name: 'name', kind: 'string' },
+  { id: CtrlGroupAttr.ID, name: 'id', kind: 'u32' },
 ]);
 
 /** NL_POLICY_TYPE_ATTR_*: one attribute's policy. */

@@ -1,8 +1,9 @@
 /** Generic netlink: the nlctrl family description, and kernel errors explained by attribute name. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeFamily, kernelError, type GenlRequest } from '../../src/netlink/genl.js';
-import { KernelError, PermissionError } from '../../src/netlink/errors.js';
+import { decodeFamily, GenericNetlink, kernelError, type GenlRequest } from '../../src/netlink/genl.js';
+import { FamilyMissingError, KernelError, PermissionError } from '../../src/netlink/errors.js';
+import type { NetlinkTransport } from '../../src/netlink/transport.js';
 import type { ExtendedAck } from '../../src/netlink/extack.js';
 import { encodeGenlPayload, encodeMessage, NLM_F_ACK, NLM_F_REQUEST } from '../../src/netlink/message.js';
 import { encodeRequest, type PmRequest } from '../../src/mptcp/codec.js';
@@ -177,4 +178,49 @@ describe('kernelError: typed errors and their fields', () => {
       assert.deepEqual([err.errnoName, err.message], [name, message]);
     });
   }
+});
+
+describe('family resolution (nlctrl), over a scripted transport', () => {
+  /** Answers every message with an NLMSG_ERROR of `errno`, as nlctrl refuses a lookup. */
+  function refusingKernel(errno: number) {
+    const sent: Buffer[] = [];
+    const queue: Buffer[] = [];
+    return {
+      sent,
+      portId: 7,
+      protocol: 16,
+      send(message: Buffer): void {
+        sent.push(Buffer.from(message));
+        const payload = Buffer.alloc(4 + 16);
+        payload.writeInt32LE(-errno, 0);
+        message.copy(payload, 4, 0, 16); // the request's header, echoed
+        queue.push(encodeMessage({ type: 2, flags: 0x100, seq: message.readUInt32LE(8), pid: 7 }, payload)); // NLMSG_ERROR, capped
+      },
+      receiveNow: () => {
+        const datagram = queue.shift();
+        return datagram ? { kind: 'data' as const, datagram } : { kind: 'timeout' as const };
+      },
+      receive: async () => ({ kind: 'timeout' as const }),
+      close: async () => {},
+    };
+  }
+  const genlOver = (kernel: ReturnType<typeof refusingKernel>): GenericNetlink =>
+    new (GenericNetlink as unknown as new (t: NetlinkTransport) => GenericNetlink)(kernel as unknown as NetlinkTransport);
+
+  it('asks nlctrl (type 0x10) with CTRL_CMD_GETFAMILY and the name; a refusal names that operation', async () => {
+    const kernel = refusingKernel(22);
+    const err = await genlOver(kernel).family('mptcp_pm').then(
+      () => assert.fail('resolved'),
+      (e: unknown) => e,
+    );
+    assert.ok(err instanceof KernelError);
+    assert.equal(err.operation, 'CTRL_CMD_GETFAMILY');
+    const [request] = kernel.sent;
+    assert.deepEqual([request!.readUInt16LE(4), request!.readUInt16LE(6), request![16], request![17]], [0x10, NLM_F_REQUEST | NLM_F_ACK, 3, 1]);
+    assert.ok(request!.subarray(20).equals(hex('0d00 0200 6d707463705f706d 00 000000')), request!.subarray(20).toString('hex'));
+  });
+
+  it('ENOENT from nlctrl means the family is not there', async () => {
+    await assert.rejects(genlOver(refusingKernel(2)).family('mptcp_pm'), FamilyMissingError);
+  });
 });
