@@ -3,6 +3,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { build } from 'esbuild';
 import { bundleRequire, lazyChildProcess } from './lazy-builtins.mjs';
+import { moduleWrapper } from './module-wrapper.mjs';
 import { warmUp } from './warm-up.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -22,6 +23,7 @@ await build({
   minify: true,
   logLevel: 'warning',
   define: { MPTCPCTL_VERSION: JSON.stringify(version) },
+  ...moduleWrapper,
 });
 
 // V8 code cache for bin/mptcpctl, made by one real run of the freshly built bundle

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { bundleRequire, lazyChildProcess } from './lazy-builtins.mjs';
+import { moduleWrapper } from './module-wrapper.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const loader = resolve(root, 'src/netlink/koffi-loader.ts');
@@ -53,6 +54,7 @@ export async function bundleForSea(outfile, platform, koffiHash) {
     define: { MPTCPCTL_VERSION: JSON.stringify(version), MPTCPCTL_SEA: 'true', MPTCPCTL_KOFFI_HASH: JSON.stringify(koffiHash) },
     // ASCII only (esbuild escapes the rest): scripts/sea-main.cjs reads the bundle as latin1.
     charset: 'ascii',
+    ...moduleWrapper,
   });
   if (/[^\x00-\x7f]/.test(readFileSync(outfile, 'latin1'))) throw new Error(`${outfile} is not ASCII: scripts/sea-main.cjs reads it as latin1`);
 }

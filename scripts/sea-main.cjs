@@ -15,8 +15,8 @@ try {
   // The build's first pass has no cache yet.
 }
 // The bundle is ASCII (checked when it is built), so latin1 reads it with one copy and no decoding.
-const bundle = Buffer.from(getRawAsset(filename)).toString('latin1');
-const source = `(function (exports, require, module, __filename, __dirname) { ${bundle}\n});`;
+// It is written wrapped as a CommonJS module function (scripts/module-wrapper.mjs).
+const source = Buffer.from(getRawAsset(filename)).toString('latin1');
 const script = new Script(source, { filename, cachedData });
 // Set only by the build's first pass (a copy of this file with the hook enabled).
 const writeCacheTo = typeof MPTCPCTL_WRITE_CACHE_TO === 'string' ? MPTCPCTL_WRITE_CACHE_TO : undefined;
