@@ -4,13 +4,14 @@
  * write leaves each record in one piece before anything else (a signal, an exit) can run.
  */
 import { writeSync } from 'node:fs';
+import { encodeText } from '../util/bytes.js';
 
 /** A short pause when fd 1 is non-blocking and full (EAGAIN): the reader catches up. */
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** Writes all of `text` to `fd`; throws the write's error (EPIPE, ENOSPC, ...). */
 export function writeAll(fd: number, text: string): void {
-  let bytes = Buffer.from(text, 'utf8');
+  let bytes = encodeText(text);
   while (bytes.length > 0) {
     try {
       bytes = bytes.subarray(writeSync(fd, bytes));

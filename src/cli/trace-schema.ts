@@ -15,6 +15,7 @@ import { INET_DIAG_MSG_SIZE, INET_DIAG_REQ_PROTOCOL, INET_DIAG_REQ_V2_SIZE, inet
 import { AF_NETLINK, NETLINK_DIAG_GROUPS, NETLINK_DIAG_MSG_SIZE, NETLINK_DIAG_REQ_SIZE } from '../diag/netlink-diag.js';
 import { resetReasons } from './render/event-fields.js';
 import { formatIPv4, formatIPv6 } from '../util/inet.js';
+import { readI32LE, readU16BE, readU16LE, readU32LE } from '../util/bytes.js';
 
 const mptcpPm: GenlFamilySchema = {
   name: FAMILY_NAME,
@@ -25,10 +26,10 @@ const mptcpPm: GenlFamilySchema = {
 
 const hex = (n: number): string => `0x${n.toString(16)}`;
 const u8 = (b: Buffer, o: number): string => String(b[o]);
-const u16 = (b: Buffer, o: number): string => String(b.readUInt16LE(o));
-const u32 = (b: Buffer, o: number): string => String(b.readUInt32LE(o));
-const s32 = (b: Buffer, o: number): string => String(b.readInt32LE(o));
-const be16 = (b: Buffer, o: number): string => String(b.readUInt16BE(o));
+const u16 = (b: Buffer, o: number): string => String(readU16LE(b, o));
+const u32 = (b: Buffer, o: number): string => String(readU32LE(b, o));
+const s32 = (b: Buffer, o: number): string => String(readI32LE(b, o));
+const be16 = (b: Buffer, o: number): string => String(readU16BE(b, o));
 const family = (n: number): string => `${n}${n === 2 ? ' (AF_INET)' : n === 10 ? ' (AF_INET6)' : n === AF_NETLINK ? ' (AF_NETLINK)' : ''}`;
 const ip = (fam: number, b: Buffer): string => (fam === 2 ? formatIPv4(b.subarray(0, 4)) : fam === 10 ? formatIPv6(b) : b.toString('hex'));
 
@@ -40,8 +41,8 @@ const ifinfomsg = struct('ifinfomsg', 16, (b) => [
   ['family', family(b[0]!)],
   ['type', u16(b, 2)],
   ['index', s32(b, 4)],
-  ['flags', hex(b.readUInt32LE(8))],
-  ['change', hex(b.readUInt32LE(12))],
+  ['flags', hex(readU32LE(b, 8))],
+  ['change', hex(readU32LE(b, 12))],
 ]);
 
 const ifaddrmsg = struct('ifaddrmsg', 8, (b) => [
@@ -58,14 +59,14 @@ const sockid = (b: Buffer, o: number, fam: number): [string, string][] => [
   ['src', ip(fam, b.subarray(o + 4, o + 20))],
   ['dst', ip(fam, b.subarray(o + 20, o + 36))],
   ['if', u32(b, o + 36)],
-  ['cookie', hex(b.readUInt32LE(o + 44) * 2 ** 32 + b.readUInt32LE(o + 40))],
+  ['cookie', hex(readU32LE(b, o + 44) * 2 ** 32 + readU32LE(b, o + 40))],
 ];
 
 const inetDiagReq = struct('inet_diag_req_v2', INET_DIAG_REQ_V2_SIZE, (b) => [
   ['family', family(b[0]!)],
   ['protocol', u8(b, 1)],
   ['ext', hex(b[2]!)],
-  ['states', hex(b.readUInt32LE(4))],
+  ['states', hex(readU32LE(b, 4))],
   ...sockid(b, 8, b[0]!),
 ]);
 
@@ -86,8 +87,8 @@ const netlinkDiagReq = struct('netlink_diag_req', NETLINK_DIAG_REQ_SIZE, (b) => 
   ['family', family(b[0]!)],
   ['protocol', u8(b, 1)],
   ['ino', u32(b, 4)],
-  ['show', hex(b.readUInt32LE(8))],
-  ['cookie', hex(b.readUInt32LE(16) * 2 ** 32 + b.readUInt32LE(12))],
+  ['show', hex(readU32LE(b, 8))],
+  ['cookie', hex(readU32LE(b, 16) * 2 ** 32 + readU32LE(b, 12))],
 ]);
 
 const netlinkDiagMsg = struct('netlink_diag_msg', NETLINK_DIAG_MSG_SIZE, (b) => [
@@ -99,7 +100,7 @@ const netlinkDiagMsg = struct('netlink_diag_msg', NETLINK_DIAG_MSG_SIZE, (b) => 
   ['dst_portid', u32(b, 8)],
   ['dst_group', u32(b, 12)],
   ['ino', u32(b, 16)],
-  ['cookie', hex(b.readUInt32LE(24) * 2 ** 32 + b.readUInt32LE(20))],
+  ['cookie', hex(readU32LE(b, 24) * 2 ** 32 + readU32LE(b, 20))],
 ]);
 
 /** IFLA_* that carry something people read; the rest show by number. */

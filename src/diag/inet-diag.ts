@@ -12,6 +12,7 @@ import { defineAttributeSet, decodeAttributeSet, type AttributeSetSpec, type Dec
 import { AttributeWriter, encodeMessage, NetlinkDecodeError, NLM_F_DUMP, NLM_F_REQUEST, type RawAttribute } from '../netlink/message.js';
 import { subflowAttrSet, AF_INET, AF_INET6 } from '../mptcp/spec.js';
 import { formatIPv4, formatIPv6 } from '../util/inet.js';
+import { readU16BE, readU32LE, writeU32LE } from '../util/bytes.js';
 
 /** nlmsg_type of requests and of every socket in the replies. */
 export const SOCK_DIAG_BY_FAMILY = 20;
@@ -111,10 +112,10 @@ export function encodeInetDiagRequest(req: InetDiagRequest, seq: number): Buffer
   // The u8 field cannot hold 262; the kernel then reads INET_DIAG_REQ_PROTOCOL and ignores this byte.
   body[1] = wide ? IPPROTO_TCP : req.protocol;
   body[2] = ext;
-  body.writeUInt32LE((req.states ?? ALL_STATES) >>> 0, 4);
+  writeU32LE(body, (req.states ?? ALL_STATES) >>> 0, 4);
   const cookie = req.cookie ?? 0n;
-  body.writeUInt32LE(Number(cookie & 0xffffffffn), 8 + 40);
-  body.writeUInt32LE(Number((cookie >> 32n) & 0xffffffffn), 8 + 44);
+  writeU32LE(body, Number(cookie & 0xffffffffn), 8 + 40);
+  writeU32LE(body, Number((cookie >> 32n) & 0xffffffffn), 8 + 44);
   const attrs = wide ? new AttributeWriter().u32(INET_DIAG_REQ_PROTOCOL, req.protocol).toBuffer() : Buffer.alloc(0);
   const flags = NLM_F_REQUEST | (req.dump === false ? 0 : NLM_F_DUMP);
   return encodeMessage({ type: SOCK_DIAG_BY_FAMILY, flags, seq, pid: 0 }, Buffer.concat([body, attrs]));
@@ -181,17 +182,17 @@ export function decodeInetDiagMessage(payload: Buffer): InetDiagSocket {
     state: payload[1]!,
     timer: payload[2]!,
     retrans: payload[3]!,
-    sport: payload.readUInt16BE(4),
-    dport: payload.readUInt16BE(6),
+    sport: readU16BE(payload, 4),
+    dport: readU16BE(payload, 6),
     src: formatAddress(family, payload.subarray(8, 24)),
     dst: formatAddress(family, payload.subarray(24, 40)),
-    ifindex: payload.readUInt32LE(40),
-    cookie: (BigInt(payload.readUInt32LE(48)) << 32n) | BigInt(payload.readUInt32LE(44)),
-    expires: payload.readUInt32LE(52),
-    rqueue: payload.readUInt32LE(56),
-    wqueue: payload.readUInt32LE(60),
-    uid: payload.readUInt32LE(64),
-    inode: payload.readUInt32LE(68),
+    ifindex: readU32LE(payload, 40),
+    cookie: (BigInt(readU32LE(payload, 48)) << 32n) | BigInt(readU32LE(payload, 44)),
+    expires: readU32LE(payload, 52),
+    rqueue: readU32LE(payload, 56),
+    wqueue: readU32LE(payload, 60),
+    uid: readU32LE(payload, 64),
+    inode: readU32LE(payload, 68),
     unknown: [],
   };
   const attrs = decodeAttributeSet(inetDiagAttrSet, payload.subarray(INET_DIAG_MSG_SIZE));

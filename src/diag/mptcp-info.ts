@@ -5,6 +5,7 @@
  * reaches it: a shorter struct from an older kernel simply lacks the later fields, and a longer
  * one from a newer kernel keeps its extra bytes in `trailing`.
  */
+import { readU32LE, readU64LE } from '../util/bytes.js';
 
 /** MPTCP_INFO_FLAG_* bits of `mptcpi_flags`, named as `ss -M` prints them. */
 export const MptcpInfoFlag = {
@@ -101,8 +102,8 @@ export function decodeMptcpInfo(buf: Buffer): MptcpInfo {
   const info: MptcpInfo = { size: buf.length };
   for (const field of layout) {
     if (field.offset + size[field.kind] > buf.length) continue;
-    if (field.kind === 'u64') info[field.name] = buf.readBigUInt64LE(field.offset);
-    else info[field.name] = field.kind === 'u8' ? buf[field.offset]! : buf.readUInt32LE(field.offset);
+    if (field.kind === 'u64') info[field.name] = readU64LE(buf, field.offset);
+    else info[field.name] = field.kind === 'u8' ? buf[field.offset]! : readU32LE(buf, field.offset);
   }
   if (buf.length > MPTCP_INFO_KNOWN_SIZE) info.trailing = Buffer.from(buf.subarray(MPTCP_INFO_KNOWN_SIZE));
   return info;

@@ -14,6 +14,7 @@ import { dumpConsistently, type TraceHook } from '../netlink/exchange.js';
 import { decodeAttributes, encodeMessage, NLM_F_DUMP, NLM_F_REQUEST } from '../netlink/message.js';
 import { NETLINK_SOCK_DIAG, NetlinkTransport, type TransportOptions } from '../netlink/transport.js';
 import { SOCK_DIAG_BY_FAMILY } from './inet-diag.js';
+import { readU32LE, writeU32LE } from '../util/bytes.js';
 
 export const AF_NETLINK = 16;
 export const NETLINK_DIAG_REQ_SIZE = 20;
@@ -35,14 +36,14 @@ export function encodeNetlinkDiagRequest(protocol: number, seq: number): Buffer 
   const req = Buffer.alloc(NETLINK_DIAG_REQ_SIZE);
   req[0] = AF_NETLINK;
   req[1] = protocol;
-  req.writeUInt32LE(NDIAG_SHOW_GROUPS, 8);
+  writeU32LE(req, NDIAG_SHOW_GROUPS, 8);
   return encodeMessage({ type: SOCK_DIAG_BY_FAMILY, flags: NLM_F_REQUEST | NLM_F_DUMP, seq, pid: 0 }, req);
 }
 
 /** One reply payload -> socket info. Pure. */
 export function decodeNetlinkDiagMessage(payload: Buffer): NetlinkSocketInfo | undefined {
   if (payload.length < NETLINK_DIAG_MSG_SIZE || payload[0] !== AF_NETLINK) return undefined;
-  const info: NetlinkSocketInfo = { protocol: payload[2]!, portId: payload.readUInt32LE(4), inode: payload.readUInt32LE(16), groups: [] };
+  const info: NetlinkSocketInfo = { protocol: payload[2]!, portId: readU32LE(payload, 4), inode: readU32LE(payload, 16), groups: [] };
   for (const attr of decodeAttributes(payload.subarray(NETLINK_DIAG_MSG_SIZE))) {
     if (attr.type !== NETLINK_DIAG_GROUPS) continue;
     for (let byte = 0; byte < attr.data.length; byte++) {

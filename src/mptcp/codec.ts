@@ -6,6 +6,7 @@ import { decodeAttributeSet, encodeAttributeSet, type AttributeInput, type Decod
 import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
 import { AF_INET, AF_INET6, attrSet, Command, requestSetOf, type CommandName } from './spec.js';
 import type { AddressInput, Endpoint, Limits, Token } from './records.js';
+import { readU32BE } from '../util/bytes.js';
 
 /** A request ready for the generic netlink layer. */
 export interface PmRequest {
@@ -38,7 +39,7 @@ export function addressAttributes(a: AddressInput): AttributeInput {
     if (!inet) throw new Error(`not an IPv4 or IPv6 address: "${a.address}"`);
     if (inet.family === 4) {
       out['family'] = AF_INET;
-      out['addr4'] = Buffer.from(inet.bytes).readUInt32BE(0);
+      out['addr4'] = readU32BE(inet.bytes, 0);
     } else {
       out['family'] = AF_INET6;
       out['addr6'] = inet.bytes;

@@ -9,6 +9,7 @@ import { formatIPv6 } from '../util/inet.js';
 import type { MptcpEvent } from './records.js';
 import { eventAttrSet } from './spec.js';
 import type { AttributeKind } from '../netlink/attrset.js';
+import { readU16LE } from '../util/bytes.js';
 
 type EventKey = Exclude<keyof MptcpEvent, 'type' | 'unknown'>;
 
@@ -67,7 +68,7 @@ for (const spec of eventAttrSet.byId.values()) {
 export function decodeEventDatagram(datagram: Buffer, familyId: number): MptcpEvent[] {
   const events: MptcpEvent[] = [];
   forEachMessage(datagram, (offset, length) => {
-    if (datagram.readUInt16LE(offset + 4) !== familyId) return;
+    if (readU16LE(datagram, offset + 4) !== familyId) return;
     const attributes = offset + NLMSG_HDRLEN + GENL_HDRLEN;
     if (attributes > offset + length) throw new NetlinkDecodeError(`generic netlink payload of ${length - NLMSG_HDRLEN} bytes has no header`);
     events.push(decodeEventAt(datagram[offset + NLMSG_HDRLEN]!, datagram, attributes, offset + length));

@@ -4,6 +4,7 @@
  * Pure: no I/O.
  */
 import { AttributeWriter, decodeAttributes, NLA_HDRLEN, type RawAttribute, readCString } from './message.js';
+import { readI32LE, readU16BE, readU16LE, readU32BE, readU32LE, readU64LE, writeU16BE, writeU32BE, writeU64LE } from '../util/bytes.js';
 
 /**
  * Wire types. `be16`/`be32` are network byte order; the plain integer kinds are host order
@@ -66,17 +67,17 @@ function decodeValue(spec: AttributeSpec, data: Buffer): AttributeValue | undefi
     case 'u8':
       return data[0]!;
     case 'u16':
-      return data.readUInt16LE(0);
+      return readU16LE(data, 0);
     case 'u32':
-      return data.readUInt32LE(0);
+      return readU32LE(data, 0);
     case 'u64':
-      return data.readBigUInt64LE(0);
+      return readU64LE(data, 0);
     case 's32':
-      return data.readInt32LE(0);
+      return readI32LE(data, 0);
     case 'be16':
-      return data.readUInt16BE(0);
+      return readU16BE(data, 0);
     case 'be32':
-      return data.readUInt32BE(0);
+      return readU32BE(data, 0);
     case 'binary':
       if (spec.exactLength !== undefined && data.length < spec.exactLength) return undefined;
       return data;
@@ -126,19 +127,19 @@ function encodeValue(spec: AttributeSpec, value: NonNullable<AttributeInput[stri
     case 'u64': {
       const b = Buffer.alloc(8);
       if (typeof value !== 'number' && typeof value !== 'bigint') throw new Error(`attribute ${spec.name} needs a number or bigint`);
-      b.writeBigUInt64LE(BigInt(value));
+      writeU64LE(b, BigInt(value));
       writer.put(spec.id, b);
       return;
     }
     case 'be16': {
       const b = Buffer.alloc(2);
-      b.writeUInt16BE(asNumber());
+      writeU16BE(b, asNumber());
       writer.put(spec.id, b);
       return;
     }
     case 'be32': {
       const b = Buffer.alloc(4);
-      b.writeUInt32BE(asNumber() >>> 0);
+      writeU32BE(b, asNumber() >>> 0);
       writer.put(spec.id, b);
       return;
     }

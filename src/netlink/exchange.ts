@@ -16,6 +16,7 @@ import {
 } from './message.js';
 import type { NetlinkTransport } from './transport.js';
 import { TimeSlice } from '../util/time-slice.js';
+import { readU32LE } from '../util/bytes.js';
 
 /** How long to wait for the kernel's next answer to a request; it normally answers at once. */
 export const REPLY_TIMEOUT_MS = 5000;
@@ -62,7 +63,7 @@ export interface ExchangeResult {
 }
 
 export async function exchange(transport: NetlinkTransport, ex: Exchange): Promise<ExchangeResult> {
-  const seq = ex.message.readUInt32LE(8);
+  const seq = readU32LE(ex.message, 8);
   ex.trace?.('send', ex.message, transport.protocol);
   transport.send(ex.message);
   const replies: NetlinkMessage[] = [];

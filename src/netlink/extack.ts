@@ -5,6 +5,7 @@
  * NLM_F_ACK_TLVS. NLMSG_DONE of a dump: s32 error, then TLVs when NLM_F_ACK_TLVS.
  */
 import { decodeAttributes, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_HDRLEN, NetlinkDecodeError, align4, readCString } from './message.js';
+import { readI32LE, readU32LE } from '../util/bytes.js';
 
 export const NLMSGERR_ATTR_MSG = 1;
 export const NLMSGERR_ATTR_OFFS = 2;
@@ -29,11 +30,11 @@ export interface ExtendedAck {
 /** Decodes the payload of an NLMSG_ERROR message with header flags `flags`. */
 export function decodeErrorPayload(payload: Buffer, flags: number): ExtendedAck {
   if (payload.length < 4) throw new NetlinkDecodeError(`NLMSG_ERROR payload of ${payload.length} bytes`);
-  const ack: ExtendedAck = { error: payload.readInt32LE(0) };
+  const ack: ExtendedAck = { error: readI32LE(payload, 0) };
   if (payload.length < 4 + NLMSG_HDRLEN) return ack;
-  ack.requestSeq = payload.readUInt32LE(4 + 8);
+  ack.requestSeq = readU32LE(payload, 4 + 8);
   if (!(flags & NLM_F_ACK_TLVS)) return ack;
-  const echoedLength = flags & NLM_F_CAPPED ? NLMSG_HDRLEN : payload.readUInt32LE(4);
+  const echoedLength = flags & NLM_F_CAPPED ? NLMSG_HDRLEN : readU32LE(payload, 4);
   // Checked before aligning: align4 works in 32-bit signed arithmetic, so a lying length near
   // 2^31 or 2^32 would wrap to a small or negative start and the echoed header be read as TLVs.
   if (echoedLength > payload.length - 4) {
@@ -49,7 +50,7 @@ export function decodeErrorPayload(payload: Buffer, flags: number): ExtendedAck 
 /** Decodes the payload of the NLMSG_DONE that ends a dump. */
 export function decodeDonePayload(payload: Buffer, flags: number): ExtendedAck {
   // A DONE may carry no error at all (some families send an empty payload).
-  const ack: ExtendedAck = { error: payload.length >= 4 ? payload.readInt32LE(0) : 0 };
+  const ack: ExtendedAck = { error: payload.length >= 4 ? readI32LE(payload, 0) : 0 };
   if (flags & NLM_F_ACK_TLVS && payload.length > 4) readTlvs(payload.subarray(4), ack);
   return ack;
 }
@@ -61,13 +62,13 @@ function readTlvs(tlvs: Buffer, ack: ExtendedAck): void {
         ack.message = readCString(attr.data);
         break;
       case NLMSGERR_ATTR_OFFS:
-        if (attr.data.length >= 4) ack.offset = attr.data.readUInt32LE(0);
+        if (attr.data.length >= 4) ack.offset = readU32LE(attr.data, 0);
         break;
       case NLMSGERR_ATTR_MISS_TYPE:
-        if (attr.data.length >= 4) ack.missingType = attr.data.readUInt32LE(0);
+        if (attr.data.length >= 4) ack.missingType = readU32LE(attr.data, 0);
         break;
       case NLMSGERR_ATTR_MISS_NEST:
-        if (attr.data.length >= 4) ack.missingNestOffset = attr.data.readUInt32LE(0);
+        if (attr.data.length >= 4) ack.missingNestOffset = readU32LE(attr.data, 0);
         break;
       default:
         break; // cookie, policy: not needed to explain the error

@@ -8,6 +8,7 @@ import { KernelError } from './errors.js';
 import type { GenericNetlink } from './genl.js';
 import { AttributeWriter, decodeAttributes } from './message.js';
 import { CtrlAttr, CtrlCommand, GENL_ID_CTRL } from './nlctrl-spec.js';
+import { readU32LE } from '../util/bytes.js';
 
 /** One attribute's policy: its NL_ATTR_TYPE_* value (see policyTypeNames). */
 export interface AttributePolicy {
@@ -32,7 +33,7 @@ export function decodePolicyDump(replies: Buffer[]): FamilyPolicy {
           policy.policies.set(index.type, table);
           for (const member of decodeAttributes(index.data)) {
             let type = 0;
-            for (const field of decodeAttributes(member.data)) if (field.type === 1 && field.data.length >= 4) type = field.data.readUInt32LE(0);
+            for (const field of decodeAttributes(member.data)) if (field.type === 1 && field.data.length >= 4) type = readU32LE(field.data, 0);
             table.set(member.type, { type });
           }
         }
@@ -41,8 +42,8 @@ export function decodePolicyDump(replies: Buffer[]): FamilyPolicy {
           const entry = policy.ops.get(op.type) ?? {};
           for (const field of decodeAttributes(op.data)) {
             if (field.data.length < 4) continue;
-            if (field.type === 1) entry.do = field.data.readUInt32LE(0);
-            if (field.type === 2) entry.dump = field.data.readUInt32LE(0);
+            if (field.type === 1) entry.do = readU32LE(field.data, 0);
+            if (field.type === 2) entry.dump = readU32LE(field.data, 0);
           }
           policy.ops.set(op.type, entry);
         }

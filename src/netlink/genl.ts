@@ -24,6 +24,7 @@ import {
 } from './message.js';
 import { CtrlAttr, CtrlCommand, CtrlGroupAttr, CtrlOpAttr, GENL_ID_CTRL } from './nlctrl-spec.js';
 import { NETLINK_GENERIC, NetlinkTransport, type TransportOptions } from './transport.js';
+import { readU16LE, readU32LE } from '../util/bytes.js';
 
 export type { TraceHook };
 
@@ -138,7 +139,7 @@ function genlReply(msg: NetlinkMessage): GenlReply {
 export function kernelError(ack: ExtendedAck, req: GenlRequest, sent: Buffer): KernelError {
   const errno = -ack.error;
   const attrsStart = NLMSG_HDRLEN + GENL_HDRLEN;
-  const attrs = sent.subarray(attrsStart, sent.readUInt32LE(0));
+  const attrs = sent.subarray(attrsStart, readU32LE(sent, 0));
   const set = req.attributeSet;
   const details = {
     errno,
@@ -163,11 +164,11 @@ export function kernelError(ack: ExtendedAck, req: GenlRequest, sent: Buffer): K
  */
 export function decodeFamily(attributes: Buffer): FamilyInfo {
   const info = { name: '', id: 0, version: 0, hdrsize: 0, maxattr: 0, ops: new Map<number, number>(), groups: new Map<string, number>() };
-  const u32 = (b: Buffer): number => (b.length >= 4 ? b.readUInt32LE(0) : 0);
+  const u32 = (b: Buffer): number => (b.length >= 4 ? readU32LE(b, 0) : 0);
   for (const attr of decodeAttributes(attributes)) {
     switch (attr.type) {
       case CtrlAttr.FAMILY_ID:
-        info.id = attr.data.length >= 2 ? attr.data.readUInt16LE(0) : 0;
+        info.id = attr.data.length >= 2 ? readU16LE(attr.data, 0) : 0;
         break;
       case CtrlAttr.FAMILY_NAME:
         info.name = readCString(attr.data);

@@ -6,6 +6,7 @@
  *   genlmsghdr{ u8 cmd; u8 version; u16 reserved }                   4 bytes
  *   nlattr    { u16 len; u16 type } + payload, padded to 4 bytes
  */
+import { decodeText, encodeText, readU16LE, readU32LE, writeI32LE, writeU16LE, writeU32LE } from '../util/bytes.js';
 
 export const NLMSG_HDRLEN = 16;
 export const GENL_HDRLEN = 4;
@@ -68,11 +69,11 @@ export interface RawAttribute {
 export function encodeMessage(header: NetlinkHeader, payload: Uint8Array): Buffer {
   const len = NLMSG_HDRLEN + payload.length;
   const out = Buffer.alloc(align4(len));
-  out.writeUInt32LE(len, 0);
-  out.writeUInt16LE(header.type, 4);
-  out.writeUInt16LE(header.flags, 6);
-  out.writeUInt32LE(header.seq >>> 0, 8);
-  out.writeUInt32LE(header.pid >>> 0, 12);
+  writeU32LE(out, len, 0);
+  writeU16LE(out, header.type, 4);
+  writeU16LE(out, header.flags, 6);
+  writeU32LE(out, header.seq >>> 0, 8);
+  writeU32LE(out, header.pid >>> 0, 12);
   out.set(payload, NLMSG_HDRLEN);
   return out;
 }
@@ -85,10 +86,10 @@ export function decodeMessages(datagram: Buffer): NetlinkMessage[] {
   const messages: NetlinkMessage[] = [];
   forEachMessage(datagram, (offset, length) => {
     messages.push({
-      type: datagram.readUInt16LE(offset + 4),
-      flags: datagram.readUInt16LE(offset + 6),
-      seq: datagram.readUInt32LE(offset + 8),
-      pid: datagram.readUInt32LE(offset + 12),
+      type: readU16LE(datagram, offset + 4),
+      flags: readU16LE(datagram, offset + 6),
+      seq: readU32LE(datagram, offset + 8),
+      pid: readU32LE(datagram, offset + 12),
       payload: datagram.subarray(offset + NLMSG_HDRLEN, offset + length),
       offset,
     });
@@ -103,7 +104,7 @@ export function decodeMessages(datagram: Buffer): NetlinkMessage[] {
 export function forEachMessage(datagram: Buffer, visit: (offset: number, length: number) => void): void {
   let offset = 0;
   while (offset + NLMSG_HDRLEN <= datagram.length) {
-    const len = datagram.readUInt32LE(offset);
+    const len = readU32LE(datagram, offset);
     if (len < NLMSG_HDRLEN || offset + len > datagram.length) {
       throw new NetlinkDecodeError(`netlink message at offset ${offset} has invalid length ${len}`);
     }
@@ -123,8 +124,8 @@ export function decodeAttributes(buf: Buffer): RawAttribute[] {
   const attrs: RawAttribute[] = [];
   let offset = 0;
   while (offset + NLA_HDRLEN <= buf.length) {
-    const len = buf.readUInt16LE(offset);
-    const rawType = buf.readUInt16LE(offset + 2);
+    const len = readU16LE(buf, offset);
+    const rawType = readU16LE(buf, offset + 2);
     if (len < NLA_HDRLEN || offset + len > buf.length) {
       throw new NetlinkDecodeError(`attribute type ${rawType & NLA_TYPE_MASK} at offset ${offset} has invalid length ${len}`);
     }
@@ -149,8 +150,8 @@ export class AttributeWriter {
   put(type: number, data: Uint8Array): this {
     const len = NLA_HDRLEN + data.length;
     const chunk = Buffer.alloc(align4(len));
-    chunk.writeUInt16LE(len, 0);
-    chunk.writeUInt16LE(type, 2);
+    writeU16LE(chunk, len, 0);
+    writeU16LE(chunk, type, 2);
     chunk.set(data, NLA_HDRLEN);
     this.chunks.push(chunk);
     this.length += chunk.length;
@@ -163,31 +164,31 @@ export class AttributeWriter {
 
   u16(type: number, value: number): this {
     const b = Buffer.alloc(2);
-    b.writeUInt16LE(value, 0);
+    writeU16LE(b, value, 0);
     return this.put(type, b);
   }
 
   u32(type: number, value: number): this {
     const b = Buffer.alloc(4);
-    b.writeUInt32LE(value >>> 0, 0);
+    writeU32LE(b, value >>> 0, 0);
     return this.put(type, b);
   }
 
   s32(type: number, value: number): this {
     const b = Buffer.alloc(4);
-    b.writeInt32LE(value, 0);
+    writeI32LE(b, value, 0);
     return this.put(type, b);
   }
 
   /** A NUL-terminated string, as the kernel's NLA_NUL_STRING / NLA_STRING want it. */
   string(type: number, value: string): this {
-    return this.put(type, Buffer.from(`${value}\0`, 'utf8'));
+    return this.put(type, encodeText(`${value}\0`));
   }
 
   /** Opens a nest (NLA_F_NESTED set); members written until `endNest` belong to it. */
   beginNest(type: number): this {
     const header = Buffer.alloc(NLA_HDRLEN);
-    header.writeUInt16LE(type | NLA_F_NESTED, 2);
+    writeU16LE(header, type | NLA_F_NESTED, 2);
     this.openNests.push({ index: this.chunks.length, start: this.length });
     this.chunks.push(header);
     this.length += NLA_HDRLEN;
@@ -197,20 +198,27 @@ export class AttributeWriter {
   endNest(): this {
     const nest = this.openNests.pop();
     if (!nest) throw new Error('endNest without beginNest');
-    this.chunks[nest.index]!.writeUInt16LE(this.length - nest.start, 0);
+    writeU16LE(this.chunks[nest.index]!, this.length - nest.start, 0);
     return this;
   }
 
   toBuffer(): Buffer {
     if (this.openNests.length) throw new Error('unclosed attribute nest');
-    return Buffer.concat(this.chunks, this.length);
+    const out = Buffer.alloc(this.length);
+    let offset = 0;
+    for (const chunk of this.chunks) {
+      out.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return out;
   }
 }
 
 /** A C string attribute's text: up to the first NUL (or the whole payload if there is none). */
 export function readCString(data: Buffer): string {
-  const nul = data.indexOf(0);
-  return data.toString('utf8', 0, nul < 0 ? data.length : nul);
+  let end = 0;
+  while (end < data.length && data[end] !== 0) end++;
+  return decodeText(data, 0, end);
 }
 
 /** Encodes a generic netlink header followed by `attributes`. */

@@ -6,6 +6,7 @@
 import { defineAttributeSet, type AttributeSetSpec, type AttributeSpec } from './attrset.js';
 import type { ArraySetSpec, GenlFamilySchema, TraceState } from './trace-decode.js';
 import { decodeAttributes, readCString } from './message.js';
+import { readU16LE } from '../util/bytes.js';
 
 export const GENL_ID_CTRL = 0x10;
 
@@ -149,7 +150,7 @@ export const nlctrlTraceSchema: GenlFamilySchema = {
     let id: number | undefined;
     let name: string | undefined;
     for (const attr of decodeAttributes(attributes)) {
-      if (attr.type === CtrlAttr.FAMILY_ID && attr.data.length >= 2) id = attr.data.readUInt16LE(0);
+      if (attr.type === CtrlAttr.FAMILY_ID && attr.data.length >= 2) id = readU16LE(attr.data, 0);
       if (attr.type === CtrlAttr.FAMILY_NAME) name = readCString(attr.data);
     }
     // A GETFAMILY request carries only the name; the reply carries both.

@@ -7,6 +7,7 @@ import type { TraceHook } from './exchange.js';
 import { decodeAttributes } from './message.js';
 import { rtnlDump } from './rtnl.js';
 import type { TransportOptions } from './transport.js';
+import { readI32LE, readU32LE } from '../util/bytes.js';
 
 export const RTM_NEWADDR = 20;
 export const RTM_GETADDR = 22;
@@ -50,14 +51,14 @@ export function decodeAddresses(payloads: Buffer[]): InterfaceAddress[] {
     for (const attr of decodeAttributes(payload.subarray(IFADDRMSG_SIZE))) {
       if (attr.type === IFA_LOCAL) local = attr.data;
       if (attr.type === IFA_ADDRESS) address = attr.data;
-      if (attr.type === IFA_FLAGS && attr.data.length >= 4) flags = attr.data.readUInt32LE(0);
+      if (attr.type === IFA_FLAGS && attr.data.length >= 4) flags = readU32LE(attr.data, 0);
     }
     // IFA_LOCAL is the interface's own address (IFA_ADDRESS is the peer's on point-to-point links).
     const bytes = local ?? address;
     const size = family === AF_INET ? 4 : 16;
     if (!bytes || bytes.length !== size) continue;
     out.push({
-      ifindex: payload.readInt32LE(4),
+      ifindex: readI32LE(payload, 4),
       family,
       address: family === AF_INET ? formatIPv4(bytes) : formatIPv6(bytes),
       prefixLength: payload[1]!,

@@ -22,6 +22,7 @@ import {
   type NetlinkMessage,
   readCString,
 } from './message.js';
+import { readI32LE, readU16BE, readU16LE, readU32BE, readU32LE, readU64LE, writeU16LE, writeU32LE } from '../util/bytes.js';
 
 export type TraceDirection = 'send' | 'receive';
 
@@ -182,17 +183,17 @@ function plainValue(spec: AttributeSpec, data: Buffer): string {
     case 'u8':
       return String(data[0]);
     case 'u16':
-      return String(data.readUInt16LE(0));
+      return String(readU16LE(data, 0));
     case 'u32':
-      return String(data.readUInt32LE(0));
+      return String(readU32LE(data, 0));
     case 'u64':
-      return String(data.readBigUInt64LE(0));
+      return String(readU64LE(data, 0));
     case 's32':
-      return String(data.readInt32LE(0));
+      return String(readI32LE(data, 0));
     case 'be16':
-      return String(data.readUInt16BE(0));
+      return String(readU16BE(data, 0));
     case 'be32':
-      return String(data.readUInt32BE(0));
+      return String(readU32BE(data, 0));
     case 'string':
       return JSON.stringify(readCString(data));
     default:
@@ -255,7 +256,7 @@ function decodeExtack(ack: ExtendedAck, state: TraceState, protocol: number, for
   const request = ack.requestSeq === undefined ? undefined : state.requests.get(`${protocol}/${ack.requestSeq}`);
   if (!request) return extack;
   try {
-    const attrs = traceAttributes(request.bytes.subarray(request.attrsStart, request.bytes.readUInt32LE(0)), request.set, format);
+    const attrs = traceAttributes(request.bytes.subarray(request.attrsStart, readU32LE(request.bytes, 0)), request.set, format);
     const path = ack.offset === undefined ? undefined : pathAt(attrs, request.attrsStart, ack.offset);
     if (path !== undefined) extack.offsetAttribute = path;
     if (ack.missingType !== undefined) {
@@ -294,7 +295,7 @@ function decodeOne(msg: NetlinkMessage, protocol: number, direction: TraceDirect
       state.requests.delete(`${protocol}/${msg.seq}`);
       if (msg.type === NLMSG_ERROR && msg.payload.length >= 4 + NLMSG_HDRLEN) {
         const p = msg.payload;
-        out.echoed = { length: p.readUInt32LE(4), type: p.readUInt16LE(8), flags: p.readUInt16LE(10), seq: p.readUInt32LE(12), pid: p.readUInt32LE(16) };
+        out.echoed = { length: readU32LE(p, 4), type: readU16LE(p, 8), flags: readU16LE(p, 10), seq: readU32LE(p, 12), pid: readU32LE(p, 16) };
       }
     } catch (err) {
       return fail(err, msg.payload);
@@ -322,11 +323,11 @@ function decodeOne(msg: NetlinkMessage, protocol: number, direction: TraceDirect
 /** The message's own bytes (header + payload), for naming extack offsets later. */
 function msgBytes(msg: NetlinkMessage): Buffer {
   const bytes = Buffer.alloc(NLMSG_HDRLEN + msg.payload.length);
-  bytes.writeUInt32LE(bytes.length, 0);
-  bytes.writeUInt16LE(msg.type, 4);
-  bytes.writeUInt16LE(msg.flags, 6);
-  bytes.writeUInt32LE(msg.seq, 8);
-  bytes.writeUInt32LE(msg.pid, 12);
+  writeU32LE(bytes, bytes.length, 0);
+  writeU16LE(bytes, msg.type, 4);
+  writeU16LE(bytes, msg.flags, 6);
+  writeU32LE(bytes, msg.seq, 8);
+  writeU32LE(bytes, msg.pid, 12);
   msg.payload.copy(bytes, NLMSG_HDRLEN);
   return bytes;
 }

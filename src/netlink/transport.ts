@@ -1,13 +1,14 @@
 /**
  * The only module that touches native code: a netlink socket driven through libc via koffi.
  * Everything above works on Buffers. Receiving never blocks the event loop beyond a bound:
- * a non-blocking recvmsg first, then poll() on koffi's worker thread in bounded slices.
+ * a non-blocking recvfrom first, then poll() on koffi's worker thread in bounded slices.
  * koffi itself comes from koffi-loader.ts (node_modules, or the single binary's embedded copy).
  */
-import { closeSync, constants as fsConstants, openSync, readdirSync, readFileSync } from 'node:fs';
-import { Errno } from './errno.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { Errno, errnoName } from './errno.js';
 import { loadKoffi } from './koffi-loader.js';
 import { NetnsError, SystemError } from './errors.js';
+import { encodeText, readU32LE, writeI16LE, writeI32LE, writeU16LE, writeU32LE } from '../util/bytes.js';
 
 const AF_NETLINK = 16;
 const SOCK_RAW = 3;
@@ -27,11 +28,10 @@ const NETLINK_EXT_ACK = 11;
 const MSG_TRUNC = 0x20;
 const POLLIN = 0x1;
 const CLONE_NEWNET = 0x40000000;
+const O_RDONLY = 0;
+const O_NONBLOCK = 0x800;
+const O_CLOEXEC = 0x80000;
 const SOCKADDR_NL_SIZE = 12;
-/** struct iovec and struct msghdr on 64-bit Linux (x86_64, arm64: the platforms koffi is loaded for). */
-const IOVEC_SIZE = 16;
-const MSGHDR_SIZE = 56;
-const MSGHDR = { name: 0, namelen: 8, iov: 16, iovlen: 24, flags: 48 } as const;
 /** Netlink dumps fill at most 32 KiB per datagram; events and acks are far smaller. */
 const RECEIVE_BUFFER_SIZE = 64 * 1024;
 /** The longest single wait handed to the worker thread, so close() is never held up for long. */
@@ -48,12 +48,11 @@ interface Libc {
   setsockopt(fd: number, level: number, name: number, value: Buffer, len: number): number;
   getsockopt(fd: number, level: number, name: number, value: Buffer, len: number[]): number;
   sendto(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrlen: number): number;
-  recvmsg(fd: number, msg: Buffer, flags: number): number;
-  /** The address of a Buffer's memory, to build C structures that point at it. */
-  address(buffer: Buffer): bigint;
+  recvfrom(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrlen: Buffer): number;
   poll: ((fds: Buffer, n: number, timeout: number) => number) & {
     async(fds: Buffer, n: number, timeout: number, cb: (err: unknown, result: number) => void): void;
   };
+  open(path: string, flags: number): number;
   close(fd: number): number;
   setns(fd: number, nstype: number): number;
   isatty(fd: number): number;
@@ -86,7 +85,6 @@ function loadLibc(): Libc {
   if (libc) return libc;
   const koffi = loadKoffi();
   const lib = koffi.load('libc.so.6');
-  if (koffi.sizeof('void *') !== 8) throw new Error('mptcpctl supports 64-bit Linux only (the msghdr layout below)');
   libc = {
     socket: lib.func('int socket(int, int, int)'),
     bind: lib.func('int bind(int, void *, uint32_t)'),
@@ -94,13 +92,16 @@ function loadLibc(): Libc {
     setsockopt: lib.func('int setsockopt(int, int, int, void *, uint32_t)'),
     getsockopt: lib.func('int getsockopt(int, int, int, void *, _Inout_ uint32_t *)'),
     sendto: lib.func('intptr_t sendto(int, void *, size_t, int, void *, uint32_t)'),
-    recvmsg: lib.func('intptr_t recvmsg(int, void *, int)'),
+    // addrlen as a plain pointer to 4 bytes: koffi's _Inout_ arrays cost more per call.
+    recvfrom: lib.func('intptr_t recvfrom(int, void *, size_t, int, void *, void *)'),
     poll: lib.func('int poll(void *, uint64_t, int)') as Libc['poll'],
+    // The namespace files are opened here rather than with node:fs, whose JavaScript would be
+    // compiled for these two calls at every start (~0.2 ms).
+    open: lib.func('int open(const char *, int)'),
     close: lib.func('int close(int)'),
     isatty: lib.func('int isatty(int)'),
     setns: lib.func('int setns(int, int)'),
     errno: () => koffi.errno(),
-    address: (buffer) => koffi.address(buffer),
   };
   return libc;
 }
@@ -121,14 +122,11 @@ export interface TransportOptions {
 /** A bound netlink socket. Not safe to receive on concurrently from two callers. */
 export class NetlinkTransport {
   private closed = false;
-  // Buffers from allocUnsafeSlow own their memory, which never moves: the C structures below
-  // hold its address for the socket's lifetime.
   private readonly receiveBuffer = Buffer.allocUnsafeSlow(RECEIVE_BUFFER_SIZE);
-  private readonly senderAddress = Buffer.allocUnsafeSlow(SOCKADDR_NL_SIZE).fill(0);
+  /** struct sockaddr_nl of the last datagram's sender, and its length (socklen_t) for recvfrom. */
+  private readonly senderAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
+  private readonly senderAddressLength = Buffer.alloc(4);
   private readonly kernelAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
-  private readonly iovec = Buffer.allocUnsafeSlow(IOVEC_SIZE).fill(0);
-  /** struct msghdr, built once: recvmsg then costs one plain FFI call (koffi's struct marshalling cost ~10 us a call). */
-  private readonly msghdr = Buffer.allocUnsafeSlow(MSGHDR_SIZE).fill(0);
   private pendingPoll: Promise<unknown> | undefined;
   /** struct pollfd for waitReadable, made on first wait. */
   private pollfd: Buffer | undefined;
@@ -141,12 +139,7 @@ export class NetlinkTransport {
     /** The netlink protocol (NETLINK_GENERIC, ...): a trace needs it to read message types. */
     readonly protocol: number,
   ) {
-    this.kernelAddress.writeUInt16LE(AF_NETLINK, 0);
-    this.iovec.writeBigUInt64LE(lib.address(this.receiveBuffer), 0); // iov_base
-    this.iovec.writeBigUInt64LE(BigInt(RECEIVE_BUFFER_SIZE), 8); // iov_len
-    this.msghdr.writeBigUInt64LE(lib.address(this.senderAddress), MSGHDR.name);
-    this.msghdr.writeBigUInt64LE(lib.address(this.iovec), MSGHDR.iov);
-    this.msghdr.writeBigUInt64LE(1n, MSGHDR.iovlen);
+    writeU16LE(this.kernelAddress, AF_NETLINK, 0);
   }
 
   /** Opens and binds a netlink socket of `protocol`, with extended ACKs on. */
@@ -165,11 +158,11 @@ export class NetlinkTransport {
     }
     try {
       const local = Buffer.alloc(SOCKADDR_NL_SIZE);
-      local.writeUInt16LE(AF_NETLINK, 0);
+      writeU16LE(local, AF_NETLINK, 0);
       if (lib.bind(fd, local, SOCKADDR_NL_SIZE) < 0) throw new SystemError('bind', lib.errno(), 'netlink socket');
       const len = [SOCKADDR_NL_SIZE];
       if (lib.getsockname(fd, local, len) < 0) throw new SystemError('getsockname', lib.errno());
-      const transport = new NetlinkTransport(lib, fd, local.readUInt32LE(4), protocol);
+      const transport = new NetlinkTransport(lib, fd, readU32LE(local, 4), protocol);
       // Extended ACKs carry the kernel's error text; capped ACKs keep error replies small.
       transport.setOption(SOL_NETLINK, NETLINK_EXT_ACK, 1);
       transport.setOption(SOL_NETLINK, NETLINK_CAP_ACK, 1);
@@ -189,7 +182,7 @@ export class NetlinkTransport {
   /** Sets the receive buffer; as root beyond net.core.rmem_max (SO_RCVBUFFORCE), else up to it. */
   setReceiveBuffer(bytes: number): void {
     const value = Buffer.alloc(4);
-    value.writeInt32LE(Math.min(bytes, 0x7fffffff), 0);
+    writeI32LE(value, Math.min(bytes, 0x7fffffff), 0);
     if (this.lib.setsockopt(this.fd, SOL_SOCKET, SO_RCVBUFFORCE, value, 4) === 0) return;
     if (this.lib.setsockopt(this.fd, SOL_SOCKET, SO_RCVBUF, value, 4) < 0) {
       throw new SystemError('setsockopt', this.lib.errno(), 'SO_RCVBUF');
@@ -205,7 +198,7 @@ export class NetlinkTransport {
     const info = Buffer.alloc(SK_MEMINFO_VARS * 4);
     const len = [info.length];
     if (this.lib.getsockopt(this.fd, SOL_SOCKET, SO_MEMINFO, info, len) < 0) return undefined;
-    return len[0]! >= (SK_MEMINFO_DROPS + 1) * 4 ? info.readUInt32LE(SK_MEMINFO_DROPS * 4) : undefined;
+    return len[0]! >= (SK_MEMINFO_DROPS + 1) * 4 ? readU32LE(info, SK_MEMINFO_DROPS * 4) : undefined;
   }
 
   /** Sends one message (or several, concatenated) to the kernel. */
@@ -223,10 +216,9 @@ export class NetlinkTransport {
   /** Takes one datagram if one is queued; never waits. */
   receiveNow(): ReceiveResult {
     this.assertOpen();
-    const msg = this.msghdr;
-    msg.writeUInt32LE(SOCKADDR_NL_SIZE, MSGHDR.namelen);
-    msg.writeInt32LE(0, MSGHDR.flags);
-    const n = this.lib.recvmsg(this.fd, msg, 0);
+    writeU32LE(this.senderAddressLength, SOCKADDR_NL_SIZE, 0);
+    // MSG_TRUNC: the datagram's whole length is returned even when it did not fit.
+    const n = this.lib.recvfrom(this.fd, this.receiveBuffer, RECEIVE_BUFFER_SIZE, MSG_TRUNC, this.senderAddress, this.senderAddressLength);
     if (n < 0) {
       const errno = this.lib.errno();
       if (errno === Errno.EAGAIN || errno === Errno.EINTR) return { kind: 'timeout' };
@@ -234,12 +226,13 @@ export class NetlinkTransport {
       // The descriptor was closed under us: it is gone, and its number may already be someone
       // else's, so close() must not close it again.
       if (errno === Errno.EBADF) this.closed = true;
-      throw new SystemError('recvmsg', errno, 'netlink');
+      throw new SystemError('recvfrom', errno, 'netlink');
     }
-    if (msg.readInt32LE(MSGHDR.flags) & MSG_TRUNC) throw new SystemError('recvmsg', Errno.ENOBUFS, `datagram larger than ${RECEIVE_BUFFER_SIZE} bytes`);
+    if (n > RECEIVE_BUFFER_SIZE) throw new SystemError('recvfrom', Errno.ENOBUFS, `datagram larger than ${RECEIVE_BUFFER_SIZE} bytes`);
     // Only the kernel (port 0) may talk to us; anything else is ignored like a spurious wake-up.
-    if (this.senderAddress.readUInt32LE(4) !== 0) return { kind: 'timeout' };
-    return { kind: 'data', datagram: Buffer.from(this.receiveBuffer.subarray(0, n)) };
+    if (readU32LE(this.senderAddress, 4) !== 0) return { kind: 'timeout' };
+    // A copy (TypedArray's slice makes a Buffer of a Buffer): the receive buffer is used again.
+    return { kind: 'data', datagram: Uint8Array.prototype.slice.call(this.receiveBuffer, 0, n) as Buffer };
   }
 
   /**
@@ -261,11 +254,11 @@ export class NetlinkTransport {
   private waitReadable(ms: number): Promise<unknown> {
     if (!this.pollfd) {
       this.pollfd = Buffer.alloc(8);
-      this.pollfd.writeInt32LE(this.fd, 0);
-      this.pollfd.writeInt16LE(POLLIN, 4);
+      writeI32LE(this.pollfd, this.fd, 0);
+      writeI16LE(this.pollfd, POLLIN, 4);
     }
     const pollfd = this.pollfd;
-    pollfd.writeInt16LE(0, 6); // revents
+    writeI16LE(pollfd, 0, 6); // revents
     this.pendingPoll = new Promise((resolve) => {
       this.lib.poll.async(pollfd, 1, Math.ceil(ms), () => resolve(undefined));
     });
@@ -289,7 +282,7 @@ export class NetlinkTransport {
 
   private setOption(level: number, name: number, value: number, label = `option ${name}`): void {
     const buf = Buffer.alloc(4);
-    buf.writeInt32LE(value, 0);
+    writeI32LE(buf, value, 0);
     if (this.lib.setsockopt(this.fd, level, name, buf, 4) < 0) {
       throw new SystemError('setsockopt', this.lib.errno(), label);
     }
@@ -312,7 +305,7 @@ export function checkNetnsName(name: string): string | undefined {
   if (name === '.' || name === '..') return `"${name}" is not a namespace name`;
   if (name.includes('/')) return 'a name cannot contain "/" (give the name from `ip netns list`)';
   if (name.includes('\0')) return 'a name cannot contain a NUL byte';
-  if (Buffer.byteLength(name) > 255) return 'the name is longer than 255 bytes';
+  if (encodeText(name).length > 255) return 'the name is longer than 255 bytes';
   return undefined;
 }
 
@@ -356,17 +349,16 @@ function inNetns<T>(lib: Libc, name: string, fn: () => T): T {
   const problem = checkNetnsName(name);
   if (problem) throw new NetnsError(name, problem);
   transportProbe.guard?.({ netns: name });
-  let target: number;
-  try {
-    // O_NONBLOCK: a FIFO planted there must not block the open (setns then refuses it).
-    target = openSync(`/run/netns/${name}`, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new NetnsError(name, code === 'ENOENT' ? `not found (no /run/netns/${name}; see \`ip netns list\`)` : `cannot open /run/netns/${name} (${code})`);
+  // O_NONBLOCK: a FIFO planted there must not block the open (setns then refuses it).
+  const target = lib.open(`/run/netns/${name}`, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (target < 0) {
+    const errno = lib.errno();
+    throw new NetnsError(name, errno === Errno.ENOENT ? `not found (no /run/netns/${name}; see \`ip netns list\`)` : `cannot open /run/netns/${name} (${errnoName(errno)})`);
   }
   let original: number | undefined;
   try {
-    original = openSync('/proc/thread-self/ns/net', 'r');
+    original = lib.open('/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC);
+    if (original < 0) throw new SystemError('open', lib.errno(), '/proc/thread-self/ns/net');
     transportProbe.setns++;
     if (lib.setns(target, CLONE_NEWNET) < 0) {
       const errno = lib.errno();
@@ -385,8 +377,8 @@ function inNetns<T>(lib: Libc, name: string, fn: () => T): T {
       }
     }
   } finally {
-    closeSync(target);
-    if (original !== undefined) closeSync(original);
+    lib.close(target);
+    if (original !== undefined && original >= 0) lib.close(original);
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `--debug` checked against what really crossed the sockets: each command runs under strace,
- * which dumps every byte sendto() sent and recvmsg() received on the process's netlink sockets.
+ * which dumps every byte sendto() sent and recvfrom() received on the process's netlink sockets.
  * The test splits those bytes into messages and attributes with its own small parser (not the
  * decoder under test) and requires the trace to match them one to one: every message's header
  * (len, type, flags, seq, pid, genl cmd/version, error code), every attribute's type, length,
@@ -29,13 +29,13 @@ function traced(dir: string, ...args: string[]): { datagrams: Datagram[]; stderr
   const log = join(dir, `strace-${Date.now()}-${Math.random().toString(16).slice(2)}.txt`);
   const r = spawnSync(
     'strace',
-    ['-f', '-qq', '--seccomp-bpf', '-e', 'trace=socket,sendto,recvmsg', '-e', 'write=all', '-e', 'read=all', '-o', log, process.execPath, cliBundle, '--debug', ...args],
+    ['-f', '-qq', '--seccomp-bpf', '-e', 'trace=socket,sendto,recvfrom', '-e', 'write=all', '-e', 'read=all', '-o', log, process.execPath, cliBundle, '--debug', ...args],
     { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } },
   );
   return { datagrams: parseStrace(readFileSync(log, 'utf8')), stderr: r.stderr, status: r.status };
 }
 
-/** strace's `-e write/read` hex dumps after each netlink sendto / recvmsg, as datagrams. */
+/** strace's `-e write/read` hex dumps after each netlink sendto / recvfrom, as datagrams. */
 function parseStrace(text: string): Datagram[] {
   const out: Datagram[] = [];
   /** fd -> protocol, from the socket() calls (an fd number may be reused later: the latest wins). */
@@ -51,7 +51,7 @@ function parseStrace(text: string): Datagram[] {
     }
     if (/^ \* \d+ bytes in buffer/.test(line)) continue;
     current = undefined;
-    const call = /^\d+ +(sendto|recvmsg)\((\d+), .*\) = (-?\d+)/.exec(line);
+    const call = /^\d+ +(sendto|recvfrom)\((\d+), .*\) = (-?\d+)/.exec(line);
     if (call && Number(call[3]) > 0 && line.includes('AF_NETLINK')) {
       current = { direction: call[1] === 'sendto' ? '>' : '<', protocol: protocols.get(Number(call[2])) ?? 'unknown', bytes: Buffer.alloc(0) };
       out.push(current);
