@@ -97,7 +97,7 @@ const num = (d: DecodedAttributes, name: string): number | undefined => {
 };
 const bytes = (d: DecodedAttributes, name: string): Buffer | undefined => {
   const v = d.values.get(name);
-  return Buffer.isBuffer(v) ? v : undefined;
+  return v instanceof Uint8Array ? (v as Buffer) : undefined;
 };
 
 /** An address nest (reply of GET_ADDR) -> Endpoint. */
@@ -119,7 +119,8 @@ export function decodeAddress(nest: DecodedAttributes): Endpoint {
 export function decodeEndpointReply(attributes: Buffer): Endpoint | undefined {
   const top = decodeAttributeSet(attrSet, attributes);
   const nest = top.values.get('addr');
-  return nest && typeof nest === 'object' && !Buffer.isBuffer(nest) ? decodeAddress(nest) : undefined;
+  // instanceof rather than Buffer.isBuffer, which Node would compile for this one call at every start.
+  return nest && typeof nest === 'object' && !(nest instanceof Uint8Array) ? decodeAddress(nest) : undefined;
 }
 
 export function decodeLimitsReply(attributes: Buffer): Limits {
