@@ -28,7 +28,7 @@ try {
   }
   const node = median(us);
 
-  // The floor under any library: the same three system calls (sendto, then recvmsg for the reply
+  // The floor under any library: the same three system calls (sendto, then recvfrom for the reply
   // and for the ACK) through the transport alone, with no request or reply handling.
   const { NetlinkTransport, NETLINK_GENERIC } = await import(join(root, 'build/src/netlink/transport.js'));
   const transport = NetlinkTransport.open(NETLINK_GENERIC, { netns: ns.name });
