@@ -216,34 +216,24 @@ export function decodeFamily(attributes: Buffer): FamilyInfo {
   };
 }
 
-const u32 = (b: Buffer): number => (b.length >= 4 ? readU32LE(b, 0) : 0);
+const u32 = (b: Buffer | undefined): number => (b && b.length >= 4 ? readU32LE(b, 0) : 0);
 
 /** CTRL_ATTR_OPS: operation id -> GENL_* flags. */
 function decodeOps(data: Buffer | undefined): Map<number, number> {
-  const ops = new Map<number, number>();
-  for (const op of data ? decodeAttributes(data) : []) {
-    let id = 0;
-    let flags = 0;
-    for (const field of decodeAttributes(op.data)) {
-      if (field.type === CtrlOpAttr.ID) id = u32(field.data);
-      if (field.type === CtrlOpAttr.FLAGS) flags = u32(field.data);
-    }
-    ops.set(id, flags);
-  }
-  return ops;
+  return new Map(entriesOf(data).map((fields) => [u32(fields.get(CtrlOpAttr.ID)), u32(fields.get(CtrlOpAttr.FLAGS))]));
 }
 
 /** CTRL_ATTR_MCAST_GROUPS: group name -> id. */
 function decodeGroups(data: Buffer | undefined): Map<string, number> {
-  const groups = new Map<string, number>();
-  for (const group of data ? decodeAttributes(data) : []) {
-    let name = '';
-    let id = 0;
-    for (const field of decodeAttributes(group.data)) {
-      if (field.type === CtrlGroupAttr.NAME) name = readCString(field.data);
-      if (field.type === CtrlGroupAttr.ID) id = u32(field.data);
-    }
-    groups.set(name, id);
-  }
-  return groups;
+  return new Map(
+    entriesOf(data).map((fields) => {
+      const name = fields.get(CtrlGroupAttr.NAME);
+      return [name ? readCString(name) : '', u32(fields.get(CtrlGroupAttr.ID))];
+    }),
+  );
+}
+
+/** The nests of a list attribute (ops, groups), each as its fields by type; the last of a type wins. */
+function entriesOf(data: Buffer | undefined): Map<number, Buffer>[] {
+  return data ? decodeAttributes(data).map((entry) => new Map(decodeAttributes(entry.data).map((field) => [field.type, field.data]))) : [];
 }

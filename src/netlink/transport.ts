@@ -355,7 +355,7 @@ function inNetns<T>(lib: Libc, name: string, fn: () => T): T {
     const errno = lib.errno();
     throw new NetnsError(name, errno === Errno.ENOENT ? `not found (no /run/netns/${name}; see \`ip netns list\`)` : `cannot open /run/netns/${name} (${errnoName(errno)})`);
   }
-  let original: number | undefined;
+  let original = -1;
   try {
     original = lib.open('/proc/thread-self/ns/net', O_RDONLY | O_CLOEXEC);
     if (original < 0) throw new SystemError('open', lib.errno(), '/proc/thread-self/ns/net');
@@ -378,7 +378,7 @@ function inNetns<T>(lib: Libc, name: string, fn: () => T): T {
     }
   } finally {
     lib.close(target);
-    if (original !== undefined && original >= 0) lib.close(original);
+    if (original >= 0) lib.close(original);
   }
 }
 

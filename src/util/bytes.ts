@@ -29,7 +29,7 @@ export function readU16BE(bytes: Uint8Array, offset = 0): number {
 
 export function readU32LE(bytes: Uint8Array, offset = 0): number {
   checkOffset(bytes, offset, 4);
-  return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16)) + bytes[offset + 3]! * 0x1000000;
+  return u32At(bytes, offset);
 }
 
 export function readI32LE(bytes: Uint8Array, offset = 0): number {
@@ -44,7 +44,7 @@ export function readU32BE(bytes: Uint8Array, offset = 0): number {
 
 export function readU64LE(bytes: Uint8Array, offset = 0): bigint {
   checkOffset(bytes, offset, 8);
-  return (BigInt(readU32LE(bytes, offset + 4)) << 32n) | BigInt(readU32LE(bytes, offset));
+  return (BigInt(u32At(bytes, offset + 4)) << 32n) | BigInt(u32At(bytes, offset));
 }
 
 /** Writes `value` at `offset`; returns the offset after it, as Buffer's methods do. */
@@ -102,6 +102,11 @@ export function writeU64LE(bytes: Uint8Array, value: bigint, offset = 0): number
   setU32LE(bytes, Number(value & 0xffffffffn), offset);
   setU32LE(bytes, Number(value >> 32n), offset + 4);
   return offset + 8;
+}
+
+/** Reads without checking: for callers that have checked the offset. */
+function u32At(bytes: Uint8Array, offset: number): number {
+  return (bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16)) + bytes[offset + 3]! * 0x1000000;
 }
 
 function setU32LE(bytes: Uint8Array, value: number, offset: number): void {
