@@ -7,7 +7,7 @@ import { Errno } from './errno.js';
 import { KernelError } from './errors.js';
 import type { GenericNetlink } from './genl.js';
 import { AttributeWriter, decodeAttributes } from './message.js';
-import { CtrlAttr, CtrlCommand, GENL_ID_CTRL } from './nlctrl-spec.js';
+import { CtrlAttr, CtrlCommand, GENL_ID_CTRL } from './nlctrl.js';
 import { readU32LE } from '../util/bytes.js';
 
 /** One attribute's policy: its NL_ATTR_TYPE_* value (see policyTypeNames). */

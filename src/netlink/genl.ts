@@ -22,7 +22,7 @@ import {
   type NetlinkMessage,
   readCString,
 } from './message.js';
-import { CtrlAttr, CtrlCommand, CtrlGroupAttr, CtrlOpAttr, GENL_ID_CTRL } from './nlctrl-spec.js';
+import { CtrlAttr, CtrlCommand, CtrlGroupAttr, CtrlOpAttr, GENL_ID_CTRL } from './nlctrl.js';
 import { NETLINK_GENERIC, NetlinkTransport, type TransportOptions } from './transport.js';
 import { readU16LE, readU32LE } from '../util/bytes.js';
 
