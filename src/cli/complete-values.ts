@@ -8,8 +8,6 @@ import { readdirSync } from 'node:fs';
 import { tokenText } from './render/token.js';
 import { eventNames } from './render/event-fields.js';
 
-export const COMPLETE_COMMAND = '__complete';
-
 type Lister = (netns: string | undefined) => Promise<string[]>;
 
 const listers: Record<string, Lister> = {

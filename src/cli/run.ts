@@ -12,7 +12,6 @@ import type { CommandContext } from './context.js';
 import { quote } from './grammar.js';
 import { resolveOutput } from './output.js';
 import { directRoute } from './direct.js';
-import { COMPLETE_COMMAND, completeValues } from './complete-values.js';
 import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './report.js';
 import { UsageError } from '../netlink/errors.js';
 import { checkNetnsName } from '../netlink/transport.js';
@@ -20,6 +19,9 @@ import { Session } from './session.js';
 
 declare const MPTCPCTL_VERSION: string | undefined;
 const version = typeof MPTCPCTL_VERSION === 'string' ? MPTCPCTL_VERSION : '0.0.0-dev';
+
+/** The completion scripts' value helper (complete-values.ts), loaded only for that line. */
+const COMPLETE_COMMAND = '__complete';
 
 /** Where the CLI reads and writes. */
 export interface CliIo {
@@ -48,7 +50,10 @@ interface GlobalOptions {
 /** Runs one command line; resolves to the exit status. Never rejects. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // The completion scripts' value helper: hidden, outside the command tree, never an error.
-  if (argv[0] === COMPLETE_COMMAND) return completeValues(argv.slice(1), (text) => void io.stdout.write(text));
+  if (argv[0] === COMPLETE_COMMAND) {
+    const { completeValues } = await import('./complete-values.js');
+    return completeValues(argv.slice(1), (text) => void io.stdout.write(text));
+  }
   const printError = (text: string): void => void io.stderr.write(`mptcpctl: ${oneLine(text)}\n`);
   let session: Session | undefined;
   let debug = argv.includes('--debug') || argv.includes('-debug');
