@@ -1,33 +1,48 @@
-// Bundles the CLI into one CommonJS file: one file to read at start-up, and the form
-// Node's single-executable support needs. koffi stays external: it is a native module.
+// Bundles the CLI into two CommonJS files (scripts/split-bundle.mjs): the main one, all that the
+// common commands run, and the rest, loaded when a command needs it. koffi stays external: it is
+// a native module. (The single executable has one bundle of its own: scripts/sea-bundle.mjs.)
 import { readFileSync, rmSync } from 'node:fs';
-import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import { bundleRequire, lazyChildProcess } from './lazy-builtins.mjs';
 import { moduleWrapper } from './module-wrapper.mjs';
-import { warmUp } from './warm-up.mjs';
+import { buildSplit } from './split-bundle.mjs';
+import { ENDPOINT_SHOW, warmUp } from './warm-up.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/mptcpctl.cjs',
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
-  external: ['koffi'],
-  plugins: [lazyChildProcess(), bundleRequire()],
-  sourcemap: false,
-  legalComments: 'none',
-  // Half the bytes to read at every start (~1 ms here); errors name themselves (`name` fields).
-  minify: true,
-  logLevel: 'warning',
-  define: { MPTCPCTL_VERSION: JSON.stringify(version) },
-  ...moduleWrapper,
+await buildSplit({
+  root: fileURLToPath(new URL('..', import.meta.url)),
+  entry: 'src/cli/main.ts',
+  coreFile: 'dist/mptcpctl.cjs',
+  lazyFile: 'dist/mptcpctl-lazy.cjs',
+  options: {
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['koffi'],
+    plugins: [lazyChildProcess(), bundleRequire()],
+    sourcemap: false,
+    legalComments: 'none',
+    // Half the bytes to read at every start (~1 ms here); errors name themselves (`name` fields).
+    minify: true,
+    logLevel: 'warning',
+    define: { MPTCPCTL_VERSION: JSON.stringify(version) },
+    ...moduleWrapper,
+  },
 });
 
-// V8 code cache for bin/mptcpctl, made by one real run of the freshly built bundle
-// (scripts/warm-up.mjs), so that every later start skips compiling what a run needs. Always made
-// afresh: a cache from an older bundle must never be used with a newer one.
+// V8 code caches for both bundles, made by real runs of the freshly built files
+// (scripts/warm-up.mjs), so that later starts skip compiling what a run needs: `endpoint show` for
+// the main bundle (bin/mptcpctl), a line commander reads with table and colour output for the lazy
+// one (scripts/lazy-loader.cjs). Always made afresh: a cache from an older bundle must never be
+// used with a newer one.
 rmSync('dist/mptcpctl.cjs.cache', { force: true });
-warmUp([process.execPath, 'bin/mptcpctl'], { MPTCPCTL_WRITE_CODE_CACHE: '1' });
+rmSync('dist/mptcpctl-lazy.cjs.cache', { force: true });
+warmUp(
+  [process.execPath, 'bin/mptcpctl'],
+  [
+    { args: ENDPOINT_SHOW, env: { MPTCPCTL_WRITE_CODE_CACHE: '1' } },
+    { args: ['--format', 'table', '--color', 'always', ...ENDPOINT_SHOW], env: { MPTCPCTL_WRITE_CODE_CACHE: 'lazy' } },
+  ],
+);
