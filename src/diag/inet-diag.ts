@@ -12,7 +12,7 @@ import { defineAttributeSet, decodeAttributeSet, type AttributeSetSpec, type Dec
 import { AttributeWriter, encodeMessage, NetlinkDecodeError, NLM_F_DUMP, NLM_F_REQUEST, type RawAttribute } from '../netlink/message.js';
 import { subflowAttrSet, AF_INET, AF_INET6 } from '../mptcp/spec.js';
 import { formatIPv4, formatIPv6 } from '../util/inet.js';
-import { readU16BE, readU32LE, writeU32LE } from '../util/bytes.js';
+import { readU16BE, readU32LE, subarrayOf, writeU32LE } from '../util/bytes.js';
 
 /** nlmsg_type of requests and of every socket in the replies. */
 export const SOCK_DIAG_BY_FAMILY = 20;
@@ -184,8 +184,8 @@ export function decodeInetDiagMessage(payload: Buffer): InetDiagSocket {
     retrans: payload[3]!,
     sport: readU16BE(payload, 4),
     dport: readU16BE(payload, 6),
-    src: formatAddress(family, payload.subarray(8, 24)),
-    dst: formatAddress(family, payload.subarray(24, 40)),
+    src: formatAddress(family, subarrayOf(payload, 8, 24)),
+    dst: formatAddress(family, subarrayOf(payload, 24, 40)),
     ifindex: readU32LE(payload, 40),
     cookie: (BigInt(readU32LE(payload, 48)) << 32n) | BigInt(readU32LE(payload, 44)),
     expires: readU32LE(payload, 52),
@@ -195,7 +195,7 @@ export function decodeInetDiagMessage(payload: Buffer): InetDiagSocket {
     inode: readU32LE(payload, 68),
     unknown: [],
   };
-  const attrs = decodeAttributeSet(inetDiagAttrSet, payload.subarray(INET_DIAG_MSG_SIZE));
+  const attrs = decodeAttributeSet(inetDiagAttrSet, subarrayOf(payload, INET_DIAG_MSG_SIZE));
   const v = attrs.values;
   if (v.has('info')) socket.info = v.get('info') as Buffer;
   if (v.has('ulp-info')) socket.ulp = toUlpInfo(v.get('ulp-info') as DecodedAttributes);

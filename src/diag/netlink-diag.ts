@@ -14,7 +14,7 @@ import { dumpConsistently, type TraceHook } from '../netlink/exchange.js';
 import { decodeAttributes, encodeMessage, NLM_F_DUMP, NLM_F_REQUEST } from '../netlink/message.js';
 import { NETLINK_SOCK_DIAG, NetlinkTransport, type TransportOptions } from '../netlink/transport.js';
 import { SOCK_DIAG_BY_FAMILY } from './inet-diag.js';
-import { readU32LE, writeU32LE } from '../util/bytes.js';
+import { readU32LE, subarrayOf, writeU32LE } from '../util/bytes.js';
 
 export const AF_NETLINK = 16;
 export const NETLINK_DIAG_REQ_SIZE = 20;
@@ -44,7 +44,7 @@ export function encodeNetlinkDiagRequest(protocol: number, seq: number): Buffer 
 export function decodeNetlinkDiagMessage(payload: Buffer): NetlinkSocketInfo | undefined {
   if (payload.length < NETLINK_DIAG_MSG_SIZE || payload[0] !== AF_NETLINK) return undefined;
   const info: NetlinkSocketInfo = { protocol: payload[2]!, portId: readU32LE(payload, 4), inode: readU32LE(payload, 16), groups: [] };
-  for (const attr of decodeAttributes(payload.subarray(NETLINK_DIAG_MSG_SIZE))) {
+  for (const attr of decodeAttributes(subarrayOf(payload, NETLINK_DIAG_MSG_SIZE))) {
     if (attr.type !== NETLINK_DIAG_GROUPS) continue;
     for (let byte = 0; byte < attr.data.length; byte++) {
       for (let bit = 0; bit < 8; bit++) if (attr.data[byte]! & (1 << bit)) info.groups.push(byte * 8 + bit + 1);

@@ -9,7 +9,7 @@ import { formatIPv6 } from '../util/inet.js';
 import type { MptcpEvent } from './records.js';
 import { eventAttrSet } from './spec.js';
 import type { AttributeKind } from '../netlink/attrset.js';
-import { readU16LE } from '../util/bytes.js';
+import { readU16LE, subarrayOf } from '../util/bytes.js';
 
 type EventKey = Exclude<keyof MptcpEvent, 'type' | 'unknown'>;
 
@@ -101,7 +101,7 @@ function decodeEventAt(type: number, buf: Buffer, start: number, end: number): M
     if (read !== undefined && len - NLA_HDRLEN >= sizeOf[read]) {
       record[keys[attrType]!] = readValue(read, buf, at);
     } else {
-      const unknown: RawAttribute = { type: attrType, nested: (rawType & 0x8000) !== 0, data: buf.subarray(at, offset + len), offset: offset - start };
+      const unknown: RawAttribute = { type: attrType, nested: (rawType & 0x8000) !== 0, data: subarrayOf(buf, at, offset + len), offset: offset - start };
       event.unknown.push(unknown);
     }
     offset += (len + 3) & ~3;
@@ -124,6 +124,6 @@ function readValue(read: Read, b: Buffer, at: number): number | string {
     case Read.IPv4:
       return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
     case Read.IPv6:
-      return formatIPv6(b.subarray(at, at + 16));
+      return formatIPv6(subarrayOf(b, at, at + 16));
   }
 }

@@ -5,7 +5,7 @@
  * NLM_F_ACK_TLVS. NLMSG_DONE of a dump: s32 error, then TLVs when NLM_F_ACK_TLVS.
  */
 import { decodeAttributes, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_HDRLEN, NetlinkDecodeError, align4, readCString } from './message.js';
-import { readI32LE, readU32LE } from '../util/bytes.js';
+import { readI32LE, readU32LE, subarrayOf } from '../util/bytes.js';
 
 export const NLMSGERR_ATTR_MSG = 1;
 export const NLMSGERR_ATTR_OFFS = 2;
@@ -43,7 +43,7 @@ export function decodeErrorPayload(payload: Buffer, flags: number): ExtendedAck 
   if (echoedLength < NLMSG_HDRLEN) throw new NetlinkDecodeError(`NLMSG_ERROR echoed request of ${echoedLength} bytes is shorter than its header`);
   const tlvStart = 4 + align4(echoedLength);
   if (tlvStart > payload.length) throw new NetlinkDecodeError('NLMSG_ERROR echoed request runs past the payload');
-  readTlvs(payload.subarray(tlvStart), ack);
+  readTlvs(subarrayOf(payload, tlvStart), ack);
   return ack;
 }
 
@@ -51,7 +51,7 @@ export function decodeErrorPayload(payload: Buffer, flags: number): ExtendedAck 
 export function decodeDonePayload(payload: Buffer, flags: number): ExtendedAck {
   // A DONE may carry no error at all (some families send an empty payload).
   const ack: ExtendedAck = { error: payload.length >= 4 ? readI32LE(payload, 0) : 0 };
-  if (flags & NLM_F_ACK_TLVS && payload.length > 4) readTlvs(payload.subarray(4), ack);
+  if (flags & NLM_F_ACK_TLVS && payload.length > 4) readTlvs(subarrayOf(payload, 4), ack);
   return ack;
 }
 

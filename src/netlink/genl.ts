@@ -24,7 +24,7 @@ import {
 } from './message.js';
 import { CtrlAttr, CtrlCommand, CtrlGroupAttr, CtrlOpAttr, GENL_ID_CTRL } from './nlctrl.js';
 import { NETLINK_GENERIC, NetlinkTransport, type TransportOptions } from './transport.js';
-import { readU16LE, readU32LE } from '../util/bytes.js';
+import { readU16LE, readU32LE, subarrayOf } from '../util/bytes.js';
 
 export type { TraceHook };
 
@@ -132,14 +132,14 @@ export class GenericNetlink {
 
 function genlReply(msg: NetlinkMessage): GenlReply {
   const { cmd } = decodeGenlHeader(msg.payload);
-  return { cmd, attributes: msg.payload.subarray(GENL_HDRLEN) };
+  return { cmd, attributes: subarrayOf(msg.payload, GENL_HDRLEN) };
 }
 
 /** Turns an error ACK into a typed error, naming the offending or missing attribute. */
 export function kernelError(ack: ExtendedAck, req: GenlRequest, sent: Buffer): KernelError {
   const errno = -ack.error;
   const attrsStart = NLMSG_HDRLEN + GENL_HDRLEN;
-  const attrs = sent.subarray(attrsStart, readU32LE(sent, 0));
+  const attrs = subarrayOf(sent, attrsStart, readU32LE(sent, 0));
   const set = req.attributeSet;
   const details = {
     errno,

@@ -6,7 +6,7 @@
  *   genlmsghdr{ u8 cmd; u8 version; u16 reserved }                   4 bytes
  *   nlattr    { u16 len; u16 type } + payload, padded to 4 bytes
  */
-import { decodeText, encodeText, readU16LE, readU32LE, writeI32LE, writeU16LE, writeU32LE } from '../util/bytes.js';
+import { decodeText, encodeText, readU16LE, readU32LE, subarrayOf, writeI32LE, writeU16LE, writeU32LE } from '../util/bytes.js';
 
 export const NLMSG_HDRLEN = 16;
 export const GENL_HDRLEN = 4;
@@ -90,7 +90,7 @@ export function decodeMessages(datagram: Buffer): NetlinkMessage[] {
       flags: readU16LE(datagram, offset + 6),
       seq: readU32LE(datagram, offset + 8),
       pid: readU32LE(datagram, offset + 12),
-      payload: datagram.subarray(offset + NLMSG_HDRLEN, offset + length),
+      payload: subarrayOf(datagram, offset + NLMSG_HDRLEN, offset + length),
       offset,
     });
   });
@@ -132,7 +132,7 @@ export function decodeAttributes(buf: Buffer): RawAttribute[] {
     attrs.push({
       type: rawType & NLA_TYPE_MASK,
       nested: (rawType & NLA_F_NESTED) !== 0,
-      data: buf.subarray(offset + NLA_HDRLEN, offset + len),
+      data: subarrayOf(buf, offset + NLA_HDRLEN, offset + len),
       offset,
     });
     offset += align4(len);

@@ -7,7 +7,7 @@ import type { TraceHook } from './exchange.js';
 import { decodeAttributes } from './message.js';
 import { rtnlDump } from './rtnl.js';
 import type { TransportOptions } from './transport.js';
-import { readI32LE, readU32LE } from '../util/bytes.js';
+import { readI32LE, readU32LE, subarrayOf } from '../util/bytes.js';
 
 export const RTM_NEWADDR = 20;
 export const RTM_GETADDR = 22;
@@ -48,7 +48,7 @@ export function decodeAddresses(payloads: Buffer[]): InterfaceAddress[] {
     let local: Buffer | undefined;
     let address: Buffer | undefined;
     let flags = payload[2]!;
-    for (const attr of decodeAttributes(payload.subarray(IFADDRMSG_SIZE))) {
+    for (const attr of decodeAttributes(subarrayOf(payload, IFADDRMSG_SIZE))) {
       if (attr.type === IFA_LOCAL) local = attr.data;
       if (attr.type === IFA_ADDRESS) address = attr.data;
       if (attr.type === IFA_FLAGS && attr.data.length >= 4) flags = readU32LE(attr.data, 0);

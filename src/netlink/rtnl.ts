@@ -6,7 +6,7 @@ import { KernelError } from './errors.js';
 import { dumpConsistently, type TraceHook } from './exchange.js';
 import { decodeAttributes, encodeMessage, NLM_F_DUMP, NLM_F_REQUEST, readCString } from './message.js';
 import { NETLINK_ROUTE, NetlinkTransport, type TransportOptions } from './transport.js';
-import { readI32LE } from '../util/bytes.js';
+import { readI32LE, subarrayOf } from '../util/bytes.js';
 
 const RTM_NEWLINK = 16;
 const RTM_GETLINK = 18;
@@ -48,7 +48,7 @@ export function decodeLinks(payloads: Buffer[]): Map<number, string> {
   for (const payload of payloads) {
     if (payload.length < IFINFOMSG_SIZE) continue;
     const index = readI32LE(payload, 4);
-    for (const attr of decodeAttributes(payload.subarray(IFINFOMSG_SIZE))) {
+    for (const attr of decodeAttributes(subarrayOf(payload, IFINFOMSG_SIZE))) {
       if (attr.type !== IFLA_IFNAME) continue;
       links.set(index, readCString(attr.data));
     }

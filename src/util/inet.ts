@@ -3,6 +3,7 @@
  * iproute2's forgiving IPv4 forms (`10.7`, `0x0a.0.1.1`) are parsed by the CLI grammar, which
  * hands canonical text to everything below it.
  */
+import { subarrayOf } from './bytes.js';
 
 export type InetFamily = 4 | 6;
 
@@ -114,7 +115,7 @@ export function formatIPv6(bytes: Uint8Array): string {
     }
     if (i !== 0) out += ':';
     if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
-      out += formatIPv4(bytes.subarray(12, 16));
+      out += formatIPv4(subarrayOf(bytes, 12, 16));
       break;
     }
     out += words[i]!.toString(16);

@@ -123,3 +123,19 @@ describe('text', () => {
     );
   });
 });
+
+describe('views', () => {
+  it('subarrayOf is Buffer.subarray: same bytes, same memory, a Buffer, the same clamping', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), fc.integer({ min: -50, max: 50 }), fc.option(fc.integer({ min: -50, max: 50 }), { nil: undefined }), (data, start, end) => {
+        const buf = Buffer.from(data);
+        const want = buf.subarray(start, end);
+        const got = bytes.subarrayOf(buf, start, end);
+        assert.ok(got instanceof Buffer);
+        assert.deepEqual(got, want);
+        assert.equal(got.byteOffset, want.byteOffset);
+        assert.equal(got.buffer, buf.buffer);
+      }),
+    );
+  });
+});
