@@ -15,7 +15,7 @@ const stdout = {
     try {
       writeAll(1, text);
     } catch (err) {
-      const { message, exitCode } = describeOutputError(err as NodeJS.ErrnoException);
+      const { message, exitCode } = describeOutputError(err);
       if (message) stderr.write(`mptcpctl: ${message}\n`);
       process.exit(exitCode);
     }

@@ -6,9 +6,10 @@ import {
   KernelError,
   MptcpctlError,
   PermissionError,
+  SystemError,
   UsageError,
 } from '../netlink/errors.js';
-import { errnoDescription } from '../netlink/errno.js';
+import { Errno, errnoDescription } from '../netlink/errno.js';
 import { NetlinkDecodeError } from '../netlink/message.js';
 import { ExplainedKernelError } from './explain.js';
 
@@ -72,9 +73,10 @@ export function oneLine(text: string): string {
  * A failed write to standard output. A reader that went away (EPIPE: `| head`) is a normal
  * way to stop: exit 0, silently. Anything else (ENOSPC on a full disk, EIO) is reported: exit 1.
  */
-export function describeOutputError(err: NodeJS.ErrnoException): Report {
-  if (err.code === 'EPIPE') return { message: undefined, exitCode: EXIT_OK };
-  const errno = typeof err.errno === 'number' ? Math.abs(err.errno) : undefined;
-  const description = errno === undefined ? undefined : errnoDescription(errno);
-  return { message: `cannot write to standard output: ${description ?? err.message} (${err.code ?? 'error'})`, exitCode: EXIT_REFUSED };
+export function describeOutputError(err: unknown): Report {
+  if (err instanceof SystemError) {
+    if (err.errno === Errno.EPIPE) return { message: undefined, exitCode: EXIT_OK };
+    return { message: `cannot write to standard output: ${errnoDescription(err.errno) ?? 'write failed'} (${err.errnoName})`, exitCode: EXIT_REFUSED };
+  }
+  return { message: `cannot write to standard output: ${err instanceof Error ? err.message : String(err)}`, exitCode: EXIT_REFUSED };
 }

@@ -3,20 +3,22 @@
  * creating process.stdout costs every start 3 to 5 ms (bench/startup.mjs), and a synchronous
  * write leaves each record in one piece before anything else (a signal, an exit) can run.
  */
-import { writeSync } from 'node:fs';
-import { encodeText } from '../util/bytes.js';
+import { Errno } from '../netlink/errno.js';
+import { SystemError } from '../netlink/errors.js';
+import { writeToFd } from '../netlink/transport.js';
+import { encodeText, subarrayOf } from '../util/bytes.js';
 
 /** A short pause when fd 1 is non-blocking and full (EAGAIN): the reader catches up. */
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Writes all of `text` to `fd`; throws the write's error (EPIPE, ENOSPC, ...). */
+/** Writes all of `text` to `fd`; throws the write's SystemError (EPIPE, ENOSPC, ...). */
 export function writeAll(fd: number, text: string): void {
   let bytes = encodeText(text);
   while (bytes.length > 0) {
     try {
-      bytes = bytes.subarray(writeSync(fd, bytes));
+      bytes = subarrayOf(bytes, writeToFd(fd, bytes));
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      if (!(err instanceof SystemError && err.errno === Errno.EAGAIN)) throw err;
       Atomics.wait(pause, 0, 0, 1);
     }
   }

@@ -4,7 +4,7 @@
  * a non-blocking recvfrom first, then poll() on koffi's worker thread in bounded slices.
  * koffi itself comes from koffi-loader.ts (node_modules, or the single binary's embedded copy).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeSync } from 'node:fs';
 import { Errno, errnoName } from './errno.js';
 import { loadKoffi } from './koffi-loader.js';
 import { NetnsError, SystemError } from './errors.js';
@@ -56,6 +56,7 @@ interface Libc {
   close(fd: number): number;
   setns(fd: number, nstype: number): number;
   isatty(fd: number): number;
+  write(fd: number, bytes: Uint8Array, length: number): number;
   errno(): number;
 }
 
@@ -100,6 +101,7 @@ function loadLibc(): Libc {
     open: lib.func('int open(const char *, int)'),
     close: lib.func('int close(int)'),
     isatty: lib.func('int isatty(int)'),
+    write: lib.func('intptr_t write(int, void *, size_t)'),
     setns: lib.func('int setns(int, int)'),
     errno: () => koffi.errno(),
   };
@@ -388,4 +390,25 @@ function inNetns<T>(lib: Libc, name: string, fn: () => T): T {
  */
 export function isTerminal(fd: number): boolean {
   return loadLibc().isatty(fd) === 1;
+}
+
+/**
+ * write(2): writes the start of `bytes` to `fd` and returns how many bytes were written; throws
+ * a SystemError (EAGAIN, EPIPE, ENOSPC, ...). Through libc once it is loaded for the kernel:
+ * node:fs's writeSync is JavaScript that Node compiles on its first call in every process
+ * (~0.2 ms). Before that (help, usage errors) through node:fs: loading koffi only to write would
+ * cost far more, and an error must be printable even when koffi cannot be loaded.
+ */
+export function writeToFd(fd: number, bytes: Uint8Array): number {
+  if (!libc) {
+    try {
+      return writeSync(fd, bytes);
+    } catch (err) {
+      const errno = (err as NodeJS.ErrnoException).errno;
+      throw typeof errno === 'number' ? new SystemError('write', Math.abs(errno)) : err;
+    }
+  }
+  const written = libc.write(fd, bytes, bytes.length);
+  if (written < 0) throw new SystemError('write', libc.errno());
+  return written;
 }

@@ -10,6 +10,7 @@ import { parseEndpointArgs, parseToken } from '../../src/cli/grammar.js';
 import { describeOutputError, oneLine } from '../../src/cli/report.js';
 import { runCli } from '../../src/cli/run.js';
 import { NetnsError, SystemError, UsageError } from '../../src/netlink/errors.js';
+import { Errno } from '../../src/netlink/errno.js';
 import { decodeErrorPayload } from '../../src/netlink/extack.js';
 import { NLM_F_ACK_TLVS, NetlinkDecodeError } from '../../src/netlink/message.js';
 import { transportProbe } from '../../src/netlink/transport.js';
@@ -140,9 +141,8 @@ describe('hardening', () => {
   });
 
   it('a failed write to stdout: EPIPE ends quietly with 0, anything else is one line and 1', () => {
-    const epipe = Object.assign(new Error('write EPIPE'), { code: 'EPIPE', errno: -32 });
-    assert.deepEqual(describeOutputError(epipe), { message: undefined, exitCode: 0 });
-    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28 });
-    assert.deepEqual(describeOutputError(full), { message: 'cannot write to standard output: No space left on device (ENOSPC)', exitCode: 1 });
+    assert.deepEqual(describeOutputError(new SystemError('write', Errno.EPIPE)), { message: undefined, exitCode: 0 });
+    assert.deepEqual(describeOutputError(new SystemError('write', Errno.ENOSPC)), { message: 'cannot write to standard output: No space left on device (ENOSPC)', exitCode: 1 });
+    assert.deepEqual(describeOutputError(new SystemError('write', Errno.EIO)), { message: 'cannot write to standard output: Input/output error (EIO)', exitCode: 1 });
   });
 });
