@@ -6,17 +6,19 @@
 import { ProtocolError, TimeoutError } from './errors.js';
 import { decodeDonePayload, decodeErrorPayload, type ExtendedAck } from './extack.js';
 import {
-  decodeMessages,
+  decodeMessageAt,
+  forEachMessage,
   NLM_F_DUMP_INTR,
   NLMSG_DONE,
   NLMSG_ERROR,
+  NLMSG_HDRLEN,
   NLMSG_NOOP,
   NLMSG_OVERRUN,
   type NetlinkMessage,
 } from './message.js';
 import type { NetlinkTransport } from './transport.js';
 import { TimeSlice } from '../util/time-slice.js';
-import { readU32LE } from '../util/bytes.js';
+import { readI32LE, readU16LE, readU32LE, subarrayOf } from '../util/bytes.js';
 
 /** How long to wait for the kernel's next answer to a request; it normally answers at once. */
 export const REPLY_TIMEOUT_MS = 5000;
@@ -35,6 +37,8 @@ export const MAX_EXCHANGE_BYTES = 512 * 1024 * 1024;
  * on microtasks alone and hold off SIGINT/SIGTERM until it ends.
  */
 const SLICE_MS = 20;
+/** The clock is read every this many datagrams (each at most 32 KiB of a dump: well under a slice). */
+const SLICE_CHECK_EVERY = 8;
 
 /**
  * Observer of every datagram that crosses the socket (for --debug traces). `protocol` is the
@@ -70,9 +74,11 @@ export async function exchange(transport: NetlinkTransport, ex: Exchange): Promi
   let interrupted = false;
   const maxBytes = ex.maxBytes ?? MAX_EXCHANGE_BYTES;
   let received = 0;
-  const slice = new TimeSlice(SLICE_MS);
-  for (;;) {
-    if (slice.due()) await slice.nextTurn();
+  // Made once an exchange has taken a few datagrams: most take one or two, and reading the clock
+  // for each is a measurable part of a round trip (bench/library.mjs).
+  let slice: TimeSlice | undefined;
+  for (let datagrams = 1; ; datagrams++) {
+    if (datagrams % SLICE_CHECK_EVERY === 0 && (slice ??= new TimeSlice(SLICE_MS)).due()) await slice.nextTurn();
     // The kernel mostly answers within the send itself, so try without waiting first (an await
     // per datagram is a good part of a round trip's cost: bench/library.mjs). The bound is on
     // silence, not on the whole dump: a large dump may take many datagrams.
@@ -80,34 +86,38 @@ export async function exchange(transport: NetlinkTransport, ex: Exchange): Promi
     if (result.kind === 'timeout') result = await transport.receive(REPLY_TIMEOUT_MS);
     if (result.kind === 'timeout') throw new TimeoutError(`no reply from the kernel to ${ex.operation} within ${REPLY_TIMEOUT_MS} ms`);
     if (result.kind === 'overrun') throw new ProtocolError(`receive buffer overrun while waiting for ${ex.operation}`);
-    ex.trace?.('receive', result.datagram, transport.protocol);
-    received += result.datagram.length;
+    const datagram = result.datagram;
+    ex.trace?.('receive', datagram, transport.protocol);
+    received += datagram.length;
     if (received > maxBytes) {
       throw new ProtocolError(`${ex.operation}: more than ${maxBytes} bytes of replies without an end (no NLMSG_DONE or ACK): giving up`);
     }
-    for (const msg of decodeMessages(result.datagram)) {
-      // Another request's late answer, or a multicast message: not ours.
-      if (msg.seq !== seq || msg.pid !== transport.portId) continue;
-      if (msg.flags & NLM_F_DUMP_INTR) interrupted = true;
-      switch (msg.type) {
-        case NLMSG_NOOP:
-        case NLMSG_OVERRUN:
-          continue;
-        case NLMSG_ERROR: {
-          const ack = decodeErrorPayload(msg.payload, msg.flags);
-          if (ack.error !== 0) throw ex.toError(ack);
-          return { replies, interrupted };
-        }
-        case NLMSG_DONE: {
-          const ack = decodeDonePayload(msg.payload, msg.flags);
-          if (ack.error !== 0) throw ex.toError(ack);
-          return { replies, interrupted };
-        }
-        default:
-          replies.push(msg);
-      }
-    }
+    let end: Ending | undefined;
+    forEachMessage(datagram, (offset, length) => {
+      // Past the end, another request's late answer, or a multicast message: not ours.
+      if (end || readU32LE(datagram, offset + 8) !== seq || readU32LE(datagram, offset + 12) !== transport.portId) return;
+      const flags = readU16LE(datagram, offset + 6);
+      if (flags & NLM_F_DUMP_INTR) interrupted = true;
+      const type = readU16LE(datagram, offset + 4);
+      if (type === NLMSG_ERROR || type === NLMSG_DONE) end = endingAt(datagram, offset, length, type, flags, ex);
+      else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) replies.push(decodeMessageAt(datagram, offset, length));
+    });
+    if (end === SUCCESS) return { replies, interrupted };
+    if (end) throw end;
   }
+}
+
+/** How the exchange ended: an ACK or DONE without error, or the error to throw. */
+type Ending = typeof SUCCESS | Error;
+const SUCCESS = 'success';
+
+/** The ending an NLMSG_ERROR or NLMSG_DONE at `offset` says. */
+function endingAt(datagram: Buffer, offset: number, length: number, type: number, flags: number, ex: Exchange): Ending {
+  // Error 0 (an ACK, a dump's end) needs nothing more read: the common case, and a round trip's.
+  if (length >= NLMSG_HDRLEN + 4 && readI32LE(datagram, offset + NLMSG_HDRLEN) === 0) return SUCCESS;
+  const payload = subarrayOf(datagram, offset + NLMSG_HDRLEN, offset + length);
+  const ack = type === NLMSG_ERROR ? decodeErrorPayload(payload, flags) : decodeDonePayload(payload, flags);
+  return ack.error === 0 ? SUCCESS : ex.toError(ack);
 }
 
 /** Runs a dump (built afresh by `build` for each sequence number) until it is not interrupted. */

@@ -6,14 +6,13 @@
 import { attributeName, attributePathAt, nestedSetAt, type AttributeSetSpec } from './attrset.js';
 import { Errno } from './errno.js';
 import { FamilyMissingError, GroupMissingError, KernelError, PermissionError, ProtocolError } from './errors.js';
-import { dumpConsistently, type TraceHook } from './exchange.js';
+import { dumpConsistently, exchange, type Exchange, type TraceHook } from './exchange.js';
 import type { ExtendedAck } from './extack.js';
 import {
   AttributeWriter,
   decodeAttributes,
   decodeGenlHeader,
-  encodeGenlPayload,
-  encodeMessage,
+  encodeGenlMessage,
   GENL_HDRLEN,
   NLM_F_ACK,
   NLM_F_DUMP,
@@ -113,15 +112,14 @@ export class GenericNetlink {
    * dump, every part until NLMSG_DONE (restarted if the kernel flags it as interrupted).
    */
   async request(req: GenlRequest): Promise<GenlReply[]> {
-    const messages = await dumpConsistently(this.transport, () => {
+    const build = (): Exchange => {
       const seq = (this.seq = (this.seq + 1) >>> 0);
       const flags = NLM_F_REQUEST | (req.dump ? NLM_F_DUMP : NLM_F_ACK);
-      const message = encodeMessage(
-        { type: req.familyId, flags, seq, pid: 0 },
-        encodeGenlPayload(req.cmd, req.version, req.attributes),
-      );
+      const message = encodeGenlMessage({ type: req.familyId, flags, seq, pid: 0 }, req.cmd, req.version, req.attributes);
       return { message, operation: req.operation, toError: (ack) => kernelError(ack, req, message), trace: this.trace };
-    });
+    };
+    // A do is never flagged as interrupted (only dumps are): one exchange, one async step less.
+    const messages = req.dump ? await dumpConsistently(this.transport, build) : (await exchange(this.transport, build())).replies;
     return messages.map(genlReply);
   }
 

@@ -67,14 +67,32 @@ export interface RawAttribute {
 
 /** Builds one complete netlink message around `payload`. */
 export function encodeMessage(header: NetlinkHeader, payload: Uint8Array): Buffer {
-  const len = NLMSG_HDRLEN + payload.length;
+  const out = messageWithHeader(header, payload.length);
+  out.set(payload, NLMSG_HDRLEN);
+  return out;
+}
+
+/**
+ * A generic netlink message: header, genl header and `attributes`, made in one allocation
+ * (what encodeMessage(header, encodeGenlPayload(...)) makes in two).
+ */
+export function encodeGenlMessage(header: NetlinkHeader, cmd: number, version: number, attributes: Uint8Array): Buffer {
+  const out = messageWithHeader(header, GENL_HDRLEN + attributes.length);
+  out[NLMSG_HDRLEN] = cmd;
+  out[NLMSG_HDRLEN + 1] = version;
+  out.set(attributes, NLMSG_HDRLEN + GENL_HDRLEN);
+  return out;
+}
+
+/** A zeroed message of `payloadLength` bytes after its header, the header written. */
+function messageWithHeader(header: NetlinkHeader, payloadLength: number): Buffer {
+  const len = NLMSG_HDRLEN + payloadLength;
   const out = Buffer.alloc(align4(len));
   writeU32LE(out, len, 0);
   writeU16LE(out, header.type, 4);
   writeU16LE(out, header.flags, 6);
   writeU32LE(out, header.seq >>> 0, 8);
   writeU32LE(out, header.pid >>> 0, 12);
-  out.set(payload, NLMSG_HDRLEN);
   return out;
 }
 
@@ -84,17 +102,20 @@ export function encodeMessage(header: NetlinkHeader, payload: Uint8Array): Buffe
  */
 export function decodeMessages(datagram: Buffer): NetlinkMessage[] {
   const messages: NetlinkMessage[] = [];
-  forEachMessage(datagram, (offset, length) => {
-    messages.push({
-      type: readU16LE(datagram, offset + 4),
-      flags: readU16LE(datagram, offset + 6),
-      seq: readU32LE(datagram, offset + 8),
-      pid: readU32LE(datagram, offset + 12),
-      payload: subarrayOf(datagram, offset + NLMSG_HDRLEN, offset + length),
-      offset,
-    });
-  });
+  forEachMessage(datagram, (offset, length) => messages.push(decodeMessageAt(datagram, offset, length)));
   return messages;
+}
+
+/** The message at `offset` of `length` bytes (as forEachMessage gives them). */
+export function decodeMessageAt(datagram: Buffer, offset: number, length: number): NetlinkMessage {
+  return {
+    type: readU16LE(datagram, offset + 4),
+    flags: readU16LE(datagram, offset + 6),
+    seq: readU32LE(datagram, offset + 8),
+    pid: readU32LE(datagram, offset + 12),
+    payload: subarrayOf(datagram, offset + NLMSG_HDRLEN, offset + length),
+    offset,
+  };
 }
 
 /**

@@ -154,7 +154,7 @@ export class MptcpPm {
   }
 
   /** Sends an encoded request; the low-level door for tools that build requests themselves. */
-  async run(request: PmRequest): Promise<GenlReply[]> {
+  run(request: PmRequest): Promise<GenlReply[]> {
     return this.genl.request({
       familyId: this.family.id,
       cmd: request.cmd,
