@@ -72,10 +72,7 @@ export function encodeMessage(header: NetlinkHeader, payload: Uint8Array): Buffe
   return out;
 }
 
-/**
- * A generic netlink message: header, genl header and `attributes`, made in one allocation
- * (what encodeMessage(header, encodeGenlPayload(...)) makes in two).
- */
+/** A generic netlink message: header, genl header (cmd, version) and `attributes`, in one allocation. */
 export function encodeGenlMessage(header: NetlinkHeader, cmd: number, version: number, attributes: Uint8Array): Buffer {
   const out = messageWithHeader(header, GENL_HDRLEN + attributes.length);
   out[NLMSG_HDRLEN] = cmd;
@@ -240,15 +237,6 @@ export function readCString(data: Buffer): string {
   let end = 0;
   while (end < data.length && data[end] !== 0) end++;
   return decodeText(data, 0, end);
-}
-
-/** Encodes a generic netlink header followed by `attributes`. */
-export function encodeGenlPayload(cmd: number, version: number, attributes: Uint8Array): Buffer {
-  const out = Buffer.alloc(GENL_HDRLEN + attributes.length);
-  out[0] = cmd;
-  out[1] = version;
-  out.set(attributes, GENL_HDRLEN);
-  return out;
 }
 
 export interface GenlHeader {

@@ -21,7 +21,7 @@ import {
   decodeAttributes,
   decodeGenlHeader,
   decodeMessages,
-  encodeGenlPayload,
+  encodeGenlMessage,
   encodeMessage,
   NLA_F_NESTED,
   NLM_F_ACK_TLVS,
@@ -114,7 +114,7 @@ function decodeAsPayload(payload: Buffer, flags: number, cmd: number): void {
     assert.ok(Number.isInteger(ack.error));
     // An extack offset from the kernel is mapped onto the request that was sent: any value must be safe.
     const req = encodeRequest.subflowCreate(1, { address: '10.2.0.1', id: 12 }, { address: '10.2.0.2', port: 5002 });
-    const sent = encodeMessage({ type: 0x1c, flags: 5, seq: 1, pid: 0 }, encodeGenlPayload(req.cmd, 1, req.attributes));
+    const sent = encodeGenlMessage({ type: 0x1c, flags: 5, seq: 1, pid: 0 }, req.cmd, 1, req.attributes);
     const err = typed('kernelError', payload, () =>
       kernelError({ ...ack, error: ack.error || -22 }, { familyId: 0x1c, cmd: req.cmd, version: 1, attributes: req.attributes, operation: 'SUBFLOW_CREATE', attributeSet: requestSetOf(req.cmd) }, sent),
     );
@@ -154,7 +154,7 @@ function decodeDatagram(datagram: Buffer): void {
 
 const PORT_ID = 0x110b;
 const genlMessage = (cmd: number, attributes: Buffer, flags = 0, seq = 7): Buffer =>
-  encodeMessage({ type: 0x1c, flags, seq, pid: PORT_ID }, encodeGenlPayload(cmd, 1, attributes));
+  encodeGenlMessage({ type: 0x1c, flags, seq, pid: PORT_ID }, cmd, 1, attributes);
 
 const requests = [
   encodeRequest.addEndpoint({ address: '10.0.1.3', id: 3, port: 10100, flags: 5, ifindex: 2 }),
@@ -193,15 +193,13 @@ const seeds: Buffer[] = [
   encodeMessage({ type: NLMSG_DONE, flags: NLM_F_MULTI | NLM_F_ACK_TLVS, seq: 7, pid: PORT_ID }, Buffer.concat([Buffer.from('eaffffff', 'hex'), extackTlvs])),
   encodeMessage({ type: NLMSG_DONE, flags: NLM_F_MULTI | NLM_F_DUMP_INTR, seq: 7, pid: PORT_ID }, Buffer.alloc(4)),
   // nlctrl's description of mptcp_pm
-  encodeMessage(
+  encodeGenlMessage(
     { type: 0x10, flags: 0, seq: 7, pid: PORT_ID },
-    encodeGenlPayload(
-      1,
-      2,
-      Buffer.from(
-        '0d000200 6d707463705f706d 00000000 06000100 1c000000 08000300 01000000 2c000600 14000100 08000100 01000000 08000200 1a000000 14000200 08000100 03000000 08000200 0e000000 24000700 20000100 08000200 09000000 14000100 6d707463705f706d5f6576656e747300'.replace(/ /g, ''),
-        'hex',
-      ),
+    1,
+    2,
+    Buffer.from(
+      '0d000200 6d707463705f706d 00000000 06000100 1c000000 08000300 01000000 2c000600 14000100 08000100 01000000 08000200 1a000000 14000200 08000100 03000000 08000200 0e000000 24000700 20000100 08000200 09000000 14000100 6d707463705f706d5f6576656e747300'.replace(/ /g, ''),
+      'hex',
     ),
   ),
   // rtnetlink link: ifinfomsg + IFLA_IFNAME

@@ -13,7 +13,7 @@ import { dumpConsistently, exchange, MAX_EXCHANGE_BYTES, DUMP_RETRIES, type Exch
 import { KernelError, MptcpctlError, ProtocolError } from '../../src/netlink/errors.js';
 import { GenericNetlink } from '../../src/netlink/genl.js';
 import {
-  encodeGenlPayload,
+  encodeGenlMessage,
   encodeMessage,
   NLM_F_ACK_TLVS,
   NLM_F_CAPPED,
@@ -68,7 +68,7 @@ function isTyped(err: unknown): boolean {
 }
 
 const request = (seq: number): Exchange => ({
-  message: encodeMessage({ type: 0x1c, flags: 0x301, seq, pid: 0 }, encodeGenlPayload(3, 1, Buffer.alloc(0))),
+  message: encodeGenlMessage({ type: 0x1c, flags: 0x301, seq, pid: 0 }, 3, 1, Buffer.alloc(0)),
   operation: 'GET_ADDR',
   toError: (ack) => new KernelError({ errno: -ack.error, operation: 'GET_ADDR', message: ack.message }),
 });
@@ -85,7 +85,7 @@ const errPayload = fc.tuple(fc.integer({ min: -200, max: 0 }), fc.uint8Array({ m
 const anyFlags = fc.constantFrom(0, NLM_F_MULTI, NLM_F_MULTI | NLM_F_DUMP_INTR, NLM_F_ACK_TLVS, NLM_F_ACK_TLVS | NLM_F_CAPPED, 0xffff);
 
 const part: fc.Arbitrary<Part> = fc.oneof(
-  fc.tuple(payload, anyFlags).map(([p, f]) => (seq: number) => encodeMessage({ type: 0x1c, flags: f, seq, pid: PORT_ID }, encodeGenlPayload(3, 1, p))),
+  fc.tuple(payload, anyFlags).map(([p, f]) => (seq: number) => encodeGenlMessage({ type: 0x1c, flags: f, seq, pid: PORT_ID }, 3, 1, p)),
   fc.tuple(payload, fc.integer({ min: 1, max: 5 })).map(([p, d]) => (seq: number) => encodeMessage({ type: 0x1c, flags: NLM_F_MULTI, seq: seq - d, pid: PORT_ID }, p)),
   payload.map((p) => (seq: number) => encodeMessage({ type: 0x1c, flags: NLM_F_MULTI, seq, pid: PORT_ID + 1 }, p)),
   fc.constantFrom(NLMSG_NOOP, NLMSG_OVERRUN).map((type) => (seq: number) => encodeMessage({ type, flags: 0, seq, pid: PORT_ID }, Buffer.alloc(0))),
@@ -219,7 +219,7 @@ describe('hostile kernels at the transport seam', () => {
   it('a dump that never sends DONE is cut off by the byte bound (default bound, real datagram sizes)', async () => {
     // 64 KiB datagrams of our own dump parts, for ever: the same buffer each time, so the test itself stays small.
     let seqSeen = 0;
-    const big = (seq: number): Buffer => encodeMessage({ type: 0x1c, flags: NLM_F_MULTI, seq, pid: PORT_ID }, encodeGenlPayload(3, 1, Buffer.alloc(65536 - 20 - 16)));
+    const big = (seq: number): Buffer => encodeGenlMessage({ type: 0x1c, flags: NLM_F_MULTI, seq, pid: PORT_ID }, 3, 1, Buffer.alloc(65536 - 20 - 16));
     let cached: Buffer | undefined;
     const kernel = new ScriptedKernel((seq) => {
       if (seq !== seqSeen || !cached) {
@@ -244,7 +244,7 @@ describe('hostile kernels at the transport seam', () => {
   it('a dump interrupted on every run gives up after DUMP_RETRIES restarts', async () => {
     const kernel = new ScriptedKernel((seq, call) =>
       call % 2 === 1
-        ? { kind: 'data', datagram: encodeMessage({ type: 0x1c, flags: NLM_F_MULTI | NLM_F_DUMP_INTR, seq, pid: PORT_ID }, encodeGenlPayload(3, 1, Buffer.alloc(0))) }
+        ? { kind: 'data', datagram: encodeGenlMessage({ type: 0x1c, flags: NLM_F_MULTI | NLM_F_DUMP_INTR, seq, pid: PORT_ID }, 3, 1, Buffer.alloc(0)) }
         : { kind: 'data', datagram: encodeMessage({ type: NLMSG_DONE, flags: NLM_F_MULTI | NLM_F_DUMP_INTR, seq, pid: PORT_ID }, Buffer.alloc(4)) },
     );
     let seq = 0;

@@ -5,7 +5,7 @@ import { decodeFamily, GenericNetlink, kernelError, type GenlRequest } from '../
 import { FamilyMissingError, KernelError, PermissionError } from '../../src/netlink/errors.js';
 import type { NetlinkTransport } from '../../src/netlink/transport.js';
 import type { ExtendedAck } from '../../src/netlink/extack.js';
-import { encodeGenlPayload, encodeMessage, NLM_F_ACK, NLM_F_REQUEST } from '../../src/netlink/message.js';
+import { encodeGenlMessage, encodeMessage, NLM_F_ACK, NLM_F_REQUEST } from '../../src/netlink/message.js';
 import { encodeRequest, type PmRequest } from '../../src/mptcp/codec.js';
 import { AddressFlag, requestSetOf } from '../../src/mptcp/spec.js';
 import { hex } from '../helpers/bytes.js';
@@ -63,7 +63,7 @@ function sent(req: PmRequest, withSet = true): { genl: GenlRequest; message: Buf
     operation: req.command,
     ...(withSet ? { attributeSet: requestSetOf(req.cmd) } : {}),
   };
-  const message = encodeMessage({ type: 0x1c, flags: NLM_F_REQUEST | NLM_F_ACK, seq: 1, pid: 0 }, encodeGenlPayload(req.cmd, 1, req.attributes));
+  const message = encodeGenlMessage({ type: 0x1c, flags: NLM_F_REQUEST | NLM_F_ACK, seq: 1, pid: 0 }, req.cmd, 1, req.attributes);
   return { genl, message };
 }
 

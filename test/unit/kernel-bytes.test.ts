@@ -19,7 +19,7 @@ import type { Endpoint, MptcpEvent } from '../../src/mptcp/records.js';
 import { requestSetOf } from '../../src/mptcp/spec.js';
 import { decodeDonePayload, decodeErrorPayload } from '../../src/netlink/extack.js';
 import { decodeFamily, kernelError } from '../../src/netlink/genl.js';
-import { decodeGenlHeader, decodeMessages, encodeGenlPayload, encodeMessage, GENL_HDRLEN, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/message.js';
+import { decodeGenlHeader, decodeMessages, encodeGenlMessage, GENL_HDRLEN, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/message.js';
 import { hex, toHex } from '../helpers/bytes.js';
 
 const FAMILY_ID = 0x1c;
@@ -104,7 +104,7 @@ describe('kernel bytes: requests the kernel accepted are what encodeRequest buil
   ];
   for (const c of cases) {
     it(c.name, () => {
-      const built = encodeMessage({ type: FAMILY_ID, flags: c.flags, seq: c.seq, pid: 0 }, encodeGenlPayload(c.request.cmd, 1, c.request.attributes));
+      const built = encodeGenlMessage({ type: FAMILY_ID, flags: c.flags, seq: c.seq, pid: 0 }, c.request.cmd, 1, c.request.attributes);
       assert.equal(toHex(built), toHex(hex(c.sent)));
     });
   }

@@ -6,7 +6,7 @@ import {
   decodeAttributes,
   decodeGenlHeader,
   decodeMessages,
-  encodeGenlPayload,
+  encodeGenlMessage,
   encodeMessage,
   NetlinkDecodeError,
   type RawAttribute,
@@ -219,8 +219,11 @@ describe('AttributeWriter', () => {
 });
 
 describe('generic netlink header', () => {
-  it('encodes cmd, version and a zero reserved field before the attributes', () => {
-    assert.equal(toHex(encodeGenlPayload(8, 1, hex('08000400 efbeadde'))), toHex(hex('08 01 0000 08000400 efbeadde')));
+  it('encodes the message header, then cmd, version and a zero reserved field before the attributes', () => {
+    const message = encodeGenlMessage({ type: 0x1c, flags: 5, seq: 7, pid: 0 }, 8, 1, hex('08000400 efbeadde'));
+    assert.equal(toHex(message), toHex(hex('1c000000 1c00 0500 07000000 00000000  08 01 0000 08000400 efbeadde')));
+    // An attribute stream of a length not a multiple of 4 is padded; nlmsg_len counts no padding.
+    assert.equal(toHex(encodeGenlMessage({ type: 0x1c, flags: 1, seq: 1, pid: 0 }, 3, 1, hex('05000200 61'))), toHex(hex('19000000 1c00 0100 01000000 00000000  03 01 0000 05000200 61000000')));
   });
 
   it('decodes cmd and version', () => {

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { createTrace, traceLines } from '../../src/cli/trace.js';
 import { traceSchema } from '../../src/cli/trace-schema.js';
 import { decodeDatagram, TraceState } from '../../src/netlink/trace-decode.js';
-import { AttributeWriter, encodeGenlPayload, encodeMessage, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR } from '../../src/netlink/message.js';
+import { AttributeWriter, encodeGenlMessage, encodeMessage, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR } from '../../src/netlink/message.js';
 import { decodePolicyDump, opAccepts } from '../../src/netlink/genl-policy.js';
 import { decodeNetlinkDiagMessage, encodeNetlinkDiagRequest } from '../../src/diag/netlink-diag.js';
 import { decodeAddresses } from '../../src/netlink/rtnl-addr.js';
@@ -63,13 +63,13 @@ describe('trace of mptcp_pm requests (the kernel doc wire examples)', () => {
 
   it('a token is shown in decimal and as mptcpctl prints it', () => {
     const attrs = new AttributeWriter().u32(4, 0x2a0b3647).u8(5, 7).toBuffer();
-    const bytes = encodeMessage({ type: 0x1c, flags: 5, seq: 3, pid: 0 }, encodeGenlPayload(9, 1, attrs));
+    const bytes = encodeGenlMessage({ type: 0x1c, flags: 5, seq: 3, pid: 0 }, 9, 1, attrs);
     assert.deepEqual(lines(bytes, 'send').slice(1), ['  token (type 4, len 8) = 705377863 (token 2a0b3647)', '  loc-id (type 5, len 5) = 7']);
   });
 
   it('an unknown family and unknown attributes are shown by number, never dropped', () => {
     const attrs = new AttributeWriter().u32(42, 7).beginNest(43).u8(1, 1).endNest().toBuffer();
-    const bytes = encodeMessage({ type: 0x33, flags: 1, seq: 4, pid: 0 }, encodeGenlPayload(2, 1, attrs));
+    const bytes = encodeGenlMessage({ type: 0x33, flags: 1, seq: 4, pid: 0 }, 2, 1, attrs);
     assert.deepEqual(lines(bytes, 'send'), [
       'family 0x33 cmd 2 (cmd 2, version 1): len 40, type 0x33, flags 0x1 (REQUEST), seq 4, pid 0',
       '  #42 (type 42, len 8) = 07000000',
@@ -98,7 +98,7 @@ describe('trace of replies', () => {
   it('a missing attribute is named, also inside a nest', () => {
     const state = mptcpState();
     const attrs = new AttributeWriter().u32(4, 1).beginNest(1).u8(2, 5).endNest().toBuffer();
-    lines(encodeMessage({ type: 0x1c, flags: 5, seq: 8, pid: 0 }, encodeGenlPayload(8, 1, attrs)), 'send', GENERIC, state);
+    lines(encodeGenlMessage({ type: 0x1c, flags: 5, seq: 8, pid: 0 }, 8, 1, attrs), 'send', GENERIC, state);
     const tlvs = new AttributeWriter().u32(5, 1).u32(6, 28).toBuffer();
     assert.deepEqual(lines(errorReply(8, -22, tlvs), 'receive', GENERIC, state).slice(3), [
       '  extack missing type 1 (addr.family)',
@@ -118,7 +118,7 @@ describe('trace of replies', () => {
       .endNest()
       .endNest()
       .toBuffer();
-    const reply = encodeMessage({ type: 0x10, flags: 0, seq: 1, pid: 5 }, encodeGenlPayload(1, 2, attrs));
+    const reply = encodeGenlMessage({ type: 0x10, flags: 0, seq: 1, pid: 5 }, 1, 2, attrs);
     assert.deepEqual(lines(reply, 'receive', GENERIC, state), [
       'nlctrl CTRL_CMD_NEWFAMILY (cmd 1, version 2): len 68, type 0x10, flags 0x0, seq 1, pid 5',
       '  family-name (type 2, len 13) = "mptcp_pm"',
