@@ -35,7 +35,7 @@ await buildSplit({
 // V8 code caches for both bundles, made by real runs of the freshly built files
 // (scripts/warm-up.mjs), so that later starts skip compiling what a run needs: `endpoint show` for
 // the main bundle (bin/mptcpctl), a line commander reads with table and colour output for the lazy
-// one (scripts/lazy-loader.cjs). Always made afresh: a cache from an older bundle must never be
+// one (scripts/lazy-loader.mjs). Always made afresh: a cache from an older bundle must never be
 // used with a newer one.
 rmSync('dist/mptcpctl.cjs.cache', { force: true });
 rmSync('dist/mptcpctl-lazy.cjs.cache', { force: true });

@@ -8,7 +8,7 @@
 // The split follows the import graph: the lazy bundle starts at the dynamic imports named in
 // LAZY_ENTRIES and holds every module only they reach. Its imports of modules the main bundle
 // holds become `require('mptcpctl-core:PATH')`, answered from the main bundle's own instances
-// (scripts/lazy-loader.cjs), so every module exists once and `instanceof` keeps working.
+// (scripts/lazy-loader.mjs), so every module exists once and `instanceof` keeps working.
 import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { build } from 'esbuild';
