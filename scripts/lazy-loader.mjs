@@ -1,7 +1,7 @@
-// Part of dist/mptcpctl.cjs (scripts/split-bundle.mjs fills in the shared modules): loads
-// dist/mptcpctl-lazy.cjs the first time a command needs one of its modules, with its own V8 code
-// cache, as bin/mptcpctl loads the main bundle. `require` and `__dirname` are the main bundle's
-// (the directory of both files).
+// Part of the main bundle (scripts/split-bundle.mjs fills in the shared modules): loads the lazy
+// bundle the first time a command needs one of its modules, with its own V8 code cache, as
+// bin/mptcpctl (or the single executable's scripts/sea-main.cjs) loads the main one. `require` and
+// `__dirname` are the main bundle's (for npm installs, the directory of both files).
 /* SHARED IMPORTS */
 
 /**
@@ -22,20 +22,14 @@ export default function lazyModule(path) {
 }
 
 function load() {
-  const { readFileSync, renameSync, writeFileSync } = require('node:fs');
   const { Script } = require('node:vm');
-  const file = `${__dirname}/mptcpctl-lazy.cjs`;
-  const cacheFile = `${file}.cache`;
-  let cachedData;
-  try {
-    cachedData = readFileSync(cacheFile);
-  } catch {
-    // No cache (yet): compile as usual.
-  }
-  const script = new Script(readFileSync(file, 'utf8'), { filename: file, cachedData });
+  const { filename, source, cachedData } = readLazyBundle();
+  const script = new Script(source, { filename, cachedData });
   if (process.env.MPTCPCTL_WRITE_CODE_CACHE === 'lazy') {
-    // The build's warm-up run for this bundle (scripts/bundle.mjs), as in bin/mptcpctl.
+    // The build's warm-up run for this bundle (scripts/bundle.mjs, scripts/build-binary.mjs).
+    const cacheFile = process.env.MPTCPCTL_CODE_CACHE_FILE ?? `${__dirname}/mptcpctl-lazy.cjs.cache`;
     process.on('exit', () => {
+      const { renameSync, writeFileSync } = require('node:fs');
       const temporary = `${cacheFile}.${process.pid}`;
       writeFileSync(temporary, script.createCachedData());
       renameSync(temporary, cacheFile);
@@ -44,6 +38,28 @@ function load() {
   const prefix = 'mptcpctl-core:';
   const lazyRequire = (id) => (id.startsWith(prefix) ? shared[id.slice(prefix.length)]() : require(id));
   const lazyBundle = { exports: {} };
-  script.runInThisContext()(lazyBundle.exports, lazyRequire, lazyBundle, file, __dirname);
+  script.runInThisContext()(lazyBundle.exports, lazyRequire, lazyBundle, filename, __dirname);
   return lazyBundle.exports.modules;
+}
+
+/** The lazy bundle and its code cache (if any): files beside the main bundle, or the single executable's assets. */
+function readLazyBundle() {
+  const name = 'mptcpctl-lazy.cjs';
+  if (typeof MPTCPCTL_SEA !== 'undefined' && MPTCPCTL_SEA) {
+    const { getRawAsset } = require('node:sea');
+    // Views of the executable's bytes, as in scripts/sea-main.cjs; the bundle is ASCII.
+    return { filename: name, source: Buffer.from(getRawAsset(name)).toString('latin1'), cachedData: optional(() => Buffer.from(getRawAsset(`${name}.cache`))) };
+  }
+  const { readFileSync } = require('node:fs');
+  const filename = `${__dirname}/${name}`;
+  return { filename, source: readFileSync(filename, 'utf8'), cachedData: optional(() => readFileSync(`${filename}.cache`)) };
+}
+
+/** `read()`, or undefined when there is nothing to read (no cache yet): compiled as usual then. */
+function optional(read) {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }

@@ -1,4 +1,4 @@
-// The CLI bundle for the single executable. A SEA's main script is CommonJS and can require only
+// The CLI bundles for the single executable. A SEA's main script is CommonJS and can require only
 // Node's built-in modules, so unlike dist/mptcpctl.cjs everything is bundled, koffi's JS too.
 // koffi finds its native module with `require('@koromix/koffi-<platform>')`: the plugin below
 // answers that with src/netlink/koffi-loader.ts, which has loaded it from the SEA asset.
@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { bundleRequire, lazyChildProcess } from './lazy-builtins.mjs';
 import { moduleWrapper } from './module-wrapper.mjs';
+import { buildSplit } from './split-bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const loader = resolve(root, 'src/netlink/koffi-loader.ts');
@@ -32,31 +33,37 @@ function koffiNativePlugin(platform) {
 }
 
 /**
- * Writes the SEA main script to `outfile`. `koffiHash` names the native module's cache file: it
- * is computed here, at build time, because loading node:crypto to hash the asset at every start
- * costs the binary about 18 ms.
+ * Writes the SEA's CLI bundle, split as the npm one is (scripts/split-bundle.mjs): `outfile`, what
+ * the common commands run, and `lazyOutfile`, loaded from its asset when a command needs it.
+ * `koffiHash` names the native module's cache file: it is computed here, at build time, because
+ * loading node:crypto to hash the asset at every start costs the binary about 18 ms.
  */
-export async function bundleForSea(outfile, platform, koffiHash) {
+export async function bundleForSea(outfile, lazyOutfile, platform, koffiHash) {
   const { version } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
-  await build({
-    absWorkingDir: root,
-    entryPoints: ['src/cli/main.ts'],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node24',
-    minify: true,
-    sourcemap: false,
-    legalComments: 'none',
-    logLevel: 'warning',
-    plugins: [koffiNativePlugin(platform), lazyChildProcess(), bundleRequire()],
-    define: { MPTCPCTL_VERSION: JSON.stringify(version), MPTCPCTL_SEA: 'true', MPTCPCTL_KOFFI_HASH: JSON.stringify(koffiHash) },
-    // ASCII only (esbuild escapes the rest): scripts/sea-main.cjs reads the bundle as latin1.
-    charset: 'ascii',
-    ...moduleWrapper,
+  await buildSplit({
+    root,
+    entry: 'src/cli/main.ts',
+    coreFile: outfile,
+    lazyFile: lazyOutfile,
+    options: {
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node24',
+      minify: true,
+      sourcemap: false,
+      legalComments: 'none',
+      logLevel: 'warning',
+      plugins: [koffiNativePlugin(platform), lazyChildProcess(), bundleRequire()],
+      define: { MPTCPCTL_VERSION: JSON.stringify(version), MPTCPCTL_SEA: 'true', MPTCPCTL_KOFFI_HASH: JSON.stringify(koffiHash) },
+      // ASCII only (esbuild escapes the rest): both are read from their assets as latin1.
+      charset: 'ascii',
+      ...moduleWrapper,
+    },
   });
-  if (/[^\x00-\x7f]/.test(readFileSync(outfile, 'latin1'))) throw new Error(`${outfile} is not ASCII: scripts/sea-main.cjs reads it as latin1`);
+  for (const file of [outfile, lazyOutfile]) {
+    if (/[^\x00-\x7f]/.test(readFileSync(file, 'latin1'))) throw new Error(`${file} is not ASCII: it is read from its asset as latin1`);
+  }
 }
 
 /** Copies a script with `define`s applied (e.g. the build-time switches of scripts/sea-main.cjs). */

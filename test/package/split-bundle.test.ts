@@ -15,7 +15,7 @@ const main = readFileSync(cliBundle, 'utf8');
 const lazy = readFileSync(resolve(repoRoot, 'dist/mptcpctl-lazy.cjs'), 'utf8');
 const count = (text: string, needle: string): number => text.split(needle).length - 1;
 
-describe('the split bundle', { skip: process.env['MPTCPCTL_BIN'] ? 'the single executable has one bundle' : false }, () => {
+describe('the split bundle', { skip: process.env['MPTCPCTL_BIN'] ? 'these read the npm bundles in dist/ (the binary carries its own, tested through its commands)' : false }, () => {
   it('the main bundle holds none of commander, the table and colour packages, the monitor or status', () => {
     // Texts only these modules have (minified code keeps string literals): commander, chalk,
     // cli-table3, the monitor command, status.
