@@ -12,8 +12,8 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSyn
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleForSea, transform } from './sea-bundle.mjs';
-import { ENDPOINT_SHOW, warmUp } from './warm-up.mjs';
+import { bundleForSea } from './sea-bundle.mjs';
+import { warmUp } from './warm-up.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -106,26 +106,16 @@ function makeBinary(main, assets, out) {
   renameSync(temp, out);
 }
 
-// Two passes, for a code cache of what a run compiles (see scripts/sea-main.cjs): a first binary,
-// whose main writes the cache at exit, makes the warm-up run (scripts/warm-up.mjs); the final
-// binary carries the cache of its last run.
+// Two passes, for code caches of what runs compile (see scripts/sea-main.cjs): a first binary
+// without caches makes the warm-up runs (scripts/warm-up.mjs), which write them; the final binary
+// carries them.
 const seaMain = join(root, 'scripts', 'sea-main.cjs');
 const cache = join(workDir, 'mptcpctl.cjs.cache');
-const warmupMain = join(workDir, 'warmup-main.cjs');
-await transform(seaMain, warmupMain, { MPTCPCTL_WRITE_CACHE_TO: JSON.stringify(cache) });
-const warmup = join(workDir, 'warmup');
 const lazyCache = join(workDir, 'mptcpctl-lazy.cjs.cache');
+const warmup = join(workDir, 'warmup');
 const assets = { 'koffi.node': koffiNative, 'mptcpctl.cjs': bundle, 'mptcpctl-lazy.cjs': lazyBundle };
-makeBinary(warmupMain, assets, warmup);
-// The warm-up binary writes the main bundle's cache at the end of every run: `endpoint show`, the
-// run it is for, comes last. The lazy bundle's cache is written by the table run, where asked.
-warmUp(
-  [warmup],
-  [
-    { args: ['--format', 'table', '--color', 'always', ...ENDPOINT_SHOW], env: { MPTCPCTL_WRITE_CODE_CACHE: 'lazy', MPTCPCTL_CODE_CACHE_FILE: lazyCache } },
-    { args: ENDPOINT_SHOW, env: {} },
-  ],
-);
+makeBinary(seaMain, assets, warmup);
+warmUp([warmup], { main: cache, lazy: lazyCache });
 if (!existsSync(cache)) throw new Error(`the warm-up run of ${warmup} wrote no code cache`);
 const caches = { 'mptcpctl.cjs.cache': cache, ...(existsSync(lazyCache) ? { 'mptcpctl-lazy.cjs.cache': lazyCache } : {}) };
 makeBinary(seaMain, { ...assets, ...caches }, output);

@@ -1,12 +1,12 @@
 // Bundles the CLI into two CommonJS files (scripts/split-bundle.mjs): the main one, all that the
 // common commands run, and the rest, loaded when a command needs it. koffi stays external: it is
-// a native module. (The single executable has one bundle of its own: scripts/sea-bundle.mjs.)
+// a native module. (The single executable's bundles, koffi's JS inside: scripts/sea-bundle.mjs.)
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { bundleRequire, lazyChildProcess } from './lazy-builtins.mjs';
 import { moduleWrapper } from './module-wrapper.mjs';
 import { buildSplit } from './split-bundle.mjs';
-import { ENDPOINT_SHOW, warmUp } from './warm-up.mjs';
+import { warmUp } from './warm-up.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -39,10 +39,4 @@ await buildSplit({
 // used with a newer one.
 rmSync('dist/mptcpctl.cjs.cache', { force: true });
 rmSync('dist/mptcpctl-lazy.cjs.cache', { force: true });
-warmUp(
-  [process.execPath, 'bin/mptcpctl'],
-  [
-    { args: ENDPOINT_SHOW, env: { MPTCPCTL_WRITE_CODE_CACHE: '1' } },
-    { args: ['--format', 'table', '--color', 'always', ...ENDPOINT_SHOW], env: { MPTCPCTL_WRITE_CODE_CACHE: 'lazy' } },
-  ],
-);
+warmUp([process.execPath, 'bin/mptcpctl']);

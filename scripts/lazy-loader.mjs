@@ -26,7 +26,7 @@ function load() {
   const { filename, source, cachedData } = readLazyBundle();
   const script = new Script(source, { filename, cachedData });
   if (process.env.MPTCPCTL_WRITE_CODE_CACHE === 'lazy') {
-    // The build's warm-up run for this bundle (scripts/bundle.mjs, scripts/build-binary.mjs).
+    // The build's warm-up run for this bundle (scripts/warm-up.mjs): save what V8 compiled, atomically.
     const cacheFile = process.env.MPTCPCTL_CODE_CACHE_FILE ?? `${__dirname}/mptcpctl-lazy.cjs.cache`;
     process.on('exit', () => {
       const { renameSync, writeFileSync } = require('node:fs');
@@ -35,6 +35,7 @@ function load() {
       renameSync(temporary, cacheFile);
     });
   }
+  // The prefix split-bundle.mjs gives the lazy bundle's imports of main-bundle modules (CORE_PREFIX).
   const prefix = 'mptcpctl-core:';
   const lazyRequire = (id) => (id.startsWith(prefix) ? shared[id.slice(prefix.length)]() : require(id));
   const lazyBundle = { exports: {} };

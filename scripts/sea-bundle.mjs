@@ -5,7 +5,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { bundleRequire, lazyChildProcess } from './lazy-builtins.mjs';
 import { moduleWrapper } from './module-wrapper.mjs';
 import { buildSplit } from './split-bundle.mjs';
@@ -64,9 +63,4 @@ export async function bundleForSea(outfile, lazyOutfile, platform, koffiHash) {
   for (const file of [outfile, lazyOutfile]) {
     if (/[^\x00-\x7f]/.test(readFileSync(file, 'latin1'))) throw new Error(`${file} is not ASCII: it is read from its asset as latin1`);
   }
-}
-
-/** Copies a script with `define`s applied (e.g. the build-time switches of scripts/sea-main.cjs). */
-export async function transform(input, outfile, define) {
-  await build({ entryPoints: [input], outfile, bundle: false, platform: 'node', format: 'cjs', target: 'node24', define, logLevel: 'warning' });
 }

@@ -18,8 +18,9 @@ try {
 // It is written wrapped as a CommonJS module function (scripts/module-wrapper.mjs).
 const source = Buffer.from(getRawAsset(filename)).toString('latin1');
 const script = new Script(source, { filename, cachedData });
-// Set only by the build's first pass (a copy of this file with the hook enabled).
-const writeCacheTo = typeof MPTCPCTL_WRITE_CACHE_TO === 'string' ? MPTCPCTL_WRITE_CACHE_TO : undefined;
-if (writeCacheTo) process.on('exit', () => require('node:fs').writeFileSync(writeCacheTo, script.createCachedData()));
+// The build's warm-up run (scripts/warm-up.mjs), in a first binary without caches: save what V8
+// compiled during this run. A binary has no file of its own to write beside: the build names one.
+const cacheFile = process.env.MPTCPCTL_WRITE_CODE_CACHE === 'main' ? process.env.MPTCPCTL_CODE_CACHE_FILE : undefined;
+if (cacheFile) process.on('exit', () => require('node:fs').writeFileSync(cacheFile, script.createCachedData()));
 const bundleModule = { exports: {}, filename, id: filename };
 script.runInThisContext()(bundleModule.exports, require, bundleModule, filename, '.');

@@ -3,18 +3,32 @@
 // namespace (unshare -Urn, where user namespaces are allowed), so a cache also holds what decoding
 // and printing endpoints takes (~2 ms of every start, bench/README.md); else read-only commands
 // in this namespace (a failure, e.g. without MPTCP, still warms most of the code).
+//
+// A run writes a cache when MPTCPCTL_WRITE_CODE_CACHE names the bundle (`main` or `lazy`), to
+// MPTCPCTL_CODE_CACHE_FILE or else beside the bundle's file (bin/mptcpctl, scripts/sea-main.cjs,
+// scripts/lazy-loader.mjs read both).
 import { spawnSync } from 'node:child_process';
 
 const endpoints = ['endpoint add 10.0.0.1 id 1 subflow', 'endpoint add 10.0.0.2 id 2 signal backup'];
 
-/** The main bundle's run: the most common command, as scripts use it. */
-export const ENDPOINT_SHOW = ['endpoint', 'show'];
+/**
+ * The two cache-writing runs: `endpoint show`, the most common command, for the main bundle; a
+ * line commander reads, with table and colour output, for the lazy one.
+ */
+function cacheRuns(files) {
+  const env = (bundle, file) => ({ MPTCPCTL_WRITE_CODE_CACHE: bundle, ...(file ? { MPTCPCTL_CODE_CACHE_FILE: file } : {}) });
+  return [
+    { args: ['endpoint', 'show'], env: env('main', files.main) },
+    { args: ['--format', 'table', '--color', 'always', 'endpoint', 'show'], env: env('lazy', files.lazy) },
+  ];
+}
 
 /**
- * `command`: the CLI as argv words (e.g. node and bin/mptcpctl). `runs`: each a command line and
- * the environment that makes that run write its cache, in order.
+ * `command`: the CLI as argv words (e.g. node and bin/mptcpctl). `files`: where the `main` and
+ * `lazy` caches go when not beside their bundles (the single executable has no such place).
  */
-export function warmUp(command, runs = [{ args: ENDPOINT_SHOW, env: {} }]) {
+export function warmUp(command, files = {}) {
+  const runs = cacheRuns(files);
   const quote = (word) => `'${word}'`;
   const lines = runs.map(({ args, env }) => `env ${Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`).join(' ')} "$@" ${args.map(quote).join(' ')}`);
   const script = `printf '%s\\n' ${endpoints.map(quote).join(' ')} | "$@" -b - && ${lines.join(' && ')}`;

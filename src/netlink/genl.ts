@@ -27,7 +27,6 @@ import { readU16LE, readU32LE, subarrayOf } from '../util/bytes.js';
 
 export type { TraceHook };
 
-
 /** What nlctrl says about a family. */
 export interface FamilyInfo {
   name: string;

@@ -13,6 +13,7 @@ import { decodeDonePayload, decodeErrorPayload, type ExtendedAck } from './extac
 import {
   decodeAttributes,
   decodeMessages,
+  encodeMessage,
   GENL_HDRLEN,
   NLM_F_ACK_TLVS,
   NLM_F_CAPPED,
@@ -22,7 +23,7 @@ import {
   type NetlinkMessage,
   readCString,
 } from './message.js';
-import { readI32LE, readU16BE, readU16LE, readU32BE, readU32LE, readU64LE, writeU16LE, writeU32LE } from '../util/bytes.js';
+import { readI32LE, readU16BE, readU16LE, readU32BE, readU32LE, readU64LE } from '../util/bytes.js';
 
 export type TraceDirection = 'send' | 'receive';
 
@@ -311,7 +312,7 @@ function decodeOne(msg: NetlinkMessage, protocol: number, direction: TraceDirect
     if (msg.payload.length < headerSize) return fail(new Error(`shorter than ${layout.header.name}`), msg.payload);
     out.header = { name: layout.header.name, fields: layout.header.fields(msg.payload) };
   }
-  if (direction === 'send') state.requests.set(`${protocol}/${msg.seq}`, { bytes: msgBytes(msg), attrsStart: NLMSG_HDRLEN + headerSize, ...(layout?.attributes ? { set: layout.attributes } : {}) });
+  if (direction === 'send') state.requests.set(`${protocol}/${msg.seq}`, { bytes: requestBytes(msg), attrsStart: NLMSG_HDRLEN + headerSize, ...(layout?.attributes ? { set: layout.attributes } : {}) });
   try {
     if (msg.payload.length > headerSize) out.attributes = traceAttributes(msg.payload.subarray(headerSize), layout?.attributes, schema.format);
   } catch (err) {
@@ -320,17 +321,8 @@ function decodeOne(msg: NetlinkMessage, protocol: number, direction: TraceDirect
   return out;
 }
 
-/** The message's own bytes (header + payload), for naming extack offsets later. */
-function msgBytes(msg: NetlinkMessage): Buffer {
-  const bytes = Buffer.alloc(NLMSG_HDRLEN + msg.payload.length);
-  writeU32LE(bytes, bytes.length, 0);
-  writeU16LE(bytes, msg.type, 4);
-  writeU16LE(bytes, msg.flags, 6);
-  writeU32LE(bytes, msg.seq, 8);
-  writeU32LE(bytes, msg.pid, 12);
-  msg.payload.copy(bytes, NLMSG_HDRLEN);
-  return bytes;
-}
+/** A request's own bytes (header + payload), for naming extack offsets in its answer later. */
+const requestBytes = (msg: NetlinkMessage): Buffer => encodeMessage(msg, msg.payload);
 
 function decodeGenl(msg: NetlinkMessage, out: TraceMessage, protocol: number, direction: TraceDirection, schema: TraceSchema, state: TraceState): TraceMessage {
   const familyName = state.familyIds.get(msg.type);
@@ -343,7 +335,7 @@ function decodeGenl(msg: NetlinkMessage, out: TraceMessage, protocol: number, di
   if (cmdName) out.genl.cmdName = cmdName;
   const set = family?.attributes(cmd, direction);
   const attributes = msg.payload.subarray(GENL_HDRLEN);
-  if (direction === 'send') state.requests.set(`${protocol}/${msg.seq}`, { bytes: msgBytes(msg), attrsStart: NLMSG_HDRLEN + GENL_HDRLEN, ...(set ? { set } : {}) });
+  if (direction === 'send') state.requests.set(`${protocol}/${msg.seq}`, { bytes: requestBytes(msg), attrsStart: NLMSG_HDRLEN + GENL_HDRLEN, ...(set ? { set } : {}) });
   try {
     out.attributes = traceAttributes(attributes, set, schema.format);
     family?.learn?.(attributes, state);
