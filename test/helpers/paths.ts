@@ -6,5 +6,5 @@ import { resolve } from 'node:path';
 export const repoRoot = resolve(fileURLToPath(import.meta.url), '../../../..');
 /** The bundled CLI that bin/mptcpctl runs. */
 export const cliBundle = resolve(repoRoot, 'dist/mptcpctl.cjs');
-/** shared/ beside the checkout (reference material: golden outputs, kernel docs). */
-export const sharedDir = resolve(repoRoot, '../shared');
+/** Recorded outputs of ip 7.1 (test/fixtures/README.md says how they were made). */
+export const fixturesDir = resolve(repoRoot, 'test/fixtures');

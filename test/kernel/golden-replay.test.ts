@@ -1,5 +1,5 @@
 /**
- * Differential test against iproute2 7.1: runs shared/golden/make.sh (the script that recorded
+ * Differential test against iproute2 7.1: runs test/fixtures/ip-golden/make.sh (the script that recorded
  * ip 7.1's outputs) with mptcpctl standing in for `ip ... mptcp ...`, in a fresh namespace, and
  * compares every case with ip 7.1's recorded stdout and exit status.
  *
@@ -12,10 +12,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cliBundle, sharedDir } from '../helpers/paths.js';
+import { cliBundle, fixturesDir } from '../helpers/paths.js';
 import { deleteNetns, uniqueNetnsName } from '../helpers/netns.js';
 
-const goldenDir = join(sharedDir, 'golden');
+const goldenDir = join(fixturesDir, 'ip-golden');
 const ip71 = join(goldenDir, 'ip-7.1.0', 'cases');
 
 /** ip's exit status -> the class mptcpctl uses. */

@@ -15,7 +15,7 @@ import { cliCommand } from '../helpers/cli.js';
 import { startIpMonitor, startMptcpctlMonitor, type MonitorProcess } from '../helpers/monitor.js';
 import { runStorm, startClient, startServer, type Peer } from '../helpers/mptcp.js';
 import { createNetns, createNetnsPair, deleteNetns, ip, nsExec, sysctl, type NetnsPair } from '../helpers/netns.js';
-import { sharedDir } from '../helpers/paths.js';
+import { fixturesDir } from '../helpers/paths.js';
 
 const EVENT_NAMES_61: Record<string, string> = { 'UNKNOWN 15': 'LISTENER_CREATED', 'UNKNOWN 16': 'LISTENER_CLOSED' };
 
@@ -73,7 +73,7 @@ const shapeOf = (line: string): string => line.replace(/^\[ *([^\]]+)\]/, '$1').
 /** Every shape in the golden 7.1 text captures. */
 function goldenShapes(): Set<string> {
   const shapes = new Set<string>();
-  const dir = resolve(sharedDir, 'golden/monitor');
+  const dir = resolve(fixturesDir, 'monitor');
   for (const phase of readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory())) {
     for (const file of readdirSync(resolve(dir, phase.name)).filter((f) => f.endsWith('-ip7.1.0-text.txt'))) {
       for (const line of readFileSync(resolve(dir, phase.name, file), 'utf8').split('\n').filter(Boolean)) shapes.add(shapeOf(line));

@@ -1,6 +1,6 @@
 /**
  * The event renderers against iproute2 7.1's own monitor output, byte for byte: the golden
- * captures (shared/golden/monitor, read at run time) are parsed back into MptcpEvent records,
+ * captures (test/fixtures/monitor, read at run time) are parsed back into MptcpEvent records,
  * rendered, and compared with the text, `-ts` and JSON files. Then what the captures lack:
  * reset reasons, leftover flag bits, unknown types and attributes, colours, explanations, and the
  * monitor's option parsing.
@@ -15,9 +15,9 @@ import { eventJsonLine, lostJsonLine } from '../../src/cli/render/event-json.js'
 import { eventText } from '../../src/cli/render/event-text.js';
 import { eventSelected, parseMonitorOptions, type MonitorOptions } from '../../src/cli/commands/monitor.js';
 import { UsageError } from '../../src/netlink/errors.js';
-import { sharedDir } from '../helpers/paths.js';
+import { fixturesDir } from '../helpers/paths.js';
 
-const goldenDir = resolve(sharedDir, 'golden/monitor');
+const goldenDir = resolve(fixturesDir, 'monitor');
 const typeByName = new Map([...eventNames].map(([type, name]) => [name, type]));
 
 interface Parsed {
