@@ -109,8 +109,8 @@ export async function renderTable(head: string[], rows: Cell[][], style: Paint, 
     chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
     ...(colWidths ? { colWidths } : {}),
   });
-  const natural = (i: number): boolean => !colWidths || colWidths[i]! - 2 * PADDING >= Math.max(...rows.map((r) => visibleWidth(cellText(r[i] ?? ''))));
-  table.push(...rows.map((row) => row.map((cell, i) => (natural(i) ? cellText(cell) : wrapCell(cell, colWidths![i]! - 2 * PADDING)))));
+  const asIs = (i: number): boolean => !colWidths || colWidths[i]! - 2 * PADDING >= Math.max(...rows.map((r) => visibleWidth(cellText(r[i] ?? ''))));
+  table.push(...rows.map((row) => row.map((cell, i) => (asIs(i) ? cellText(cell) : wrapCell(cell, colWidths![i]! - 2 * PADDING)))));
   const lines = table.toString().split('\n');
   // The rule under the header (a single line: no column is made narrower than its heading),
   // drawn from the top border's shape.
