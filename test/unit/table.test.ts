@@ -10,7 +10,8 @@ import { decodeInetDiagMessage } from '../../src/diag/inet-diag.js';
 import { assignSides, toConnection, toSubflow, type MptcpSubflow } from '../../src/diag/records.js';
 import { connectionsTable, connectionsText, subflowsTable, subflowsText } from '../../src/cli/render/connection.js';
 import { endpointsTable } from '../../src/cli/render/endpoint.js';
-import { fitColumns, renderTable } from '../../src/cli/render/table.js';
+import { renderTable } from '../../src/cli/render/table.js';
+import { fitColumns } from '../../src/cli/render/table-layout.js';
 import { paint } from '../../src/cli/render/style.js';
 import { clientConnection4, initialSubflow4, joinSubflow4, listener6 } from './fixtures/inet-diag-captures.js';
 
