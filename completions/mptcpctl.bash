@@ -50,8 +50,8 @@ _mptcpctl_keywords() {
     'remove ') REPLY='id token' ;;
     'subflow create') REPLY='token local id port dev remote backup' ;;
     'subflow destroy') REPLY='token local port remote' ;;
-    'subflow show') REPLY='token' ;;
-    'connection show') REPLY='token' ;;
+    'subflow show') REPLY='token src dst sport dport dev' ;;
+    'connection show') REPLY='token src dst sport dport dev' ;;
     'status ') REPLY='' ;;
     'completion ') REPLY='bash zsh fish' ;;
     *) REPLY='' ;;
@@ -101,7 +101,17 @@ _mptcpctl_value() {
     'subflow destroy port') REPLY='none' ;;
     'subflow destroy remote') REPLY='none' ;;
     'subflow show token') REPLY='tokens' ;;
+    'subflow show src') REPLY='none' ;;
+    'subflow show dst') REPLY='none' ;;
+    'subflow show sport') REPLY='none' ;;
+    'subflow show dport') REPLY='none' ;;
+    'subflow show dev') REPLY='devs' ;;
     'connection show token') REPLY='tokens' ;;
+    'connection show src') REPLY='none' ;;
+    'connection show dst') REPLY='none' ;;
+    'connection show sport') REPLY='none' ;;
+    'connection show dport') REPLY='none' ;;
+    'connection show dev') REPLY='devs' ;;
     *) REPLY='' ;;
   esac
 }

@@ -55,9 +55,9 @@ function __mptcpctl_keywords
         case 'subflow destroy'
             echo token local port remote
         case 'subflow show'
-            echo token
+            echo token src dst sport dport dev
         case 'connection show'
-            echo token
+            echo token src dst sport dport dev
         case 'completion '
             echo bash zsh fish
     end
@@ -147,8 +147,28 @@ function __mptcpctl_value
             echo none
         case 'subflow show token'
             echo tokens
+        case 'subflow show src'
+            echo none
+        case 'subflow show dst'
+            echo none
+        case 'subflow show sport'
+            echo none
+        case 'subflow show dport'
+            echo none
+        case 'subflow show dev'
+            echo devs
         case 'connection show token'
             echo tokens
+        case 'connection show src'
+            echo none
+        case 'connection show dst'
+            echo none
+        case 'connection show sport'
+            echo none
+        case 'connection show dport'
+            echo none
+        case 'connection show dev'
+            echo devs
     end
 end
 

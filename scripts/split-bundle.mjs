@@ -25,6 +25,7 @@ export const LAZY_ENTRIES = [
   'src/cli/complete-values.ts',
   'node_modules/chalk/source/index.js',
   'node_modules/cli-table3/index.js',
+  'src/cli/render/table-layout.ts',
 ];
 
 const CORE_PREFIX = 'mptcpctl-core:';

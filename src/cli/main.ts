@@ -5,7 +5,7 @@
 import { describeOutputError } from './report.js';
 import { runCli } from './run.js';
 import { writeAll } from './stdout.js';
-import { isTerminal } from '../netlink/transport.js';
+import { isTerminal, terminalColumns } from '../netlink/transport.js';
 
 // A failed write to stdout ends the run at once: a closed pipe (`mptcpctl ... | head`) is a
 // normal way for a reader to stop (exit 0, silently); a full disk or an I/O error is reported
@@ -54,6 +54,7 @@ const io = {
   get isTTY(): boolean {
     return isTerminal(1);
   },
+  columns: () => terminalColumns(1),
 };
 runCli(process.argv.slice(2), io).then((code) => {
   process.exitCode = code;

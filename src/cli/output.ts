@@ -15,6 +15,8 @@ export interface OutputOptions {
   color: boolean;
   /** Text: records end with `\\` instead of a newline (ip 7.1's `-o`). */
   oneline: boolean;
+  /** Tables: the terminal's width in columns (COLUMNS, else the terminal's own), if known. */
+  width?: number;
 }
 
 export interface OutputChoice {
@@ -33,7 +35,7 @@ const colorChoices = ['auto', 'always', 'never'] as const;
  * stable contract. A non-empty NO_COLOR turns colour off unless asked for explicitly; a non-empty
  * FORCE_COLOR (other than 0) turns it on.
  */
-export function resolveOutput(choice: OutputChoice, stdoutIsTTY: boolean, env: NodeJS.ProcessEnv): OutputOptions {
+export function resolveOutput(choice: OutputChoice, stdoutIsTTY: boolean, env: NodeJS.ProcessEnv, terminalColumns?: () => number | undefined): OutputOptions {
   const format = choice.format ?? (choice.json ? 'json' : 'auto');
   if (!formats.includes(format as (typeof formats)[number])) {
     throw new UsageError(`invalid format "${format}" (expected ${formats.join(', ')})`);
@@ -47,12 +49,19 @@ export function resolveOutput(choice: OutputChoice, stdoutIsTTY: boolean, env: N
   else if (when === 'never') color = false;
   else if (env['FORCE_COLOR'] && env['FORCE_COLOR'] !== '0') color = true;
   else color = stdoutIsTTY && !env['NO_COLOR'];
-  return {
+  const resolved: OutputOptions = {
     format: format === 'auto' ? (stdoutIsTTY ? 'table' : 'text') : (format as Format),
     pretty: choice.pretty ?? false,
     color,
     oneline: choice.oneline ?? false,
   };
+  if (resolved.format === 'table') {
+    // COLUMNS first, as the shell's own setting; the terminal is asked only for a table.
+    const fromEnv = /^[1-9][0-9]{0,4}$/.test(env['COLUMNS'] ?? '') ? Number(env['COLUMNS']) : undefined;
+    const width = fromEnv ?? terminalColumns?.();
+    if (width) resolved.width = width;
+  }
+  return resolved;
 }
 
 /** ip's text as printed under `-o`: every record ends with a backslash instead of a newline. */

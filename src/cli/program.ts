@@ -32,22 +32,31 @@ const statusHelp: VerbHelp = {
     'endpoints configured while the userspace PM is selected. Exit status 0 also when there are warnings.',
 };
 
+/** The ss-style selectors both listings take (grammar-selectors.ts). */
+const SELECTOR_USAGE = '[token TOKEN] [src ADDR[:PORT]] [dst ADDR[:PORT]] [sport PORT] [dport PORT] [dev IFNAME]';
+const SELECTOR_NOTE =
+  'Selectors, all of which must hold: src/dst ADDR[:PORT] (the local/remote end; IPv6 with a port as [ADDR]:PORT,\n' +
+  '`*` for any address), sport/dport PORT, dev IFNAME (the device a socket is bound to), token TOKEN. The kernel\n' +
+  'filters by all but the token (inet_diag bytecode, as ss does).';
+
 const subflowShowHelp: VerbHelp = {
   verb: 'show',
-  usage: '[token TOKEN]',
+  usage: SELECTOR_USAGE,
   summary: 'list live subflows with their MPTCP state (ids, tokens, flags, sequence numbers)',
-  examples: ['mptcpctl subflow show', 'mptcpctl -j subflow show token 1a2b3c4d'],
+  examples: ['mptcpctl subflow show', 'mptcpctl -j subflow show token 1a2b3c4d', 'mptcpctl subflow show dev eth1 dport 443'],
   notes:
-    'One line per subflow: token (the connection\'s, as `connection show` and `monitor` print it), TCP state, local and\nremote address:port, local and remote address ids, backup, the peer\'s token, the subflow flags (mcap/join/bkup\nlocal and remote, fully_established, connected, mapvalid) and the current DSS mapping.',
+    'One line per subflow: token (the connection\'s, as `connection show` and `monitor` print it), TCP state, local and\nremote address:port as ss prints them, local and remote address ids, backup, the peer\'s token, the subflow flags\n(mcap/join/bkup local and remote, fully_established, connected, mapvalid) and the current DSS mapping.\n' +
+    SELECTOR_NOTE,
 };
 
 const connectionShowHelp: VerbHelp = {
   verb: 'show',
-  usage: '[token TOKEN]',
+  usage: SELECTOR_USAGE,
   summary: 'list live MPTCP connections (listeners included)',
-  examples: ['mptcpctl connection show', 'mptcpctl conn', 'mptcpctl -j connection show token 1a2b3c4d'],
+  examples: ['mptcpctl connection show', 'mptcpctl conn', 'mptcpctl -j connection show token 1a2b3c4d', 'mptcpctl connection show dst 10.0.0.2:443'],
   notes:
-    'One line per connection: token (paste it into `token TOKEN`), state, side (server: accepted; client: connected),\nlocal and remote address:port, subflows (all, the initial one included), ADD_ADDRs signalled and accepted, local\naddresses used, and the limits in force. A token that matches nothing exits with status 1.',
+    'One line per connection: token (paste it into `token TOKEN`), state, side (server: accepted; client: connected),\nlocal and remote address:port as `ss -M` prints them, then every field of the kernel\'s mptcp_info by ss\'s names:\nsubflows (beyond the initial one; subflows_total counts all), ADD_ADDRs, limits, flags (fallback, remote_key),\nwrite_seq, snd_una, rcv_nxt, byte counters and the last activity times (ms). A token that matches nothing exits 1.\n' +
+    SELECTOR_NOTE,
 };
 
 interface VerbHelp {

@@ -30,6 +30,8 @@ export interface CliIo {
   env: NodeJS.ProcessEnv;
   /** Whether stdout is a terminal (a table and colours by default). */
   isTTY: boolean;
+  /** The terminal's width in columns, when stdout is one (tables fit it). */
+  columns?: () => number | undefined;
   /** Standard input, for `-b -`. */
   stdin: AsyncIterable<Uint8Array | string>;
 }
@@ -68,7 +70,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       session = new Session(opts.netns, trace);
     }
     return {
-      out: resolveOutput(opts, io.isTTY, io.env),
+      out: resolveOutput(opts, io.isTTY, io.env, io.columns),
       session,
       verbose: opts.verbose ?? false,
       write: (text) => void io.stdout.write(text),

@@ -51,6 +51,8 @@ export const InetDiagAttr = {
   SOCKOPT: 22,
 } as const;
 
+/** Request attribute: the filter program (inet-diag-bytecode.ts). */
+export const INET_DIAG_REQ_BYTECODE = 1;
 /** Request attribute: the protocol as a u32, for protocols that do not fit the u8 field (MPTCP = 262). */
 export const INET_DIAG_REQ_PROTOCOL = 3;
 
@@ -97,6 +99,8 @@ export interface InetDiagRequest {
   dump?: boolean;
   /** Socket cookie for a lookup: low 32 bits in cookie[0], high in cookie[1]. */
   cookie?: bigint;
+  /** Filter program (inet-diag-bytecode.ts): the kernel returns only the sockets it accepts. */
+  bytecode?: Buffer;
 }
 
 /** Encodes a complete SOCK_DIAG_BY_FAMILY message (nlmsghdr + inet_diag_req_v2 [+ protocol attribute]). */
@@ -116,7 +120,10 @@ export function encodeInetDiagRequest(req: InetDiagRequest, seq: number): Buffer
   const cookie = req.cookie ?? 0n;
   writeU32LE(body, Number(cookie & 0xffffffffn), 8 + 40);
   writeU32LE(body, Number((cookie >> 32n) & 0xffffffffn), 8 + 44);
-  const attrs = wide ? new AttributeWriter().u32(INET_DIAG_REQ_PROTOCOL, req.protocol).toBuffer() : Buffer.alloc(0);
+  const writer = new AttributeWriter();
+  if (req.bytecode) writer.put(INET_DIAG_REQ_BYTECODE, req.bytecode);
+  if (wide) writer.u32(INET_DIAG_REQ_PROTOCOL, req.protocol);
+  const attrs = writer.toBuffer();
   const flags = NLM_F_REQUEST | (req.dump === false ? 0 : NLM_F_DUMP);
   return encodeMessage({ type: SOCK_DIAG_BY_FAMILY, flags, seq, pid: 0 }, Buffer.concat([body, attrs]));
 }

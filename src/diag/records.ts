@@ -47,6 +47,8 @@ export interface SocketRecord {
   remotePort: number;
   /** Index of the device the socket is bound to, 0 if none. */
   ifindex: number;
+  /** IPV6_V6ONLY (INET_DIAG_SKV6ONLY): an IPv6 socket that takes no IPv4. */
+  v6only: boolean;
   /** Socket cookie (ss: `sk:`), unique per boot. */
   cookie: bigint;
   inode: number;
@@ -156,6 +158,7 @@ function socketRecord(s: InetDiagSocket): SocketRecord {
     remoteAddress: s.dst,
     remotePort: s.dport,
     ifindex: s.ifindex,
+    v6only: s.skv6only === 1,
     cookie: s.cookie,
     inode: s.inode,
     uid: s.uid,
@@ -249,11 +252,16 @@ const UNSPECIFIED = new Set(['0.0.0.0', '::']);
  * end has mcap_rem alone); failing that (the initial subflow is gone), an MPTCP listener on the
  * local port means the connection was accepted; otherwise it is taken to be a client.
  */
-export function assignSides(connections: readonly ConnectionWithoutSide[], subflows: readonly MptcpSubflow[]): MptcpConnection[] {
+export function assignSides(
+  connections: readonly ConnectionWithoutSide[],
+  subflows: readonly MptcpSubflow[],
+  /** The namespace's MPTCP listeners, when `connections` may not hold them all (a filtered dump). */
+  allListeners?: readonly ConnectionWithoutSide[],
+): MptcpConnection[] {
   const mpCapable = SubflowFlag.mcap_loc | SubflowFlag.mcap_rem;
   const initial = new Map<number, MptcpSubflow>();
   for (const sf of subflows) if (sf.flags & mpCapable) initial.set(sf.token, sf);
-  const listeners = connections.filter((c) => c.stateId === TCP_LISTEN);
+  const listeners = (allListeners ?? connections).filter((c) => c.stateId === TCP_LISTEN);
   const listenedOn = (c: ConnectionWithoutSide): boolean =>
     listeners.some(
       (l) => l.localPort === c.localPort && (UNSPECIFIED.has(l.localAddress) || l.localAddress === c.localAddress || l.localAddress === `::ffff:${c.localAddress}`),

@@ -18,14 +18,19 @@ import {
   SOCK_DIAG_BY_FAMILY,
   type InetDiagSocket,
 } from './inet-diag.js';
-import { assignSides, toConnection, toSubflow, type MptcpConnection, type MptcpSubflow } from './records.js';
+import { encodeFilterBytecode, type SocketFilter } from './inet-diag-bytecode.js';
+import { assignSides, TCP_LISTEN, toConnection, toSubflow, type MptcpConnection, type MptcpSubflow } from './records.js';
 
 export interface SockDiagOptions {
   /** Network namespace name (as `ip -n`); the caller's namespace if absent. */
   netns?: string;
 }
 
-export interface DiagFilter {
+/**
+ * Which sockets to list; every selector given must hold. Addresses, ports and the device are
+ * selected by the kernel (inet_diag bytecode, as ss does), the token here.
+ */
+export interface DiagFilter extends SocketFilter {
   /** Only the connection with this token (or the subflows whose token-loc is this). */
   token?: Token;
 }
@@ -62,9 +67,14 @@ export class SockDiag {
    * subflows too, so this also dumps the TCP sockets (see `assignSides`).
    */
   async listConnections(filter: DiagFilter = {}): Promise<MptcpConnection[]> {
-    const sockets = await this.dumpBothFamilies(IPPROTO_MPTCP);
+    const bytecode = encodeFilterBytecode(filter);
+    const sockets = (await this.dumpBothFamilies(IPPROTO_MPTCP, bytecode)).map(toConnection);
     const subflows = await this.listSubflows();
-    const connections = assignSides(sockets.map(toConnection), subflows);
+    let connections = assignSides(sockets, subflows);
+    // A side told by a listener on the local port needs the listeners the filter may have left out.
+    if (bytecode && connections.some((c) => c.sideEvidence === 'no-listener')) {
+      connections = assignSides(sockets, subflows, (await this.dumpBothFamilies(IPPROTO_MPTCP, undefined, 1 << TCP_LISTEN)).map(toConnection));
+    }
     const token = filter.token;
     return token === undefined ? connections : connections.filter((c) => c.token === token >>> 0);
   }
@@ -72,7 +82,7 @@ export class SockDiag {
   /** MPTCP subflows (TCP sockets with the "mptcp" ULP, listeners excluded), IPv4 then IPv6. */
   async listSubflows(filter: DiagFilter = {}): Promise<MptcpSubflow[]> {
     const subflows: MptcpSubflow[] = [];
-    for (const socket of await this.dumpBothFamilies(IPPROTO_TCP)) {
+    for (const socket of await this.dumpBothFamilies(IPPROTO_TCP, encodeFilterBytecode(filter))) {
       const subflow = toSubflow(socket);
       if (subflow && (filter.token === undefined || subflow.token === filter.token >>> 0)) subflows.push(subflow);
     }
@@ -84,15 +94,18 @@ export class SockDiag {
     await this.transport.close();
   }
 
-  private async dumpBothFamilies(protocol: number): Promise<InetDiagSocket[]> {
-    return [...(await this.dump(AF_INET, protocol)), ...(await this.dump(AF_INET6, protocol))];
+  private async dumpBothFamilies(protocol: number, bytecode?: Buffer, states?: number): Promise<InetDiagSocket[]> {
+    return [...(await this.dump(AF_INET, protocol, bytecode, states)), ...(await this.dump(AF_INET6, protocol, bytecode, states))];
   }
 
   /** One complete dump; INET_DIAG_INFO is asked for because the kernel sends ULP info only with it. */
-  private async dump(family: number, protocol: number): Promise<InetDiagSocket[]> {
+  private async dump(family: number, protocol: number, bytecode?: Buffer, states?: number): Promise<InetDiagSocket[]> {
     const operation = `SOCK_DIAG_BY_FAMILY dump of ${protocolNames[protocol] ?? protocol} ${familyNames[family] ?? family} sockets`;
     const messages = await dumpConsistently(this.transport, () => ({
-      message: encodeInetDiagRequest({ family, protocol, extensions: [InetDiagAttr.INFO] }, (this.seq = (this.seq + 1) >>> 0)),
+      message: encodeInetDiagRequest(
+        { family, protocol, extensions: [InetDiagAttr.INFO], ...(bytecode ? { bytecode } : {}), ...(states === undefined ? {} : { states }) },
+        (this.seq = (this.seq + 1) >>> 0),
+      ),
       operation,
       toError: (ack) => diagError(ack, operation, protocol),
       trace: this.trace,

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeSync } from 'node:fs';
 import { Errno, errnoName } from './errno.js';
 import { loadKoffi } from './koffi-loader.js';
 import { NetnsError, SystemError } from './errors.js';
-import { encodeText, readU32LE, writeI16LE, writeI32LE, writeU16LE, writeU32LE } from '../util/bytes.js';
+import { encodeText, readU16LE, readU32LE, writeI16LE, writeI32LE, writeU16LE, writeU32LE } from '../util/bytes.js';
 
 const AF_NETLINK = 16;
 const SOCK_RAW = 3;
@@ -56,11 +56,14 @@ interface Libc {
   close(fd: number): number;
   setns(fd: number, nstype: number): number;
   isatty(fd: number): number;
+  /** Declared on first use (only tables ask): each declaration costs every start ~50 us. */
+  ioctl(): (fd: number, request: number, arg: Buffer) => number;
   write(fd: number, bytes: Uint8Array, length: number): number;
   errno(): number;
 }
 
 let libc: Libc | undefined;
+let ioctl: ReturnType<Libc['ioctl']> | undefined;
 
 /**
  * Test seam, never set by production code: counts what this module asks of the kernel, and lets
@@ -101,6 +104,7 @@ function loadLibc(): Libc {
     open: lib.func('int open(const char *, int)'),
     close: lib.func('int close(int)'),
     isatty: lib.func('int isatty(int)'),
+    ioctl: () => (ioctl ??= lib.func('int ioctl(int, unsigned long, void *)')),
     write: lib.func('intptr_t write(int, void *, size_t)'),
     setns: lib.func('int setns(int, int)'),
     errno: () => koffi.errno(),
@@ -390,6 +394,16 @@ function inNetns<T>(lib: Libc, name: string, fn: () => T): T {
  */
 export function isTerminal(fd: number): boolean {
   return loadLibc().isatty(fd) === 1;
+}
+
+/** TIOCGWINSZ: struct winsize { u16 rows, cols, xpixel, ypixel } of a terminal. */
+const TIOCGWINSZ = 0x5413;
+
+/** The width in columns of the terminal on `fd`, or undefined if it is not one or does not say. */
+export function terminalColumns(fd: number): number | undefined {
+  const winsize = Buffer.alloc(8);
+  if (loadLibc().ioctl()(fd, TIOCGWINSZ, winsize) < 0) return undefined;
+  return readU16LE(winsize, 2) || undefined;
 }
 
 /**

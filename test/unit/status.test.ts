@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { detectFeatures, parseMptcpCounters, pathManagerOf, releaseVersion, type StatusSnapshot } from '../../src/diag/status.js';
 import { lintStatus } from '../../src/diag/lint.js';
 import type { FamilyInfo } from '../../src/netlink/genl.js';
-import { statusJson, statusText } from '../../src/cli/render/status.js';
+import { statusJson, statusTable, statusText } from '../../src/cli/render/status.js';
+import { paint } from '../../src/cli/render/style.js';
 
 const family: FamilyInfo = {
   name: 'mptcp_pm',
@@ -106,6 +107,22 @@ warning: add_addr_accepted is 0 [add-addr-accepted-zero]
   fix: mptcpctl -n blue limits set add_addr_accepted 2
 `,
     );
+  });
+
+  it('table: the same sections as the text (operations, settings, counters included), fitted to the width', async () => {
+    const table = await statusTable(snapshot, warnings, snapshot.interfaces, await paint(false), false, 80);
+    const cells = table.split('\n').map((line) => line.split('│').map((c) => c.trim()));
+    const row = (...wanted: string[]): boolean => cells.some((c) => wanted.every((w, i) => c[i + 1] === w));
+    assert.ok(row('3', 'GET_ADDR', 'DO|DUMP|HASPOL'), table);
+    assert.ok(row('net.mptcp.enabled', '1'), table);
+    assert.ok(row('net.mptcp.path_manager', 'kernel'), table);
+    assert.ok(row('AddAddrDrop', '1'), table);
+    assert.ok(!table.includes('MPJoinSynRx'), 'zero counters are left out, as in the text');
+    assert.ok(row('1', '10.0.1.1', '', 'signal', ''), table);
+    assert.ok(row('events', 'yes', 'group mptcp_pm_events is listed (id 9)'), table);
+    assert.ok(row('limits', 'add_addr_accepted 0 subflows 2'), table);
+    assert.match(table, /warning: add_addr_accepted is 0 \[add-addr-accepted-zero\]/);
+    for (const line of table.split('\n')) assert.ok([...line].length <= 80 || line.startsWith('  why:') || line.startsWith('warning:'), line);
   });
 
   it('JSON', () => {

@@ -1,27 +1,16 @@
-/** `connection show [token TOKEN]` and `subflow show [token TOKEN]`: live sockets from sock_diag. */
-import { SockDiag } from '../../diag/sockdiag.js';
-import { NotFoundError, UsageError } from '../../netlink/errors.js';
+/**
+ * `connection show [SELECTOR]...` and `subflow show [SELECTOR]...`: live sockets from sock_diag.
+ * Selectors (grammar-selectors.ts): token, src, dst, sport, dport, dev; the kernel filters by all
+ * but the token.
+ */
+import { SockDiag, type DiagFilter } from '../../diag/sockdiag.js';
+import type { SocketRecord } from '../../diag/records.js';
+import { NotFoundError } from '../../netlink/errors.js';
 import type { CommandContext } from '../context.js';
-import { didYouMean, parseToken, quote } from '../grammar.js';
+import { parseSocketSelectors, type SocketSelectors } from '../grammar-selectors.js';
 import { textOutput } from '../output.js';
 import { connectionsJson, connectionsTable, connectionsText, subflowsJson, subflowsTable, subflowsText } from '../render/connection.js';
 import { print } from '../print.js';
-
-/** `[token TOKEN]`; ip-style: the keyword may be abbreviated. */
-export function parseTokenFilter(words: string[]): { token?: number } {
-  const filter: { token?: number } = {};
-  for (let i = 0; i < words.length; i++) {
-    const word = words[i]!;
-    if (!'token'.startsWith(word) || word === '') {
-      const guess = didYouMean(word, ['token']);
-      throw new UsageError(`unknown word ${quote(word)}${guess ? ': did you mean "token"?' : ' (expected "token TOKEN")'}`);
-    }
-    const value = words[++i];
-    if (value === undefined) throw new UsageError('"token" needs a value');
-    filter.token = parseToken(value);
-  }
-  return filter;
-}
 
 async function withDiag<T>(ctx: CommandContext, fn: (diag: SockDiag) => Promise<T>): Promise<T> {
   const diag = SockDiag.open(ctx.session.netns === undefined ? {} : { netns: ctx.session.netns });
@@ -33,23 +22,41 @@ async function withDiag<T>(ctx: CommandContext, fn: (diag: SockDiag) => Promise<
   }
 }
 
+/** The selectors as the sock_diag filter: `dev` becomes the interface's index in the namespace. */
+async function diagFilter(ctx: CommandContext, s: SocketSelectors): Promise<DiagFilter> {
+  const filter: DiagFilter = {};
+  if (s.token !== undefined) filter.token = s.token;
+  if (s.src) filter.src = s.src;
+  if (s.dst) filter.dst = s.dst;
+  if (s.dev !== undefined) filter.ifindex = await ctx.session.interfaceIndex(s.dev);
+  return filter;
+}
+
+/** Interface names, read only when a socket is bound to a device (ss's `%dev`). */
+async function namesFor(ctx: CommandContext, records: readonly SocketRecord[]): Promise<ReadonlyMap<number, string>> {
+  return records.some((r) => r.ifindex) ? ctx.session.interfaces() : new Map();
+}
+
 export async function connectionShow(ctx: CommandContext, words: string[]): Promise<void> {
-  const filter = parseTokenFilter(words);
+  const selectors = parseSocketSelectors(words);
+  const filter = await diagFilter(ctx, selectors);
   const connections = await withDiag(ctx, (diag) => diag.listConnections(filter));
-  if (filter.token !== undefined && connections.length === 0) throw new NotFoundError(`no MPTCP connection has the token given${ctx.session.netns ? ` in network namespace "${ctx.session.netns}"` : ''} (tokens are secret: not repeated here)`);
+  if (selectors.token !== undefined && connections.length === 0) throw new NotFoundError(`no MPTCP connection has the token given${ctx.session.netns ? ` in network namespace "${ctx.session.netns}"` : ''} (tokens are secret: not repeated here)`);
+  const names = await namesFor(ctx, connections);
   await print(ctx, {
-    json: () => connectionsJson(connections, ctx.out.pretty),
-    table: async (style, color) => (connections.length ? connectionsTable(connections, style, color) : ''),
-    text: () => textOutput(connectionsText(connections), ctx.out),
+    json: () => connectionsJson(connections, ctx.out.pretty, names),
+    table: async (style, color, width) => (connections.length ? connectionsTable(connections, style, color, width, names) : ''),
+    text: () => textOutput(connectionsText(connections, names), ctx.out),
   });
 }
 
 export async function subflowShow(ctx: CommandContext, words: string[]): Promise<void> {
-  const filter = parseTokenFilter(words);
+  const filter = await diagFilter(ctx, parseSocketSelectors(words));
   const subflows = await withDiag(ctx, (diag) => diag.listSubflows(filter));
+  const names = await namesFor(ctx, subflows);
   await print(ctx, {
-    json: () => subflowsJson(subflows, ctx.out.pretty),
-    table: async (style, color) => (subflows.length ? subflowsTable(subflows, style, color) : ''),
-    text: () => textOutput(subflowsText(subflows), ctx.out),
+    json: () => subflowsJson(subflows, ctx.out.pretty, names),
+    table: async (style, color, width) => (subflows.length ? subflowsTable(subflows, style, color, width, names) : ''),
+    text: () => textOutput(subflowsText(subflows, names), ctx.out),
   });
 }

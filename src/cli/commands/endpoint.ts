@@ -88,7 +88,7 @@ async function show(ctx: CommandContext, args: EndpointArgs): Promise<void> {
   const names = endpoints.some((e) => e.ifindex) ? await ctx.session.interfaces() : new Map<number, string>();
   await print(ctx, {
     json: () => endpointsJson(endpoints, names, ctx.out.pretty),
-    table: async (style, color) => (endpoints.length ? endpointsTable(endpoints, names, style, color) : ''),
+    table: async (style, color, width) => (endpoints.length ? endpointsTable(endpoints, names, style, color, width) : ''),
     text: () => textOutput(endpointsText(endpoints, names, ctx.out.color), ctx.out),
   });
 }

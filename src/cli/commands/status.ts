@@ -28,7 +28,7 @@ export async function statusCommand(ctx: CommandContext, words: string[]): Promi
   const { s, warnings } = await snapshot(ctx);
   await print(ctx, {
     json: () => statusJson(s, warnings, s.interfaces, ctx.out.pretty),
-    table: (style, color) => statusTable(s, warnings, s.interfaces, style, color),
+    table: (style, color, width) => statusTable(s, warnings, s.interfaces, style, color, width),
     text: () => statusText(s, warnings, s.interfaces),
   });
 }
@@ -45,8 +45,8 @@ export async function endpointCheck(ctx: CommandContext, args: EndpointArgs): Pr
   const { s, warnings } = await snapshot(ctx);
   await print(ctx, {
     json: () => ipJson({ endpoints: s.endpoints.map((e) => endpointJson(e, s.interfaces)), warnings: warnings.map(warningJson) }, ctx.out.pretty),
-    table: async (style, color) =>
-      (s.endpoints.length ? await endpointsTable(s.endpoints, s.interfaces, style, color) : '') + (warnings.length ? warningsText(warnings) : 'no warnings\n'),
+    table: async (style, color, width) =>
+      (s.endpoints.length ? await endpointsTable(s.endpoints, s.interfaces, style, color, width) : '') + (warnings.length ? warningsText(warnings) : 'no warnings\n'),
     text: () => textOutput(endpointsText(s.endpoints, s.interfaces, ctx.out.color), ctx.out) + warningsText(warnings),
   });
 }

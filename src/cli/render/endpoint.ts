@@ -54,7 +54,7 @@ export function endpointsJson(endpoints: Endpoint[], names: InterfaceNames, pret
   return ipJson(endpoints.map((e) => endpointJson(e, names)), pretty);
 }
 
-export async function endpointsTable(endpoints: Endpoint[], names: InterfaceNames, style: Paint, color: boolean): Promise<string> {
+export async function endpointsTable(endpoints: Endpoint[], names: InterfaceNames, style: Paint, color: boolean, width?: number): Promise<string> {
   const rows = endpoints.map((e) => [
     String(e.id),
     isIPv6(e) ? style.ipv6(e.address) : style.ipv4(e.address),
@@ -62,5 +62,6 @@ export async function endpointsTable(endpoints: Endpoint[], names: InterfaceName
     [...flagWords(e.flags).map((w) => style.flag(w)), ...(e.flags & ~KNOWN_ADDRESS_FLAGS ? [`rawflags ${rawFlags(e.flags)}`] : [])].join(' '),
     e.ifindex ? style.ifname(interfaceName(names, e.ifindex)) : '',
   ]);
-  return renderTable(['ID', 'ADDRESS', 'PORT', 'FLAGS', 'DEV'], rows, style, color);
+  // The address is never wrapped; the flags are, on a narrow terminal.
+  return renderTable(['ID', 'ADDRESS', 'PORT', 'FLAGS', 'DEV'], rows, style, color, { keep: [0, 1, 2], wrap: 3, ...(width ? { width } : {}) });
 }

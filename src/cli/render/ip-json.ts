@@ -4,7 +4,8 @@
  * Scripts diff and parse ip's bytes; matching them lets mptcpctl replace ip unnoticed.
  */
 
-export type IpJsonValue = string | number | boolean | IpJsonObject | IpJsonValue[];
+/** A bigint is printed as its exact decimal digits (u64 counters and sequence numbers). */
+export type IpJsonValue = string | number | bigint | boolean | IpJsonObject | IpJsonValue[];
 /** An object whose key order is the print order. */
 export type IpJsonObject = { [key: string]: IpJsonValue | undefined };
 
@@ -40,7 +41,7 @@ class Writer {
       this.end('}');
     } else {
       this.separate();
-      this.out += JSON.stringify(v);
+      this.out += typeof v === 'bigint' ? v.toString() : JSON.stringify(v);
     }
   }
 

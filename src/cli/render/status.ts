@@ -5,11 +5,11 @@
  */
 import type { LintWarning } from '../../diag/lint.js';
 import type { StatusSnapshot } from '../../diag/status.js';
-import { endpointJson, endpointsText, type InterfaceNames } from './endpoint.js';
+import { endpointJson, endpointsTable, endpointsText, type InterfaceNames } from './endpoint.js';
 import { limitsText } from './limits.js';
 import { ipJson, type IpJsonObject } from './ip-json.js';
 import type { Paint } from './style.js';
-import { renderTable } from './table.js';
+import { renderTable, type TableLayout } from './table.js';
 
 const yesNo = (v: boolean | undefined): string => (v === undefined ? 'unknown' : v ? 'yes' : 'no');
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -102,11 +102,29 @@ export function statusJson(s: StatusSnapshot, warnings: readonly LintWarning[], 
   return ipJson(obj, pretty);
 }
 
-/** On a terminal: the summary and features as tables, then the warnings. */
-export async function statusTable(s: StatusSnapshot, warnings: readonly LintWarning[], names: InterfaceNames, style: Paint, color: boolean): Promise<string> {
-  let out = await renderTable(['STATUS', 'VALUE'], summary(s).map(([k, v]) => [style.heading(k), v]), style, color);
-  if (s.features.length) out += await renderTable(['FEATURE', 'SUPPORTED', 'EVIDENCE'], s.features.map((f) => [f.name, yesNo(f.supported), f.evidence]), style, color);
-  if (s.endpoints.length) out += endpointsText(s.endpoints, names, color);
+/**
+ * On a terminal: the same sections as the text, each as a table (summary, operations, features,
+ * endpoints, settings, non-zero counters), then what could not be read and the warnings.
+ */
+export async function statusTable(
+  s: StatusSnapshot,
+  warnings: readonly LintWarning[],
+  names: InterfaceNames,
+  style: Paint,
+  color: boolean,
+  width?: number,
+): Promise<string> {
+  const fit = (layout: TableLayout): TableLayout => (width ? { ...layout, width } : layout);
+  let out = await renderTable(['STATUS', 'VALUE'], summary(s).map(([k, v]) => [style.heading(k), v]), style, color, fit({ keep: [0], wrap: 1 }));
+  if (s.family?.operations.length) {
+    out += await renderTable(['ID', 'OPERATION', 'FLAGS'], s.family.operations.map((op) => [String(op.id), op.name, op.flagNames.join('|')]), style, color, fit({ keep: [0, 1] }));
+  }
+  if (s.features.length) out += await renderTable(['FEATURE', 'SUPPORTED', 'EVIDENCE'], s.features.map((f) => [f.name, yesNo(f.supported), f.evidence]), style, color, fit({ keep: [0, 1], wrap: 2 }));
+  if (s.endpoints.length) out += await endpointsTable(s.endpoints, names, style, color, width);
+  const settings = Object.entries(s.sysctls);
+  if (settings.length) out += await renderTable(['SETTING', 'VALUE'], settings, style, color, fit({ keep: [0], wrap: 1 }));
+  const counters = nonZeroCounters(s);
+  if (counters.length) out += await renderTable(['COUNTER (MPTcpExt)', 'VALUE'], counters.map(([k, v]) => [k, String(v)]), style, color, fit({ keep: [0, 1] }));
   for (const p of s.problems) out += `not read: ${p}\n`;
   out += warnings.length ? warningsText(warnings) : 'no warnings\n';
   return out;
