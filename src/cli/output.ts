@@ -15,6 +15,8 @@ export interface OutputOptions {
   color: boolean;
   /** Text: records end with `\\` instead of a newline (ip 7.1's `-o`). */
   oneline: boolean;
+  /** Endpoint addresses as host names where the resolver knows one (ip's `-r`). */
+  resolve: boolean;
 }
 
 export interface OutputChoice {
@@ -23,6 +25,7 @@ export interface OutputChoice {
   pretty?: boolean;
   color?: string;
   oneline?: boolean;
+  resolve?: boolean;
 }
 
 const formats = ['auto', 'text', 'table', 'json'] as const;
@@ -52,6 +55,7 @@ export function resolveOutput(choice: OutputChoice, stdoutIsTTY: boolean, env: N
     pretty: choice.pretty ?? false,
     color,
     oneline: choice.oneline ?? false,
+    resolve: choice.resolve ?? false,
   };
 }
 

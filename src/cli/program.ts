@@ -2,7 +2,7 @@
  * The command tree (commander): every command is registered here with its help and examples.
  * Actions only parse the words they get and call a command module, loaded when it runs.
  */
-import { Argument, Command, Option } from 'commander';
+import { Argument, Command, Help, Option } from 'commander';
 import { actions } from './actions.js';
 import type { CommandContext } from './context.js';
 
@@ -148,10 +148,39 @@ const objectVerbs: Record<string, VerbHelp[]> = {
   connection: [connectionShowHelp],
 };
 
+/**
+ * Each verb's grammar as its help shows it. A verb takes its words as `[words...]` (its own
+ * grammar reads them): that placeholder is commander's, never shown.
+ */
+const grammarOf = new WeakMap<Command, string>();
+
+const helpConfiguration: Partial<Help> = {
+  commandUsage(command: Command): string {
+    const grammar = grammarOf.get(command);
+    if (grammar === undefined) return Help.prototype.commandUsage.call(this, command);
+    const path = [];
+    for (let c: Command | null = command; c; c = c.parent) path.unshift(c.name());
+    return `${path.join(' ')}${grammar ? ` ${grammar}` : ''}`;
+  },
+  subcommandTerm(command: Command): string {
+    const args = grammarOf.has(command) ? [] : command.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`));
+    return [command.name() + (command.aliases()[0] ? `|${command.aliases()[0]}` : ''), ...(command.options.length ? ['[options]'] : []), ...args].join(' ');
+  },
+};
+
+/** An object's help lists every verb with its grammar, as ip's usage does (`ip mptcp help`). */
+function objectHelp(object: string, list: VerbHelp[]): string {
+  const lines = list.flatMap((v) => [
+    ...(v.usage || ' ').split(/\n\s*/).map((usage) => `  mptcpctl ${object} ${v.verb}${usage.trim() ? ` ${usage}` : ''}`),
+    `      ${v.summary}`,
+  ]);
+  return `\nCommands (abbreviations allowed, in ip's order):\n${lines.join('\n')}\n\n\`mptcpctl ${object} COMMAND --help\` (or \`mptcpctl help ${object} COMMAND\`) adds each command's notes and examples.\n${EXIT_CODES_HELP}`;
+}
+
 /** Registers `object verb [words...]` for each verb. */
 function addVerbs(parent: Command, object: string, list: VerbHelp[], makeContext: ContextFactory): void {
   for (const v of list) {
-    parent
+    const command = parent
       .command(v.verb)
       .usage(v.usage)
       .description(v.summary)
@@ -162,6 +191,7 @@ function addVerbs(parent: Command, object: string, list: VerbHelp[], makeContext
       .action(async (words: string[], _opts: unknown, command: Command) => {
         await actions[object]![v.verb]!(await makeContext(command), words);
       });
+    grammarOf.set(command, v.usage);
   }
 }
 
@@ -184,9 +214,11 @@ export function buildProgram(version: string, makeContext: ContextFactory, optio
     .option('-b, --batch <file>', 'run the commands in FILE, one per line (- for stdin), on one socket')
     .option('--force', 'with --batch: go on after a failing line; exit 1 if any failed')
     .option('-o, --oneline', "text output: end records with '\\' instead of a newline, as `ip -o`")
+    .option('-r, --resolve', 'endpoint show: addresses as host names where the resolver knows one, as `ip -r`')
     .option('-t, --timestamp', 'monitor: prefix each event with its time')
     .option('--debug', 'trace every netlink message on stderr, decoded attribute by attribute (tokens included)')
     .showSuggestionAfterError(true)
+    .configureHelp(helpConfiguration)
     .addHelpText(
       'after',
       `
@@ -221,8 +253,10 @@ ${EXIT_CODES_HELP}`,
     addVerbs(command, command.name(), verbs, makeContext);
   };
   const addObject = (name: string, description: string): void => {
-    const command = program.command(name).description(description).helpOption('-h, --help', 'show this help');
+    const command = program.command(name).description(description).helpOption('-h, --help', 'show this help').usage('COMMAND [ARGS...]');
     if (name === 'connection') command.alias('conn');
+    // Its verbs are listed with their grammar below, not by commander (they may not be registered yet).
+    command.configureHelp({ ...helpConfiguration, visibleCommands: () => [] }).addHelpText('after', objectHelp(name, objectVerbs[name]!));
     if (!options.lazyVerbs) ensureVerbs(command);
   };
   addObject('endpoint', 'in-kernel path-manager endpoints (same grammar and output as `ip mptcp endpoint`)');

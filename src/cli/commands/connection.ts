@@ -33,10 +33,15 @@ async function withDiag<T>(ctx: CommandContext, fn: (diag: SockDiag) => Promise<
   }
 }
 
+/** `token TOKEN` that names no connection: the same error for `connection show` and `subflow show`. */
+function unknownToken(ctx: CommandContext): NotFoundError {
+  return new NotFoundError(`no MPTCP connection has the token given${ctx.session.netns ? ` in network namespace "${ctx.session.netns}"` : ''} (tokens are secret: not repeated here)`);
+}
+
 export async function connectionShow(ctx: CommandContext, words: string[]): Promise<void> {
   const filter = parseTokenFilter(words);
   const connections = await withDiag(ctx, (diag) => diag.listConnections(filter));
-  if (filter.token !== undefined && connections.length === 0) throw new NotFoundError(`no MPTCP connection has the token given${ctx.session.netns ? ` in network namespace "${ctx.session.netns}"` : ''} (tokens are secret: not repeated here)`);
+  if (filter.token !== undefined && connections.length === 0) throw unknownToken(ctx);
   await print(ctx, {
     json: () => connectionsJson(connections, ctx.out.pretty),
     table: async (style, color) => (connections.length ? connectionsTable(connections, style, color) : ''),
@@ -46,7 +51,13 @@ export async function connectionShow(ctx: CommandContext, words: string[]): Prom
 
 export async function subflowShow(ctx: CommandContext, words: string[]): Promise<void> {
   const filter = parseTokenFilter(words);
-  const subflows = await withDiag(ctx, (diag) => diag.listSubflows(filter));
+  const subflows = await withDiag(ctx, async (diag) => {
+    const found = await diag.listSubflows(filter);
+    // No subflow: an unknown token is an error, as for `connection show`; a connection without
+    // subflows (a listener) prints nothing.
+    if (filter.token !== undefined && found.length === 0 && (await diag.listConnections(filter)).length === 0) throw unknownToken(ctx);
+    return found;
+  });
   await print(ctx, {
     json: () => subflowsJson(subflows, ctx.out.pretty),
     table: async (style, color) => (subflows.length ? subflowsTable(subflows, style, color) : ''),
