@@ -38,7 +38,7 @@ const subflowShowHelp: VerbHelp = {
   summary: 'list live subflows with their MPTCP state (ids, tokens, flags, sequence numbers)',
   examples: ['mptcpctl subflow show', 'mptcpctl -j subflow show token 1a2b3c4d'],
   notes:
-    'One line per subflow: token (the connection\'s, as `connection show` and `monitor` print it), TCP state, local and\nremote address:port, local and remote address ids, backup, the peer\'s token, the subflow flags (mcap/join/bkup\nlocal and remote, fully_established, connected, mapvalid) and the current DSS mapping.',
+    'One line per subflow: token (the connection\'s, as `connection show` and `monitor` print it), TCP state, local and\nremote address:port, local and remote address ids, backup, the peer\'s token, the subflow flags (mcap/join/bkup\nlocal and remote, fully_established, connected, mapvalid) and the current DSS mapping.\nA token that matches no connection exits with status 1, as for `connection show`; a connection without subflows\n(a listener) prints nothing.',
 };
 
 const connectionShowHelp: VerbHelp = {
@@ -78,14 +78,14 @@ const endpointVerbs: VerbHelp[] = [
     summary: "change an endpoint's backup/fullmesh flags, or (with a token) a userspace-PM subflow's priority",
     examples: ['mptcpctl endpoint change id 3 backup', 'mptcpctl endpoint change 10.0.0.2 backup fullmesh', 'mptcpctl endpoint change 10.0.0.1 token 0x1a2b3c4d remote 10.0.0.2 backup'],
     notes:
-      'As with ip, the flags given REPLACE both backup and fullmesh: `change id 3 backup` clears fullmesh,\nand `change id 3` alone clears both. Give the complete wanted state.\nWith a token (userspace PM), MP_PRIO is sent on the subflows between the two addresses (port 0 or none: any port).',
+      'As with ip, the flags given REPLACE both backup and fullmesh: `change id 3 backup` clears fullmesh,\nand `change id 3` alone clears both. Give the complete wanted state.\nThe endpoint is found by id or by ADDRESS (one is needed), with or without its port: without port, the endpoint\nwith no port, else the only one with that address; when several with ports share it, the error lists them.\n-v says what changed: `changed endpoint 10.0.0.2 id 3: backup -> nobackup`.\nWith a token (userspace PM), MP_PRIO is sent on the subflows between the two addresses (port 0 or none: any port).',
   },
   {
     verb: 'show',
     usage: '[id ID] | token TOKEN [id ID] | --check',
     summary: 'list endpoints (or one by id); with a token, the local addresses of a userspace-PM connection',
     examples: ['mptcpctl endpoint show', 'mptcpctl -j endpoint show id 3', 'mptcpctl endpoint show token 0x1a2b3c4d', 'mptcpctl endpoint show --check'],
-    notes: '--check: also print the warnings of `mptcpctl status` (with why and the fix) after the endpoints;\nunder -j one object {"endpoints": [...], "warnings": [...]}.',
+    notes: 'An endpoint is looked up by id only (an ADDRESS without id is a usage error: ip would look up id 0).\n--check: also print the warnings of `mptcpctl status` (with why and the fix) after the endpoints;\nunder -j one object {"endpoints": [...], "warnings": [...]}.',
   },
   { verb: 'flush', usage: '', summary: 'delete every endpoint', examples: ['mptcpctl endpoint flush'] },
 ];
@@ -234,7 +234,10 @@ Objects and commands (abbreviations allowed, in ip's order: \`mptcpctl e s\` = e
   status                                    the namespace's MPTCP state and warnings (why no second subflow?)
 
 Options may come before the object (as with ip, also in ip's spelling: -json, -netns NAME)
-or after the command. Output: ip's text when piped, a table on a terminal, JSON with -j.
+or after the command. ip's other global options are accepted before the object and ignored, as
+ip mptcp ignores them (-s, -d, -N, -a, -br, -h, -iec, -4, -6, -0, -M, -B, -echo, -f FAMILY,
+-l N, -rc SIZE): -d is ip's -details, -h before a command ip's -human.
+Output: ip's text when piped, a table on a terminal, JSON with -j.
 
 Examples:
   mptcpctl endpoint add 10.0.0.2 id 3 signal
