@@ -210,9 +210,22 @@ function expandVerb(object: string, rest: string[]): string[] {
   return [verb, ...rest.slice(1)];
 }
 
+/**
+ * `--json=yes` among the words: commander would pass it on as a word of the command, which then
+ * is "not an address". An option that takes no value says so wherever it stands.
+ */
+function checkInlineValues(words: readonly string[]): void {
+  for (const word of words) {
+    const m = /^--([A-Za-z][\w-]*)=/.exec(word);
+    const option = m && globalOptions.find((o) => o.long === `--${m[1]}`);
+    if (option && !option.takesValue && !option.optionalValue) throw new UsageError(`option ${quote(word)}: ${option.long} takes no value`);
+  }
+}
+
 /** The whole argv (after the program name) in canonical form. */
 export function normalizeArgv(argv: string[]): string[] {
   const { options, rest } = translateLeadingOptions(argv);
+  checkInlineValues(rest);
   return [...options, ...expandCommandWords(rest)];
 }
 

@@ -86,6 +86,8 @@ describe('normalizeArgv', () => {
     ['--no-such-option e s', /^unknown option "--no-such-option"$/],
     ['-ec e s', /^unknown option "-ec"$/],
     ['--json=yes e s', /^option "--json=yes": --json takes no value$/],
+    ['e s --json=yes', /^option "--json=yes": --json takes no value$/],
+    ['e s --verbose=1', /^option "--verbose=1": --verbose takes no value$/],
     ['-s=1 e s', /^option "-s=1": -stats takes no value$/],
     ['--debug=1 e s', /^option "--debug=1": --debug takes no value$/],
     ['-f bogus e s', /^invalid protocol family "bogus"/],

@@ -98,7 +98,8 @@ async function change(ctx: CommandContext, args: EndpointArgs): Promise<void> {
  */
 async function endpointAt(pm: MptcpPm, address: string, port: number | undefined): Promise<Endpoint | undefined> {
   const same = (await pm.listEndpoints()).filter((e) => e.address === address);
-  if (port) return same.find((e) => e.port === port);
+  // With a port: that endpoint, else (as the kernel matches) one without a port.
+  if (port) return same.find((e) => e.port === port) ?? same.find((e) => !e.port);
   // What ip changes when it changes anything: the endpoint without a port.
   const portless = same.find((e) => !e.port);
   if (portless || same.length <= 1) return portless ?? same[0];
