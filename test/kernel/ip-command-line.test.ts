@@ -14,7 +14,9 @@
 import { after, before, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { resolve } from 'node:path';
 import { runCli } from '../helpers/cli.js';
+import { repoRoot } from '../helpers/paths.js';
 import { createNetns, deleteNetns, ip } from '../helpers/netns.js';
 
 let ns: string;
@@ -95,6 +97,11 @@ describe('global options, differential against ip 6.1', () => {
       assert.equal(ours.stdout, theirs.stdout, options.join(' '));
     }
     assert.match(runCli(['-n', ns, '-r', 'endpoint', 'show', 'id', '3']).stdout, /^localhost id 3 subflow \n$/);
+    // Also as installed: bin/mptcpctl compiles the bundle as a script, where import() of a built-in fails.
+    if (!process.env['MPTCPCTL_BIN']) {
+      const installed = spawnSync(process.execPath, [resolve(repoRoot, 'bin/mptcpctl'), '-n', ns, '-r', 'endpoint', 'show'], { encoding: 'utf8' });
+      assert.deepEqual([installed.status, installed.stdout, installed.stderr], [0, ipRun(['-r'], ['endpoint', 'show']).stdout, '']);
+    }
     assert.match(runCli(['-n', ns, 'endpoint', 'show', 'id', '3']).stdout, /^127\.0\.0\.1 id 3 subflow \n$/);
   });
 });

@@ -6,6 +6,7 @@
  * resolveOutput, src/cli/output.ts, at every command); without --debug there is no stack.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -48,6 +49,16 @@ describe('internal errors: stacks in source files and lines', () => {
       assert.deepEqual(frames.filter((f) => /mptcpctl(-lazy)?\.cjs/.test(f)), [], 'no frame left in a bundle');
     });
   }
+
+  it('as installed: bin/mptcpctl, which compiles the bundle as a script', { skip: process.env['MPTCPCTL_BIN'] ? 'the binary is tested above' : false }, () => {
+    const r = spawnSync(process.execPath, [resolve(repoRoot, 'bin/mptcpctl'), '--debug', 'limits', 'show'], {
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: `--require ${preload}` },
+    });
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, new RegExp(`\\n\\s+at src/cli/output\\.ts:${outputLine}:\\d+\\n`));
+    assert.doesNotMatch(r.stderr, /mptcpctl(-lazy)?\.cjs/);
+  });
 
   it('without --debug: the message alone', () => {
     const r = withFault('limits', 'show');

@@ -91,10 +91,11 @@ async function change(ctx: CommandContext, args: EndpointArgs): Promise<void> {
 }
 
 /**
- * The endpoint `change ADDRESS [port PORT]` means. Without a port, ip (the kernel) finds only an
- * endpoint that has no port either; here an address with a port is found by its address alone,
- * and when several share the address the user is asked to say which. Undefined: none has this
- * address (and port), so the kernel is asked as ip asks it and its refusal explained.
+ * The endpoint `change ADDRESS [port PORT]` means: the one the kernel matches (that port, or no
+ * port), and also, without a port, the only endpoint with this address when it has a port (ip
+ * finds none then). Several with ports and no port given: a usage error that lists them.
+ * Undefined: no endpoint has this address, so the kernel is asked as ip asks it and its refusal
+ * explained.
  */
 async function endpointAt(pm: MptcpPm, address: string, port: number | undefined): Promise<Endpoint | undefined> {
   const same = (await pm.listEndpoints()).filter((e) => e.address === address);
