@@ -1,8 +1,9 @@
 /**
  * From argv as people and `ip` scripts write it to the canonical form the command tree knows
  * (pure): ip's single-dash global options before the object (`-n NS`, `-j`, `-json`,
- * `-color=always`), an optional `mptcp` word, and abbreviated objects and verbs (`e s`,
- * `endpoint d`, `l s` = limits set, exactly in ip's first-match order).
+ * `-color=always`; every option of ip 6.1, those `ip mptcp` ignores dropped here), an optional
+ * `mptcp` word, abbreviated objects and verbs (`e s`, `endpoint d`, `l s` = limits set, exactly
+ * in ip's first-match order), and `help [OBJECT [COMMAND]]`.
  */
 import { UsageError } from '../netlink/errors.js';
 import { didYouMean, matches, matchKeyword, parseBase0, quote } from './grammar.js';
