@@ -163,7 +163,7 @@ const helpConfiguration: Partial<Help> = {
     return `${path.join(' ')}${grammar ? ` ${grammar}` : ''}`;
   },
   subcommandTerm(command: Command): string {
-    const args = grammarOf.has(command) ? [] : command.registeredArguments.map((a) => (a.required ? `<${a.name()}>` : `[${a.name()}]`));
+    const args = grammarOf.has(command) ? [] : command.registeredArguments.map((a) => `${a.required ? '<' : '['}${a.name()}${a.variadic ? '...' : ''}${a.required ? '>' : ']'}`);
     return [command.name() + (command.aliases()[0] ? `|${command.aliases()[0]}` : ''), ...(command.options.length ? ['[options]'] : []), ...args].join(' ');
   },
 };
@@ -171,7 +171,7 @@ const helpConfiguration: Partial<Help> = {
 /** An object's help lists every verb with its grammar, as ip's usage does (`ip mptcp help`). */
 function objectHelp(object: string, list: VerbHelp[]): string {
   const lines = list.flatMap((v) => [
-    ...(v.usage || ' ').split(/\n\s*/).map((usage) => `  mptcpctl ${object} ${v.verb}${usage.trim() ? ` ${usage}` : ''}`),
+    ...v.usage.split(/\n\s*/).map((usage) => `  mptcpctl ${object} ${v.verb}${usage ? ` ${usage}` : ''}`),
     `      ${v.summary}`,
   ]);
   return `\nCommands (abbreviations allowed, in ip's order):\n${lines.join('\n')}\n\n\`mptcpctl ${object} COMMAND --help\` (or \`mptcpctl help ${object} COMMAND\`) adds each command's notes and examples.\n${EXIT_CODES_HELP}`;
