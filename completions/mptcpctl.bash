@@ -1,6 +1,6 @@
 # bash completion for mptcpctl, generated from its command tree by `mptcpctl completion bash`.
 # Use: source it, or copy it to /usr/share/bash-completion/completions/mptcpctl.
-_mptcpctl_global_options='-V --version -n --netns -j --json -p --pretty --format -c --color -v --verbose -b --batch --force -o --oneline -t --timestamp --debug -h --help'
+_mptcpctl_global_options='-V --version -n --netns -j --json -p --pretty --format -c --color -v --verbose -b --batch --force -o --oneline -r --resolve -t --timestamp --debug -h --help'
 _mptcpctl_objects='endpoint limits monitor help announce remove subflow connection status completion'
 _mptcpctl_events='created established closed announced removed sf_established sf_closed sf_prio listener_created listener_closed'
 # object -> its verbs, in the order abbreviations are matched

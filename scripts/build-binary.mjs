@@ -113,7 +113,7 @@ const seaMain = join(root, 'scripts', 'sea-main.cjs');
 const cache = join(workDir, 'mptcpctl.cjs.cache');
 const lazyCache = join(workDir, 'mptcpctl-lazy.cjs.cache');
 const warmup = join(workDir, 'warmup');
-const assets = { 'koffi.node': koffiNative, 'mptcpctl.cjs': bundle, 'mptcpctl-lazy.cjs': lazyBundle };
+const assets = { 'koffi.node': koffiNative, 'mptcpctl.cjs': bundle, 'mptcpctl-lazy.cjs': lazyBundle, 'mptcpctl.cjs.map': `${bundle}.map`, 'mptcpctl-lazy.cjs.map': `${lazyBundle}.map` };
 makeBinary(seaMain, assets, warmup);
 warmUp([warmup], { main: cache, lazy: lazyCache });
 if (!existsSync(cache)) throw new Error(`the warm-up run of ${warmup} wrote no code cache`);

@@ -22,7 +22,9 @@ await buildSplit({
     target: 'node20',
     external: ['koffi'],
     plugins: [lazyChildProcess(), bundleRequire()],
-    sourcemap: false,
+    // Maps beside the bundles, read only to print an internal error's stack (src/cli/stack.ts).
+    sourcemap: 'external',
+    sourcesContent: false,
     legalComments: 'none',
     // Half the bytes to read at every start (~1 ms here); errors name themselves (`name` fields).
     minify: true,

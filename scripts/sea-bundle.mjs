@@ -50,7 +50,9 @@ export async function bundleForSea(outfile, lazyOutfile, platform, koffiHash) {
       format: 'cjs',
       target: 'node24',
       minify: true,
-      sourcemap: false,
+      // Maps as assets, read only to print an internal error's stack (src/cli/stack.ts).
+      sourcemap: 'external',
+      sourcesContent: false,
       legalComments: 'none',
       logLevel: 'warning',
       plugins: [koffiNativePlugin(platform), lazyChildProcess(), bundleRequire()],

@@ -22,6 +22,7 @@ export const LAZY_ENTRIES = [
   'src/cli/completion-model.ts',
   'src/cli/completion.ts',
   'src/cli/trace.ts',
+  'src/cli/stack.ts',
   'src/cli/complete-values.ts',
   'node_modules/chalk/source/index.js',
   'node_modules/cli-table3/index.js',

@@ -10,7 +10,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const binary = resolve(root, process.env.MPTCPCTL_BIN ?? 'dist/mptcpctl');
 if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`npm run build:binary\` first`);
 
-// Endpoints and limits (with ip as the oracle), the userspace PM, the monitor, listings, completion values.
+// Endpoints and limits (with ip as the oracle), the userspace PM, the monitor, listings, completion values,
+// ip's global options, and internal errors' stacks mapped through the maps the binary carries.
 const subset = [
   'build/test/binary/standalone.test.js',
   'build/test/kernel/endpoint-cli.test.js',
@@ -19,6 +20,8 @@ const subset = [
   'build/test/kernel/monitor.test.js',
   'build/test/kernel/connection-cli.test.js',
   'build/test/kernel/completion-values.test.js',
+  'build/test/kernel/ip-command-line.test.js',
+  'build/test/package/source-map.test.js',
 ];
 for (const file of subset) if (!existsSync(resolve(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
 
@@ -39,6 +42,9 @@ const suites = [
   'subflow show',
   'mptcpctl __complete',
   '(bash|zsh|fish) completes values from the kernel',
+  'global options, differential against ip',
+  'endpoint change and show: where ip',
+  'internal errors: stacks in source files',
 ];
 const pattern = ['--test-name-pattern', `^(${suites.join('|')})`];
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...pattern, ...subset], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MPTCPCTL_BIN: binary }, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });

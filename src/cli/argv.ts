@@ -1,43 +1,98 @@
 /**
  * From argv as people and `ip` scripts write it to the canonical form the command tree knows
  * (pure): ip's single-dash global options before the object (`-n NS`, `-j`, `-json`,
- * `-color=always`), an optional `mptcp` word, and abbreviated objects and verbs (`e s`,
- * `endpoint d`, `l s` = limits set, exactly in ip's first-match order).
+ * `-color=always`; every option of ip 6.1, those `ip mptcp` ignores dropped here), an optional
+ * `mptcp` word, abbreviated objects and verbs (`e s`, `endpoint d`, `l s` = limits set, exactly
+ * in ip's first-match order), and `help [OBJECT [COMMAND]]`.
  */
 import { UsageError } from '../netlink/errors.js';
-import { didYouMean, matches, matchKeyword, quote } from './grammar.js';
+import { didYouMean, matches, matchKeyword, parseBase0, quote } from './grammar.js';
 
 interface GlobalOption {
-  /** ip's spelling, matched by prefix (`-j`, `-js`, `-json`). */
+  /** ip's spelling, matched by prefix (`-j`, `-js`, `-json`) unless `exact`. */
   ip: string;
-  /** The canonical long option, or undefined for ip options that mptcp ignores. */
+  /** Matched only whole, as ip matches it (strcmp). */
+  exact?: boolean;
+  /** The canonical long option, or undefined for ip options that `ip mptcp` ignores (accepted, no effect). */
   long?: string;
   takesValue?: boolean;
   /** `-color` takes an optional `=WHEN`. */
   optionalValue?: boolean;
+  /** The value is checked as ip checks it (undefined: ip takes any). */
+  checkValue?: (value: string) => string | undefined;
 }
 
-/** In ip's order where it matters (`-t` = timestamp, `-ts` = tshort). */
+const families = ['inet', 'inet6', 'link', 'mpls', 'bridge'];
+
+/**
+ * iproute2 6.1's global options in ip's order (ip/ip.c: the first match wins, so `-h` is
+ * -human, `-he` -help, `-d` -details, `-b` -batch, `-br` -brief, `-r` -resolve, `-rc` -rcvbuf),
+ * then mptcpctl's own, which only take what ip leaves (`-deb` is -debug, `-v` -verbose).
+ */
 const globalOptions: GlobalOption[] = [
-  { ip: '-family', takesValue: true },
-  { ip: '-4' },
-  { ip: '-6' },
-  { ip: '-0' },
-  { ip: '-help', long: '--help' },
-  { ip: '-Version', long: '--version' },
+  { ip: '-loops', takesValue: true },
+  {
+    ip: '-family',
+    takesValue: true,
+    checkValue: (v) => (families.includes(v) ? undefined : `invalid protocol family ${quote(v)} (expected ${families.join(', ')})`),
+  },
+  { ip: '-4', exact: true },
+  { ip: '-6', exact: true },
+  { ip: '-0', exact: true },
+  { ip: '-M', exact: true },
+  { ip: '-B', exact: true },
+  { ip: '-human' },
+  { ip: '-human-readable' },
+  { ip: '-iec' },
+  { ip: '-stats' },
+  { ip: '-statistics' },
+  { ip: '-details' },
+  { ip: '-resolve', long: '--resolve' },
+  { ip: '-oneline', long: '--oneline' },
   { ip: '-timestamp', long: '--timestamp' },
   { ip: '-tshort', long: '--timestamp' },
-  { ip: '-oneline', long: '--oneline' },
-  { ip: '-batch', long: '--batch', takesValue: true },
+  { ip: '-Version', long: '--version' },
   { ip: '-force', long: '--force' },
-  { ip: '-netns', long: '--netns', takesValue: true },
+  { ip: '-batch', long: '--batch', takesValue: true },
+  { ip: '-brief' },
   { ip: '-json', long: '--json' },
   { ip: '-pretty', long: '--pretty' },
+  { ip: '-rcvbuf', takesValue: true, checkValue: (v) => ((parseBase0(v) ?? Infinity) <= 0xffffffff ? undefined : `invalid rcvbuf size ${quote(v)}`) },
   { ip: '-color', long: '--color', optionalValue: true },
+  { ip: '-help', long: '--help' },
+  { ip: '-netns', long: '--netns', takesValue: true },
+  { ip: '-Numeric' },
+  { ip: '-all' },
+  { ip: '-echo', exact: true },
   { ip: '-format', long: '--format', takesValue: true },
   { ip: '-verbose', long: '--verbose' },
   { ip: '-debug', long: '--debug' },
 ];
+
+/** The one-letter spellings people type, ip's and commander's (for "did you mean" on a slip of case). */
+const shortSpellings = ['-4', '-6', '-0', '-M', '-B', '-N', '-V', '-a', '-b', '-c', '-d', '-f', '-h', '-i', '-j', '-l', '-n', '-o', '-p', '-r', '-s', '-t', '-v'];
+
+/** How an option is spelled in the help: the long option where mptcpctl has one, else ip's. */
+const documented = (o: GlobalOption): string => o.long ?? o.ip;
+
+/** A real option close to `name` (`-jsn` -> `--json`, `-J` -> `-j`), or undefined: never a far one. */
+export function suggestOption(name: string): string | undefined {
+  const bare = name.replace(/^-+/, '');
+  // One or two letters are too short to guess from: only a slip of case is suggested.
+  if (bare.length <= 2) return shortSpellings.find((s) => s.slice(1).toLowerCase() === bare.toLowerCase() && s.slice(1) !== bare);
+  const long = globalOptions.filter((o) => o.ip.length > 3);
+  const guess = didYouMean(bare, long.map((o) => o.ip.slice(1)));
+  return guess === undefined ? undefined : documented(long.find((o) => o.ip.slice(1) === guess)!);
+}
+
+function findOption(name: string, commandFollows: boolean): GlobalOption | undefined {
+  // ip reads `-h` as -human; alone (nothing to run) it is the help people expect of `-h`.
+  if (name === '-h' && !commandFollows) return globalOptions.find((o) => o.ip === '-help');
+  // commander's spelling of ip's -Version.
+  if (name === '-version') return globalOptions.find((o) => o.ip === '-Version');
+  if (name.length < 2) return undefined;
+  return globalOptions.find((o) => (o.exact ? name === o.ip : matches(name.slice(1), o.ip.slice(1))));
+}
 
 /** Objects in first-match order: ip's own first, then mptcpctl's. */
 export const objects = ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion'] as const;
@@ -65,19 +120,22 @@ function translateLeadingOptions(argv: string[]): { options: string[]; rest: str
     // ip reads `--json` as `-json`.
     const opt = arg.startsWith('--') ? arg.slice(1) : arg;
     const [name, inlineValue] = opt.includes('=') ? [opt.slice(0, opt.indexOf('=')), opt.slice(opt.indexOf('=') + 1)] : [opt, undefined];
-    // Short commander-style spellings that ip does not have.
-    const alias: Record<string, string> = { '-n': '-netns', '-V': '-Version', '-version': '-Version', '-h': '-help', '-v': '-verbose', '-b': '-batch', '-c': '-color', '-ts': '-tshort' };
-    const spelled = alias[name] ?? name;
-    const option = globalOptions.find((o) => matches(spelled.slice(1), o.ip.slice(1)) && spelled.length > 1);
+    const commandFollows = argv.slice(i + 1).some((w) => !w.startsWith('-'));
+    const option = findOption(name, commandFollows);
     if (!option) {
-      const guess = didYouMean(name.replace(/^-+/, ''), globalOptions.map((o) => o.ip.slice(1)));
-      throw new UsageError(`unknown option ${quote(arg)}${guess ? `: did you mean "--${guess}"?` : ''}`);
+      const guess = suggestOption(name);
+      throw new UsageError(`unknown option ${quote(arg)}${guess ? `: did you mean "${guess}"?` : ''}`);
+    }
+    if (inlineValue !== undefined && !option.takesValue && !option.optionalValue) {
+      throw new UsageError(`option ${quote(arg)}: ${documented(option)} takes no value`);
     }
     let value = inlineValue;
     if (option.takesValue && value === undefined) {
       value = argv[++i];
       if (value === undefined) throw new UsageError(`option ${quote(arg)} needs a value`);
     }
+    const problem = value === undefined ? undefined : option.checkValue?.(value);
+    if (problem) throw new UsageError(problem);
     // ip's `-color` takes `=WHEN`; also accept `-c WHEN` / `--color WHEN`.
     if (option.optionalValue && value === undefined && ['auto', 'always', 'never'].includes(argv[i + 1] ?? '')) value = argv[++i];
     if (!option.long) continue; // accepted and ignored, as `ip mptcp` ignores it
@@ -97,8 +155,7 @@ export function expandCommandWords(words: string[]): string[] {
   if (word === undefined) return [];
   if (word === 'conn') return ['connection', ...expandVerb('connection', rest)];
   const object = matchKeyword(word, objects);
-  // `help [OBJECT]` as in ip, answered by the command tree's --help.
-  if (object === 'help') return rest.length ? [matchKeyword(rest[0]!, objects) ?? rest[0]!, '--help'] : ['--help'];
+  if (object === 'help') return helpWords(rest);
   if (!object) {
     const guess = didYouMean(word, objects);
     throw new UsageError(`unknown command ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected one of: ${objects.join(', ')})`}`);
@@ -109,11 +166,40 @@ export function expandCommandWords(words: string[]): string[] {
   return [object, ...expanded];
 }
 
+/** The help options: `endpoint --help` is the object's help, not its default verb's. */
+const isHelpOption = (word: string): boolean => word === '--help' || word === '-h';
+
+/** `help [OBJECT [COMMAND]]`, answered by the command tree's --help; an unknown topic is a usage error. */
+function helpWords(rest: string[]): string[] {
+  const [topic, verb, ...extra] = rest;
+  if (topic === undefined) return ['--help'];
+  const object = topic === 'conn' ? 'connection' : matchKeyword(topic, objects);
+  if (!object) {
+    const guess = didYouMean(topic, objects);
+    throw new UsageError(`unknown help topic ${quote(topic)}${guess ? `: did you mean "${guess}"?` : ` (expected one of: ${objects.join(', ')})`}`);
+  }
+  if (object === 'help' && verb === undefined) return ['--help'];
+  if (verb === undefined) return [object, '--help'];
+  const spec = verbs[object];
+  const command = spec && matchKeyword(verb, spec.list);
+  if (!command || extra.length) {
+    const commands = spec ? `${object} commands: ${spec.list.filter((v) => v !== 'monitor').join(', ')}` : `${object} has no commands`;
+    throw new UsageError(`unknown help topic ${quote([object, verb, ...extra].join(' '))} (${commands})`);
+  }
+  // ip quirk kept: `limits monitor` is the monitor.
+  return object === 'limits' && command === 'monitor' ? ['monitor', '--help'] : [object, command, '--help'];
+}
+
 function expandVerb(object: string, rest: string[]): string[] {
   const spec = verbs[object];
   if (!spec) return rest;
   const word = rest[0];
-  if (word === undefined || (word.startsWith('-') && word !== '-')) return spec.default ? [spec.default, ...rest] : rest;
+  if (word === undefined || (word.startsWith('-') && word !== '-')) {
+    // Options before any verb: `endpoint --help` asks for the object's help (every verb), not show's.
+    const firstWord = rest.findIndex((w) => !w.startsWith('-'));
+    if ((firstWord < 0 ? rest : rest.slice(0, firstWord)).some(isHelpOption)) return rest;
+    return spec.default ? [spec.default, ...rest] : rest;
+  }
   const verb = matchKeyword(word, spec.list);
   if (!verb) {
     const guess = didYouMean(word, spec.list);
@@ -125,9 +211,22 @@ function expandVerb(object: string, rest: string[]): string[] {
   return [verb, ...rest.slice(1)];
 }
 
+/**
+ * `--json=yes` among the words: commander would pass it on as a word of the command, which then
+ * is "not an address". An option that takes no value says so wherever it stands.
+ */
+function checkInlineValues(words: readonly string[]): void {
+  for (const word of words) {
+    const m = /^--([A-Za-z][\w-]*)=/.exec(word);
+    const option = m && globalOptions.find((o) => o.long === `--${m[1]}`);
+    if (option && !option.takesValue && !option.optionalValue) throw new UsageError(`option ${quote(word)}: ${option.long} takes no value`);
+  }
+}
+
 /** The whole argv (after the program name) in canonical form. */
 export function normalizeArgv(argv: string[]): string[] {
   const { options, rest } = translateLeadingOptions(argv);
+  checkInlineValues(rest);
   return [...options, ...expandCommandWords(rest)];
 }
 

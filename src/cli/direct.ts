@@ -1,6 +1,6 @@
 /**
  * The direct route (pure): the common command lines, `OBJECT VERB WORDS...` with any of the
- * options -n NS, -j, -p, -v, -o and --debug before or among the words, go straight to their
+ * options -n NS, -j, -p, -v, -o, -r, --force and --debug before or among the words, go straight to their
  * action without building the command tree. commander cost ~5 ms of every start (loading it,
  * building the tree, parsing, and its share of the code cache: bench/README.md), a twelfth of a
  * run. Anything else (help, --version, other options, `--`, monitor, completion, a word commander
@@ -16,6 +16,9 @@ export interface DirectOptions {
   pretty?: boolean;
   verbose?: boolean;
   oneline?: boolean;
+  resolve?: boolean;
+  /** ip's `-force`, which only batch mode reads (and batch lines are commander's). */
+  force?: boolean;
   debug?: boolean;
 }
 
@@ -23,7 +26,7 @@ export interface DirectRoute extends ActionCall {
   options: DirectOptions;
 }
 
-type Flag = 'json' | 'pretty' | 'verbose' | 'oneline' | 'debug';
+type Flag = 'json' | 'pretty' | 'verbose' | 'oneline' | 'resolve' | 'force' | 'debug';
 
 /** In the canonical spelling normalizeArgv gives them, short forms included. */
 const flags: Record<string, Flag> = {
@@ -35,6 +38,9 @@ const flags: Record<string, Flag> = {
   '-v': 'verbose',
   '--oneline': 'oneline',
   '-o': 'oneline',
+  '--resolve': 'resolve',
+  '-r': 'resolve',
+  '--force': 'force',
   '--debug': 'debug',
 };
 

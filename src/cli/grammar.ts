@@ -235,6 +235,14 @@ function checkEndpointArgs(args: EndpointArgs): void {
   if (verb === 'add' && args.port && !(args.flags & AddressFlag.signal)) {
     throw new UsageError('endpoint add: "port" needs the "signal" flag (the kernel listens on that port for the peer)');
   }
+  // ip sends these to the kernel, which answers "missing address ID" / "address not found (id 0)".
+  if (verb === 'change' && args.id === undefined && args.address === undefined) {
+    throw new UsageError('endpoint change needs the endpoint: "id ID" or its ADDRESS (`mptcpctl endpoint show` lists them)');
+  }
+  if (verb === 'show' && args.id === undefined && (args.address !== undefined || args.port !== undefined || args.dev !== undefined || args.flags || args.cleared.length)) {
+    const given = args.address !== undefined ? `${quote(args.address)} is an address` : args.port !== undefined ? '"port" selects nothing' : args.dev !== undefined ? '"dev" selects nothing' : 'flags select nothing';
+    throw new UsageError(`endpoint show looks an endpoint up by "id ID" only: ${given} (\`mptcpctl endpoint show\` lists every endpoint with its address)`);
+  }
   if (verb === 'change' && args.id && args.port) {
     throw new UsageError('endpoint change: "port" cannot be used with "id" (select the endpoint by ADDRESS and port instead)');
   }

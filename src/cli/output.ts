@@ -17,6 +17,8 @@ export interface OutputOptions {
   oneline: boolean;
   /** Tables: the terminal's width in columns (COLUMNS, else the terminal's own), if known. */
   width?: number;
+  /** Endpoint addresses as host names where the resolver knows one (ip's `-r`). */
+  resolve: boolean;
 }
 
 export interface OutputChoice {
@@ -25,6 +27,7 @@ export interface OutputChoice {
   pretty?: boolean;
   color?: string;
   oneline?: boolean;
+  resolve?: boolean;
 }
 
 const formats = ['auto', 'text', 'table', 'json'] as const;
@@ -54,6 +57,7 @@ export function resolveOutput(choice: OutputChoice, stdoutIsTTY: boolean, env: N
     pretty: choice.pretty ?? false,
     color,
     oneline: choice.oneline ?? false,
+    resolve: choice.resolve ?? false,
   };
   if (resolved.format === 'table') {
     // COLUMNS first, as the shell's own setting; the terminal is asked only for a table.

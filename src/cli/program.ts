@@ -2,7 +2,7 @@
  * The command tree (commander): every command is registered here with its help and examples.
  * Actions only parse the words they get and call a command module, loaded when it runs.
  */
-import { Argument, Command, Option } from 'commander';
+import { Argument, Command, Help, Option } from 'commander';
 import { actions } from './actions.js';
 import type { CommandContext } from './context.js';
 
@@ -46,7 +46,8 @@ const subflowShowHelp: VerbHelp = {
   examples: ['mptcpctl subflow show', 'mptcpctl -j subflow show token 1a2b3c4d', 'mptcpctl subflow show dev eth1 dport 443'],
   notes:
     'One line per subflow: token (the connection\'s, as `connection show` and `monitor` print it), TCP state, local and\nremote address:port as ss prints them, local and remote address ids, backup, the peer\'s token, the subflow flags\n(mcap/join/bkup local and remote, fully_established, connected, mapvalid) and the current DSS mapping.\n' +
-    SELECTOR_NOTE,
+    SELECTOR_NOTE +
+    '\nA token that matches no connection exits with status 1, as for `connection show`; a connection without subflows\n(a listener) prints nothing.',
 };
 
 const connectionShowHelp: VerbHelp = {
@@ -87,14 +88,14 @@ const endpointVerbs: VerbHelp[] = [
     summary: "change an endpoint's backup/fullmesh flags, or (with a token) a userspace-PM subflow's priority",
     examples: ['mptcpctl endpoint change id 3 backup', 'mptcpctl endpoint change 10.0.0.2 backup fullmesh', 'mptcpctl endpoint change 10.0.0.1 token 0x1a2b3c4d remote 10.0.0.2 backup'],
     notes:
-      'As with ip, the flags given REPLACE both backup and fullmesh: `change id 3 backup` clears fullmesh,\nand `change id 3` alone clears both. Give the complete wanted state.\nWith a token (userspace PM), MP_PRIO is sent on the subflows between the two addresses (port 0 or none: any port).',
+      'As with ip, the flags given REPLACE both backup and fullmesh: `change id 3 backup` clears fullmesh,\nand `change id 3` alone clears both. Give the complete wanted state.\nThe endpoint is found by id or by ADDRESS (one is needed), with or without its port: without port, the endpoint\nwith no port, else the only one with that address; when several with ports share it, the error lists them.\n-v says what changed: `changed endpoint 10.0.0.2 id 3: backup -> nobackup`.\nWith a token (userspace PM), MP_PRIO is sent on the subflows between the two addresses (port 0 or none: any port).',
   },
   {
     verb: 'show',
     usage: '[id ID] | token TOKEN [id ID] | --check',
     summary: 'list endpoints (or one by id); with a token, the local addresses of a userspace-PM connection',
     examples: ['mptcpctl endpoint show', 'mptcpctl -j endpoint show id 3', 'mptcpctl endpoint show token 0x1a2b3c4d', 'mptcpctl endpoint show --check'],
-    notes: '--check: also print the warnings of `mptcpctl status` (with why and the fix) after the endpoints;\nunder -j one object {"endpoints": [...], "warnings": [...]}.',
+    notes: 'An endpoint is looked up by id only (an ADDRESS without id is a usage error: ip would look up id 0).\n--check: also print the warnings of `mptcpctl status` (with why and the fix) after the endpoints;\nunder -j one object {"endpoints": [...], "warnings": [...]}.',
   },
   { verb: 'flush', usage: '', summary: 'delete every endpoint', examples: ['mptcpctl endpoint flush'] },
 ];
@@ -157,10 +158,39 @@ const objectVerbs: Record<string, VerbHelp[]> = {
   connection: [connectionShowHelp],
 };
 
+/**
+ * Each verb's grammar as its help shows it. A verb takes its words as `[words...]` (its own
+ * grammar reads them): that placeholder is commander's, never shown.
+ */
+const grammarOf = new WeakMap<Command, string>();
+
+const helpConfiguration: Partial<Help> = {
+  commandUsage(command: Command): string {
+    const grammar = grammarOf.get(command);
+    if (grammar === undefined) return Help.prototype.commandUsage.call(this, command);
+    const path = [];
+    for (let c: Command | null = command; c; c = c.parent) path.unshift(c.name());
+    return `${path.join(' ')}${grammar ? ` ${grammar}` : ''}`;
+  },
+  subcommandTerm(command: Command): string {
+    const args = grammarOf.has(command) ? [] : command.registeredArguments.map((a) => `${a.required ? '<' : '['}${a.name()}${a.variadic ? '...' : ''}${a.required ? '>' : ']'}`);
+    return [command.name() + (command.aliases()[0] ? `|${command.aliases()[0]}` : ''), ...(command.options.length ? ['[options]'] : []), ...args].join(' ');
+  },
+};
+
+/** An object's help lists every verb with its grammar, as ip's usage does (`ip mptcp help`). */
+function objectHelp(object: string, list: VerbHelp[]): string {
+  const lines = list.flatMap((v) => [
+    ...v.usage.split(/\n\s*/).map((usage) => `  mptcpctl ${object} ${v.verb}${usage ? ` ${usage}` : ''}`),
+    `      ${v.summary}`,
+  ]);
+  return `\nCommands (abbreviations allowed, in ip's order):\n${lines.join('\n')}\n\n\`mptcpctl ${object} COMMAND --help\` (or \`mptcpctl help ${object} COMMAND\`) adds each command's notes and examples.\n${EXIT_CODES_HELP}`;
+}
+
 /** Registers `object verb [words...]` for each verb. */
 function addVerbs(parent: Command, object: string, list: VerbHelp[], makeContext: ContextFactory): void {
   for (const v of list) {
-    parent
+    const command = parent
       .command(v.verb)
       .usage(v.usage)
       .description(v.summary)
@@ -171,6 +201,7 @@ function addVerbs(parent: Command, object: string, list: VerbHelp[], makeContext
       .action(async (words: string[], _opts: unknown, command: Command) => {
         await actions[object]![v.verb]!(await makeContext(command), words);
       });
+    grammarOf.set(command, v.usage);
   }
 }
 
@@ -193,9 +224,11 @@ export function buildProgram(version: string, makeContext: ContextFactory, optio
     .option('-b, --batch <file>', 'run the commands in FILE, one per line (- for stdin), on one socket')
     .option('--force', 'with --batch: go on after a failing line; exit 1 if any failed')
     .option('-o, --oneline', "text output: end records with '\\' instead of a newline, as `ip -o`")
+    .option('-r, --resolve', 'endpoint show: addresses as host names where the resolver knows one, as `ip -r`')
     .option('-t, --timestamp', 'monitor: prefix each event with its time')
     .option('--debug', 'trace every netlink message on stderr, decoded attribute by attribute (tokens included)')
     .showSuggestionAfterError(true)
+    .configureHelp(helpConfiguration)
     .addHelpText(
       'after',
       `
@@ -211,7 +244,10 @@ Objects and commands (abbreviations allowed, in ip's order: \`mptcpctl e s\` = e
   status                                    the namespace's MPTCP state and warnings (why no second subflow?)
 
 Options may come before the object (as with ip, also in ip's spelling: -json, -netns NAME)
-or after the command. Output: ip's text when piped, a table on a terminal, JSON with -j.
+or after the command. ip's other global options are accepted before the object and ignored, as
+ip mptcp ignores them (-s, -d, -N, -a, -br, -h, -iec, -4, -6, -0, -M, -B, -echo, -f FAMILY,
+-l N, -rc SIZE): -d is ip's -details, -h before a command ip's -human.
+Output: ip's text when piped, a table on a terminal, JSON with -j.
 
 Examples:
   mptcpctl endpoint add 10.0.0.2 id 3 signal
@@ -230,8 +266,10 @@ ${EXIT_CODES_HELP}`,
     addVerbs(command, command.name(), verbs, makeContext);
   };
   const addObject = (name: string, description: string): void => {
-    const command = program.command(name).description(description).helpOption('-h, --help', 'show this help');
+    const command = program.command(name).description(description).helpOption('-h, --help', 'show this help').usage('COMMAND [ARGS...]');
     if (name === 'connection') command.alias('conn');
+    // Its verbs are listed with their grammar below, not by commander (they may not be registered yet).
+    command.configureHelp({ ...helpConfiguration, visibleCommands: () => [] }).addHelpText('after', objectHelp(name, objectVerbs[name]!));
     if (!options.lazyVerbs) ensureVerbs(command);
   };
   addObject('endpoint', 'in-kernel path-manager endpoints (same grammar and output as `ip mptcp endpoint`)');

@@ -21,6 +21,8 @@ export interface Report {
   /** One line, without the `mptcpctl: ` prefix; undefined when already printed (commander). */
   message: string | undefined;
   exitCode: number;
+  /** The program is at fault (a bug, not the user, the kernel or the system): --debug shows its stack. */
+  internal?: boolean;
 }
 
 /**
@@ -53,7 +55,7 @@ export function describeError(err: unknown): Report {
   }
   if (err instanceof MptcpctlError || err instanceof NetlinkDecodeError) return { message: err.message, exitCode: EXIT_REFUSED };
   const message = err instanceof Error ? err.message : String(err);
-  return { message: `internal error: ${message} (please report it; --debug shows the stack)`, exitCode: EXIT_REFUSED };
+  return { message: `internal error: ${message} (please report it; --debug shows the stack)`, exitCode: EXIT_REFUSED, internal: true };
 }
 
 /**

@@ -44,6 +44,7 @@ interface GlobalOptions {
   color?: string;
   verbose?: boolean;
   oneline?: boolean;
+  resolve?: boolean;
   batch?: string;
   force?: boolean;
   debug?: boolean;
@@ -116,12 +117,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     await program.parseAsync(normalized, { from: 'user' });
     return exitCode;
   } catch (err) {
-    const { message, exitCode } = describeError(err);
+    const { message, exitCode, internal } = describeError(err);
     if (message) printError(message);
-    // Help and --version end as commander "errors" with status 0: no stack for those.
-    if (debug && exitCode !== EXIT_OK && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
+    // A stack only where the program is at fault: never for a usage error, a refusal or help.
+    if (debug && internal && err instanceof Error && err.stack) io.stderr.write(`${await printableStack(err.stack)}\n`);
     return exitCode;
   } finally {
     await (session as Session | undefined)?.close();
+  }
+}
+
+/** The stack in source files and lines (src/cli/stack.ts), or as it is if that cannot be done. */
+async function printableStack(stack: string): Promise<string> {
+  try {
+    return (await import('./stack.js')).sourceMappedStack(stack);
+  } catch {
+    return stack;
   }
 }

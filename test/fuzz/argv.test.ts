@@ -2,9 +2,11 @@
  * Argument fuzzing: the whole CLI (runCli, in-process) over random and mutated command lines of
  * every command's grammar. Properties, for every case:
  *   - runCli resolves (never throws) with 0, 1 or 2;
+ *   - stderr never holds a stack trace, with or without --debug (only a fault of the program may
+ *     print one, under --debug, and no command line may cause one);
  *   - stderr is one line starting `mptcpctl: ` whenever the status is not 0 (batch mode: one such
- *     line per failing batch line), with no stack trace, no "internal error", and no raw control
- *     character (a word cannot forge a second line or a terminal escape);
+ *     line per failing batch line; --debug adds its trace), with no "internal error", and no raw
+ *     control character (a word cannot forge a second line or a terminal escape);
  *   - status 2 means nothing reached the transport: no socket opened, nothing sent, no setns
  *     (counted at the seam, src/netlink/transport.ts `transportProbe`);
  *   - the transport is guarded, so no case can reach the real kernel: a command line the grammar
@@ -65,8 +67,8 @@ async function run(argv: string[], options: { stdin?: string; isTTY?: boolean; e
   };
 }
 
-/** Could this argv switch on --debug (which prints stacks on purpose)? Over-approximated. */
-const mayDebug = (argv: string[]): boolean => argv.some((w) => /^--?d(e(b(u(g)?)?)?)?(=|$)/.test(w));
+/** Could this argv switch on --debug (whose trace adds lines to stderr)? Over-approximated: ip's -d is -details. */
+const mayDebug = (argv: string[]): boolean => argv.some((w) => /^--?deb(u(g)?)?(=|$)/.test(w));
 /** Could this argv select batch mode (one stderr line per failing line)? Over-approximated. */
 const mayBatch = (argv: string[]): boolean => argv.some((w) => /^--?b/.test(w));
 
@@ -87,8 +89,8 @@ function checkInvariants(argv: string[], o: Outcome): void {
     assert.equal(o.opens, 0, where);
     assert.equal(o.stderr, '', where);
   }
-  if (mayDebug(argv)) return; // --debug prints the stack after the message, on purpose
   assert.doesNotMatch(o.stderr, /\n\s+at /, `stack trace: ${where}`);
+  if (mayDebug(argv)) return; // --debug's trace lines
   if (o.code !== 0) {
     const lines = o.stderr.split('\n');
     assert.equal(lines.pop(), '', `stderr must end with a newline: ${where}`);
@@ -162,6 +164,8 @@ const command: fc.Arbitrary<string[]> = fc.oneof(
 const globalOptions: fc.Arbitrary<string[]> = words(
   kv('-n', netnsName),
   fc.constantFrom(['-j'], ['-json'], ['--json'], ['-p'], ['-pretty'], ['-v'], ['-o'], ['-oneline'], ['-t'], ['-ts'], ['-4'], ['-6'], ['--force']),
+  // ip's options that `ip mptcp` ignores, and -d/--debug (ip's -d is -details).
+  fc.constantFrom(['-s'], ['-stats'], ['-d'], ['-details'], ['-N'], ['-a'], ['-br'], ['-h'], ['-human'], ['-iec'], ['-0'], ['-r'], ['-echo'], ['-l', '1'], ['-f', 'inet'], ['--debug'], ['-debug']),
   fc.constantFrom(['--format', 'json'], ['--format', 'text'], ['--format=table'], ['-c', 'never'], ['-color=always'], ['--color', 'auto']),
   kv('-netns', netnsName),
 );

@@ -169,6 +169,20 @@ describe('connection show', () => {
 });
 
 describe('subflow show', () => {
+  test('a token that matches no connection exits 1 with the same message as connection show', () => {
+    const subflows = runCli(['-n', pair.a, 'subflow', 'show', 'token', '0']);
+    const connections = runCli(['-n', pair.a, 'connection', 'show', 'token', '0']);
+    assert.equal(subflows.status, 1);
+    assert.equal(subflows.stdout, '');
+    assert.equal(subflows.stderr, connections.stderr);
+    assert.match(subflows.stderr, /^mptcpctl: no MPTCP connection has the token given in network namespace "[^"]+" \(tokens are secret: not repeated here\)\n$/);
+    // A token that names a live connection lists its subflows (status 0).
+    const token = json<ConnectionJson[]>(pair.a, 'connection', 'show').find((c) => c.state === 'ESTAB')!.token;
+    const known = runCli(['-n', pair.a, 'subflow', 'show', 'token', token]);
+    assert.equal(known.status, 0, known.stderr);
+    assert.notEqual(known.stdout, '');
+  });
+
   test('the same subflows as ss -tiO, with ids and tokens', () => {
     const ours = json<SubflowJson[]>(pair.a, 'subflow', 'show');
     const theirs = parseSsTcp(ss(pair.a, '-tnaiOH')).flatMap((s) => {

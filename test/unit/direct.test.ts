@@ -48,7 +48,7 @@ async function throughCommander(argv: string[]): Promise<Reading | undefined> {
   return undefined;
 }
 
-const prefixes = [[], ['-n', 'blue'], ['--netns', 'blue', '-j'], ['-j', '-p'], ['-v'], ['-o'], ['--debug'], ['-n', 'a', '-n', 'b'], ['-netns', 'x', '-json'], ['-d']];
+const prefixes = [[], ['-n', 'blue'], ['--netns', 'blue', '-j'], ['-j', '-p'], ['-v'], ['-o'], ['--debug'], ['-n', 'a', '-n', 'b'], ['-netns', 'x', '-json'], ['-d'], ['-r'], ['-resolve', '-j'], ['-s', '-details', '-N', '-a', '-br', '-h', '-iec', '-4', '-6', '-0', '-echo', '-force'], ['-f', 'inet', '-l', '2', '-rc', '4096', '-M', '-B', '-human-readable', '-statistics', '-all', '-brief']];
 const commands = [
   ['endpoint', 'show'],
   ['e', 's'],
@@ -80,6 +80,8 @@ const optionsAmongWords = [
   ['announce', '10.0.0.1', '-o', 'id', '2', 'token', '1a'],
   ['subflow', 'token', '1', '-j'],
   ['status', '-j', '-p'],
+  ['endpoint', 'show', '-r'],
+  ['endpoint', 'show', '--resolve', '-j'],
 ];
 /** Lines commander must read: not routed. */
 const forCommander = [
@@ -88,6 +90,9 @@ const forCommander = [
   ['-t', 'endpoint', 'show'],
   ['monitor'],
   ['endpoint', '--help'],
+  ['subflow', '-h'],
+  ['help', 'endpoint', 'add'],
+  ['-h'],
   ['--help'],
   ['--version'],
   ['help', 'endpoint'],

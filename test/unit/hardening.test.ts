@@ -22,14 +22,14 @@ async function* text(t: string): AsyncGenerator<Buffer> {
   yield Buffer.from(t);
 }
 
-async function cli(argv: string[], stdin = ''): Promise<{ code: number; stdout: string; stderr: string; opens: number }> {
+async function cli(argv: string[], stdin = '', env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string; opens: number }> {
   const opens = transportProbe.opens;
   let stdout = '';
   let stderr = '';
   const code = await runCli(argv, {
     stdout: { write: (t: string) => (stdout += t) },
     stderr: { write: (t: string) => (stderr += t) },
-    env: {},
+    env,
     isTTY: false,
     stdin: text(stdin),
   });
@@ -84,16 +84,39 @@ describe('hardening', () => {
   });
 
   it('--debug prints no stack after help or the version, which end with status 0 (found by the argv fuzzer)', async () => {
-    for (const argv of [['--debug', '--help'], ['--debug=1', 'help'], ['-d', 'endpoint', '--help'], ['--debug', '--version']]) {
+    for (const argv of [['--debug', '--help'], ['-debug', 'help'], ['-d', 'endpoint', '--help'], ['--debug', '--version']]) {
       const r = await cli(argv);
       assert.equal(r.code, 0, argv.join(' '));
       assert.equal(r.stderr, '', argv.join(' '));
       assert.notEqual(r.stdout, '', argv.join(' '));
     }
-    // A real failure under --debug still gets its stack.
-    const failed = await cli(['--debug', 'endpoint', 'add', '10.0.0.1', 'id', '300']);
-    assert.equal(failed.code, 2);
-    assert.match(failed.stderr, /\n\s+at /);
+  });
+
+  it('--debug prints a stack only where the program is at fault, never for a usage error or a refusal', async () => {
+    for (const argv of [
+      ['--debug', 'endpoint', 'add', '1.2.3.4', 'id', '999'],
+      ['--debug', 'endpoint', 'show', 'bogus'],
+      ['--debug', 'help', 'bogus'],
+      ['--debug', '-x', 'endpoint', 'show'],
+      ['--debug', 'limits', 'show'], // refused by the guard: the system, not the program
+    ]) {
+      const r = await cli(argv);
+      assert.notEqual(r.code, 0, argv.join(' '));
+      assert.doesNotMatch(r.stderr, /\n\s+at /, argv.join(' '));
+      assert.equal(r.stderr.split('\n').length, 2, `one line: ${argv.join(' ')}: ${r.stderr}`);
+    }
+    // The program at fault: an exception from inside a command (here from reading the environment).
+    const env = new Proxy({} as NodeJS.ProcessEnv, {
+      get: (_t, key) => {
+        if (key === 'FORCE_COLOR') throw new TypeError('injected fault');
+        return undefined;
+      },
+    });
+    const faulty = await cli(['--debug', 'limits', 'show'], '', env);
+    assert.equal(faulty.code, 1);
+    assert.match(faulty.stderr, /^mptcpctl: internal error: injected fault \(please report it; --debug shows the stack\)\nTypeError: injected fault\n\s+at /);
+    const quiet = await cli(['limits', 'show'], '', env);
+    assert.equal(quiet.stderr, 'mptcpctl: internal error: injected fault (please report it; --debug shows the stack)\n');
   });
 
   it('tokens are never repeated in errors', async () => {

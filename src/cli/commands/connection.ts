@@ -37,11 +37,16 @@ async function namesFor(ctx: CommandContext, records: readonly SocketRecord[]): 
   return records.some((r) => r.ifindex) ? ctx.session.interfaces() : new Map();
 }
 
+/** `token TOKEN` that names no connection: the same error for `connection show` and `subflow show`. */
+function unknownToken(ctx: CommandContext): NotFoundError {
+  return new NotFoundError(`no MPTCP connection has the token given${ctx.session.netns ? ` in network namespace "${ctx.session.netns}"` : ''} (tokens are secret: not repeated here)`);
+}
+
 export async function connectionShow(ctx: CommandContext, words: string[]): Promise<void> {
   const selectors = parseSocketSelectors(words);
   const filter = await diagFilter(ctx, selectors);
   const connections = await withDiag(ctx, (diag) => diag.listConnections(filter));
-  if (selectors.token !== undefined && connections.length === 0) throw new NotFoundError(`no MPTCP connection has the token given${ctx.session.netns ? ` in network namespace "${ctx.session.netns}"` : ''} (tokens are secret: not repeated here)`);
+  if (selectors.token !== undefined && connections.length === 0) throw unknownToken(ctx);
   const names = await namesFor(ctx, connections);
   await print(ctx, {
     json: () => connectionsJson(connections, ctx.out.pretty, names),
@@ -52,7 +57,13 @@ export async function connectionShow(ctx: CommandContext, words: string[]): Prom
 
 export async function subflowShow(ctx: CommandContext, words: string[]): Promise<void> {
   const filter = await diagFilter(ctx, parseSocketSelectors(words));
-  const subflows = await withDiag(ctx, (diag) => diag.listSubflows(filter));
+  const subflows = await withDiag(ctx, async (diag) => {
+    const found = await diag.listSubflows(filter);
+    // No subflow: an unknown token is an error, as for `connection show`; a connection without
+    // subflows (a listener) prints nothing.
+    if (filter.token !== undefined && found.length === 0 && (await diag.listConnections(filter)).length === 0) throw unknownToken(ctx);
+    return found;
+  });
   const names = await namesFor(ctx, subflows);
   await print(ctx, {
     json: () => subflowsJson(subflows, ctx.out.pretty, names),
