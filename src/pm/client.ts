@@ -55,8 +55,6 @@ export const DEFAULT_EVENT_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** An events() iterator's socket, so that close() can end it. */
 interface EventStream {
-  /** Aborted by close() (and by the caller's signal): the iterator returns at its next step. */
-  readonly stop: AbortController;
   /** The wait in progress, if any: close() lets it return (one poll slice) before the socket goes. */
   receiving: Promise<unknown> | undefined;
   /** Reports late drops and closes the socket, once, whoever comes first (the iterator or close()). */
@@ -218,7 +216,6 @@ export class MptcpPm {
     let joined = false;
     let finished: Promise<void> | undefined;
     const stream: EventStream = {
-      stop,
       receiving: undefined,
       finish: () =>
         (finished ??= (async () => {
@@ -246,7 +243,8 @@ export class MptcpPm {
         stream.receiving = receiving;
         const result = await receiving;
         stream.receiving = undefined;
-        if (stop.signal.aborted) break;
+        // Closed meanwhile: the socket is gone. (A datagram read as the caller's signal aborted is still delivered.)
+        if (this.closing.signal.aborted) break;
         if (result.kind === 'timeout') {
           if (options.onOverrun) report(false);
           slice.restart();

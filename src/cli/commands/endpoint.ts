@@ -78,11 +78,11 @@ async function change(ctx: CommandContext, args: EndpointArgs): Promise<void> {
 
 async function show(ctx: CommandContext, args: EndpointArgs): Promise<void> {
   const pm = await ctx.session.pathManager();
-  // Like ip: any argument makes it a lookup by id (absent id = 0, which the kernel never finds).
-  const lookup = args.id !== undefined || args.address !== undefined || args.port !== undefined || args.dev !== undefined || args.flags !== 0;
+  // The grammar lets other selectors through only with an id: the lookup is by id.
+  const id = args.id;
   const endpoints: Endpoint[] = await withPathManagerHint(ctx.session.netns, args.token, async () =>
-    lookup
-      ? [args.token === undefined ? await hinted(ctx, { id: args.id ?? 0 }, () => pm.getEndpoint(args.id ?? 0)) : await pm.getEndpoint(args.id ?? 0, args.token)]
+    id !== undefined
+      ? [args.token === undefined ? await hinted(ctx, { id }, () => pm.getEndpoint(id)) : await pm.getEndpoint(id, args.token)]
       : await pm.listEndpoints(args.token),
   );
   const names = endpoints.some((e) => e.ifindex) ? await ctx.session.interfaces() : new Map<number, string>();
