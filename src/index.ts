@@ -25,6 +25,7 @@ export { MptcpInfoFlag, type MptcpInfoFlagName } from './diag/mptcp-info.js';
 export {
   MptcpctlError,
   UsageError,
+  ClosedError,
   KernelError,
   PermissionError,
   SystemError,

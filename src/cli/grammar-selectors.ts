@@ -5,6 +5,7 @@
  * PORT may be written `:PORT` as in ss. Keywords may be abbreviated while unambiguous.
  */
 import { UsageError } from '../netlink/errors.js';
+import { EXACT_PORT } from '../mptcp/ranges.js';
 import { checkInterfaceName, didYouMean, parseAddressWord, parseNumber, parseToken, quote } from './grammar.js';
 
 /** An address (canonical text) and/or a port to match one end of a socket against. */
@@ -36,7 +37,7 @@ function keywordOf(word: string): Keyword {
 }
 
 function parsePort(text: string, what: string): number {
-  return parseNumber(text.startsWith(':') ? text.slice(1) : text, what, 1, 65535);
+  return parseNumber(text.startsWith(':') ? text.slice(1) : text, what, EXACT_PORT);
 }
 
 /** `ADDR`, `ADDR:PORT`, `[ADDR6]:PORT`, `[ADDR6]`, `*:PORT`, `:PORT`. */

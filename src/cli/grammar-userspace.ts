@@ -6,6 +6,7 @@
  * kernel, so a bad command line never sends anything.
  */
 import { UsageError } from '../netlink/errors.js';
+import { ADDRESS_ID, ENDPOINT_ID, EXACT_PORT, PORT, type Range } from '../mptcp/ranges.js';
 import { checkInterfaceName, didYouMean, matchKeyword, next, parseAddressWord, parseNumber, parseToken, quote } from './grammar.js';
 
 /** `announce ADDRESS id ID token TOKEN [port PORT] [dev IFNAME]` */
@@ -45,7 +46,6 @@ export interface SubflowDestroyRequest {
 
 type Keyword = 'token' | 'local' | 'remote' | 'id' | 'port' | 'dev' | 'backup';
 type Side = 'local' | 'remote';
-type Range = readonly [min: number, max: number];
 
 /** What one command accepts. */
 interface CommandRules {
@@ -60,11 +60,9 @@ interface CommandRules {
   ports?: Record<Side, Range>;
 }
 
-const ID: Range = [0, 255];
-const PORT: Range = [1, 65535];
-const DEFAULT_PORTS: Record<Side, Range> = { local: [0, 65535], remote: PORT };
+const DEFAULT_PORTS: Record<Side, Range> = { local: PORT, remote: EXACT_PORT };
 
-const announceRules: CommandRules = { name: 'announce', keywords: ['id', 'token', 'port', 'dev'], bareAddress: true, id: [1, 255] };
+const announceRules: CommandRules = { name: 'announce', keywords: ['id', 'token', 'port', 'dev'], bareAddress: true, id: ENDPOINT_ID };
 const removeRules: CommandRules = { name: 'remove', keywords: ['id', 'token'], bareAddress: false };
 const createRules: CommandRules = { name: 'subflow create', keywords: ['token', 'local', 'remote', 'id', 'port', 'dev', 'backup'], bareAddress: false };
 const destroyRules: CommandRules = {
@@ -72,7 +70,7 @@ const destroyRules: CommandRules = {
   keywords: ['token', 'local', 'remote', 'port'],
   bareAddress: false,
   // The kernel finds the subflow by both exact ports.
-  ports: { local: PORT, remote: PORT },
+  ports: { local: EXACT_PORT, remote: EXACT_PORT },
 };
 
 /** Every command's keywords, exported for the unit test that keeps abbreviations unambiguous. */
@@ -115,7 +113,7 @@ function scan(rules: CommandRules, words: string[]): Scanned {
         s.token = parseToken(next(words, i++, keyword));
         break;
       case 'id':
-        s.id = parseNumber(next(words, i++, keyword), 'id', ...(rules.id ?? ID));
+        s.id = parseNumber(next(words, i++, keyword), 'id', rules.id ?? ADDRESS_ID);
         break;
       case 'dev': {
         const name = next(words, i++, keyword);
@@ -129,7 +127,7 @@ function scan(rules: CommandRules, words: string[]): Scanned {
         s[side].address = addressValue(next(words, i++, keyword), `${keyword} address`);
         break;
       case 'port':
-        s[side].port = parseNumber(next(words, i++, keyword), rules.bareAddress ? 'port' : `${side} port`, ...(rules.ports ?? DEFAULT_PORTS)[side]);
+        s[side].port = parseNumber(next(words, i++, keyword), rules.bareAddress ? 'port' : `${side} port`, (rules.ports ?? DEFAULT_PORTS)[side]);
         break;
       case 'backup':
         s.backup = true;

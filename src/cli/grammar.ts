@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../netlink/errors.js';
 import { AddressFlag, addressFlagNames } from '../mptcp/spec.js';
+import { ADDRESS_ID, LIMIT, PORT, type Range } from '../mptcp/ranges.js';
 import { formatIPv4, formatIPv6, parseIPv6 } from '../util/inet.js';
 
 /** ip's `matches(word, keyword)`: `word` is a non-empty prefix of `keyword`. */
@@ -76,8 +77,8 @@ export function parseBase0(text: string): number | undefined {
   return Number.isSafeInteger(value) ? value : undefined;
 }
 
-/** A base-0 unsigned number within [min, max], or a UsageError naming the word and the range. */
-export function parseNumber(text: string, what: string, min: number, max: number): number {
+/** A base-0 unsigned number within `range` (shared with the library), or a UsageError naming the word and the range. */
+export function parseNumber(text: string, what: string, { min, max }: Range): number {
   const value = parseBase0(text);
   if (value === undefined) throw new UsageError(`invalid ${what} ${quote(text)}: expected a number from ${min} to ${max}`);
   if (value < min || value > max) throw new UsageError(`invalid ${what} ${quote(text)}: must be from ${min} to ${max}`);
@@ -176,13 +177,13 @@ export function parseEndpointArgs(verb: EndpointVerb, words: string[]): Endpoint
       continue;
     }
     if (matches(word, 'id')) {
-      args.id = parseNumber(next(words, i++, 'id'), 'id', 0, 255);
+      args.id = parseNumber(next(words, i++, 'id'), 'id', ADDRESS_ID);
     } else if (matches(word, 'dev')) {
       const name = next(words, i++, 'dev');
       checkInterfaceName(name);
       args.dev = name;
     } else if (matches(word, 'port')) {
-      const port = parseNumber(next(words, i++, 'port'), 'port', 0, 65535);
+      const port = parseNumber(next(words, i++, 'port'), 'port', PORT);
       if (inRemote) args.remote!.port = port;
       else args.port = port;
     } else if (word === 'token' && (verb === 'change' || verb === 'show')) {
@@ -232,6 +233,14 @@ function checkEndpointArgs(args: EndpointArgs): void {
   if ((verb === 'add' || verb === 'change' || verb === 'show') && args.id === 0) {
     throw new UsageError(`endpoint ${verb}: id 0 is reserved for the initial subflow (use 1 to 255${verb === 'add' ? ', or no id to let the kernel pick one' : ''})`);
   }
+  // The kernel finds an endpoint to show by id alone, and one to change by address or id: ip sends
+  // id 0 and lets the kernel refuse; the library refuses id 0 there, so say it here, in words.
+  if (verb === 'show' && args.id === undefined && (args.address !== undefined || args.port !== undefined || args.dev !== undefined || args.flags !== 0)) {
+    throw new UsageError('endpoint show selects one endpoint by "id ID" only (the kernel does not look endpoints up by address); without arguments it lists them all');
+  }
+  if (verb === 'change' && args.id === undefined && args.address === undefined) {
+    throw new UsageError('endpoint change needs the endpoint to change: an ADDRESS or "id ID"');
+  }
   if (verb === 'add' && args.port && !(args.flags & AddressFlag.signal)) {
     throw new UsageError('endpoint add: "port" needs the "signal" flag (the kernel listens on that port for the peer)');
   }
@@ -256,7 +265,7 @@ export interface LimitsArgs {
 
 const limitKeywords = ['subflows', 'add_addr_accepted'] as const;
 
-/** `[subflows N] [add_addr_accepted N]`, any order, last wins; numbers are u32 (the kernel caps at 8). */
+/** `[subflows N] [add_addr_accepted N]`, any order, last wins; each 0..8, the kernel's maximum (MPTCP_PM_ADDR_MAX). */
 export function parseLimitsArgs(words: string[]): LimitsArgs {
   const args: LimitsArgs = {};
   for (let i = 0; i < words.length; i++) {
@@ -266,7 +275,7 @@ export function parseLimitsArgs(words: string[]): LimitsArgs {
       const guess = didYouMean(word, limitKeywords);
       throw new UsageError(`unknown limit ${quote(word)}${guess ? `: did you mean "${guess}"?` : ' (expected subflows or add_addr_accepted)'}`);
     }
-    const value = parseNumber(next(words, i++, keyword), keyword, 0, 0xffffffff);
+    const value = parseNumber(next(words, i++, keyword), keyword, LIMIT);
     if (keyword === 'subflows') args.subflows = value;
     else args.addAddrAccepted = value;
   }

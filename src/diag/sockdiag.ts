@@ -20,6 +20,7 @@ import {
 } from './inet-diag.js';
 import { encodeFilterBytecode, type SocketFilter } from './inet-diag-bytecode.js';
 import { assignSides, TCP_LISTEN, toConnection, toSubflow, type MptcpConnection, type MptcpSubflow } from './records.js';
+import { checkToken } from '../mptcp/ranges.js';
 
 export interface SockDiagOptions {
   /** Network namespace name (as `ip -n`); the caller's namespace if absent. */
@@ -67,6 +68,7 @@ export class SockDiag {
    * subflows too, so this also dumps the TCP sockets (see `assignSides`).
    */
   async listConnections(filter: DiagFilter = {}): Promise<MptcpConnection[]> {
+    const token = filterToken(filter);
     const bytecode = encodeFilterBytecode(filter);
     const sockets = (await this.dumpBothFamilies(IPPROTO_MPTCP, bytecode)).map(toConnection);
     const subflows = await this.listSubflows();
@@ -75,16 +77,16 @@ export class SockDiag {
     if (bytecode && connections.some((c) => c.sideEvidence === 'no-listener')) {
       connections = assignSides(sockets, subflows, (await this.dumpBothFamilies(IPPROTO_MPTCP, undefined, 1 << TCP_LISTEN)).map(toConnection));
     }
-    const token = filter.token;
-    return token === undefined ? connections : connections.filter((c) => c.token === token >>> 0);
+    return token === undefined ? connections : connections.filter((c) => c.token === token);
   }
 
   /** MPTCP subflows (TCP sockets with the "mptcp" ULP, listeners excluded), IPv4 then IPv6. */
   async listSubflows(filter: DiagFilter = {}): Promise<MptcpSubflow[]> {
+    const token = filterToken(filter);
     const subflows: MptcpSubflow[] = [];
     for (const socket of await this.dumpBothFamilies(IPPROTO_TCP, encodeFilterBytecode(filter))) {
       const subflow = toSubflow(socket);
-      if (subflow && (filter.token === undefined || subflow.token === filter.token >>> 0)) subflows.push(subflow);
+      if (subflow && (token === undefined || subflow.token === token)) subflows.push(subflow);
     }
     return subflows;
   }
@@ -123,4 +125,9 @@ function diagError(ack: ExtendedAck, operation: string, protocol: number): Kerne
   }
   const details = { errno, operation, message, offset: ack.offset };
   return errno === Errno.EPERM ? new PermissionError(details) : new KernelError(details);
+}
+
+/** The filter's token, checked (a u32: 2**32 + 5 must not select token 5), or undefined. */
+function filterToken(filter: DiagFilter): number | undefined {
+  return filter.token === undefined ? undefined : checkToken(filter.token, 'filter.token');
 }

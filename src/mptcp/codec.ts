@@ -7,6 +7,8 @@ import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
 import { AF_INET, AF_INET6, attrSet, Command, requestSetOf, type CommandName } from './spec.js';
 import type { AddressInput, Endpoint, Limits, Token } from './records.js';
 import { readU32BE } from '../util/bytes.js';
+import { UsageError } from '../netlink/errors.js';
+import { ADDRESS_ID, checkAddress, checkInteger, checkOptional, checkToken, ENDPOINT_ID, EXACT_PORT, FLAGS, IFINDEX, LIMIT, PORT, type Range } from './ranges.js';
 
 /** A request ready for the generic netlink layer. */
 export interface PmRequest {
@@ -24,19 +26,36 @@ function request(command: CommandName, input: AttributeInput, dump = false): PmR
   return { command, cmd, dump, attributes: encodeAttributeSet(set, input).toBuffer() };
 }
 
+/** What one operation accepts in an address argument (checked before anything is encoded). */
+interface AddressRules {
+  /** The address text must be given (else it is optional). */
+  address?: boolean;
+  /** The id's range when given (default ADDRESS_ID), and whether it must be given. */
+  id?: Range;
+  idRequired?: boolean;
+  /** The port's range when given (default PORT), and whether it must be given. */
+  port?: Range;
+  portRequired?: boolean;
+}
+
 /**
  * The address nest, in the order iproute2 writes it: id, flags, if-idx, port, family, address.
- * Throws a plain Error on non-canonical address text: callers validate user input first.
+ * Every member is checked first against `rules` (a UsageError names `argument.member`).
  */
-export function addressAttributes(a: AddressInput): AttributeInput {
+export function addressAttributes(a: AddressInput, argument = 'address', rules: AddressRules = {}): AttributeInput {
+  if (typeof a !== 'object' || a === null) throw new UsageError(`invalid ${argument}: expected an object such as { address: '10.0.0.1' }`, argument);
+  const id = rules.idRequired ? checkInteger(a.id, `${argument}.id`, rules.id ?? ADDRESS_ID) : checkOptional(a.id, `${argument}.id`, rules.id ?? ADDRESS_ID);
+  const flags = checkOptional(a.flags, `${argument}.flags`, FLAGS);
+  const ifindex = checkOptional(a.ifindex, `${argument}.ifindex`, IFINDEX);
+  const port = rules.portRequired ? checkInteger(a.port, `${argument}.port`, rules.port ?? PORT) : checkOptional(a.port, `${argument}.port`, rules.port ?? PORT);
+  const address = rules.address || a.address !== undefined ? checkAddress(a.address, `${argument}.address`) : undefined;
   const out: AttributeInput = {};
-  if (a.id !== undefined) out['id'] = a.id;
-  if (a.flags) out['flags'] = a.flags;
-  if (a.ifindex) out['if-idx'] = a.ifindex;
-  if (a.port) out['port'] = a.port;
-  if (a.address !== undefined) {
-    const inet = parseInet(a.address);
-    if (!inet) throw new Error(`not an IPv4 or IPv6 address: "${a.address}"`);
+  if (id !== undefined) out['id'] = id;
+  if (flags) out['flags'] = flags;
+  if (ifindex) out['if-idx'] = ifindex;
+  if (port) out['port'] = port;
+  if (address !== undefined) {
+    const inet = parseInet(address)!;
     if (inet.family === 4) {
       out['family'] = AF_INET;
       out['addr4'] = readU32BE(inet.bytes, 0);
@@ -48,47 +67,78 @@ export function addressAttributes(a: AddressInput): AttributeInput {
   return out;
 }
 
-export const encodeRequest = {
-  addEndpoint: (a: AddressInput): PmRequest => request('ADD_ADDR', { addr: addressAttributes(a) }),
+const token = (value: Token): Token => checkToken(value);
+const optionalToken = (value: Token | undefined): Token | undefined => (value === undefined ? undefined : checkToken(value));
 
-  /** By id; id 0 needs the address (it then closes matching initial subflows). */
-  deleteEndpoint: (id: number, address?: string): PmRequest =>
-    request('DEL_ADDR', { addr: addressAttributes(address === undefined ? { id } : { id, address }) }),
+/**
+ * Requests from typed arguments. Every argument is checked against the ranges in ranges.ts (the
+ * CLI's) before encoding: a value out of range is a UsageError, never truncated on the wire.
+ */
+export const encodeRequest = {
+  /** Id absent or 0: the kernel picks one. */
+  addEndpoint: (a: AddressInput): PmRequest => request('ADD_ADDR', { addr: addressAttributes(a, 'endpoint', { address: true }) }),
+
+  /** By id (1..255); id 0 needs the address (it then closes matching initial subflows). */
+  deleteEndpoint: (id: number, address?: string): PmRequest => {
+    checkInteger(id, 'id', ADDRESS_ID);
+    if (id === 0 && address === undefined) throw new UsageError('id 0 needs the address of the initial subflows to close', 'address');
+    if (id !== 0 && address !== undefined) throw new UsageError('an address can be given only with id 0 (it selects the initial subflows to close)', 'address');
+    return request('DEL_ADDR', { addr: addressAttributes(address === undefined ? { id } : { id, address }) });
+  },
 
   getEndpoint: (id: number, token?: Token): PmRequest =>
-    request('GET_ADDR', { addr: addressAttributes({ id }), token }),
+    request('GET_ADDR', { addr: addressAttributes({ id: checkInteger(id, 'id', ENDPOINT_ID) }), token: optionalToken(token) }),
 
-  listEndpoints: (token?: Token): PmRequest => request('GET_ADDR', { token }, true),
+  listEndpoints: (token?: Token): PmRequest => request('GET_ADDR', { token: optionalToken(token) }, true),
 
   flushEndpoints: (): PmRequest => request('FLUSH_ADDRS', {}),
 
-  /** Absent values are left unchanged by the kernel. */
-  setLimits: (limits: Partial<Limits>): PmRequest =>
-    request('SET_LIMITS', { 'rcv-add-addrs': limits.addAddrAccepted, subflows: limits.subflows }),
+  /** Each limit 0..8; absent values are left unchanged by the kernel. */
+  setLimits: (limits: Partial<Limits>): PmRequest => {
+    if (typeof limits !== 'object' || limits === null) throw new UsageError('invalid limits: expected an object such as { subflows: 2 }', 'limits');
+    return request('SET_LIMITS', {
+      'rcv-add-addrs': checkOptional(limits.addAddrAccepted, 'limits.addAddrAccepted', LIMIT),
+      subflows: checkOptional(limits.subflows, 'limits.subflows', LIMIT),
+    });
+  },
 
   getLimits: (): PmRequest => request('GET_LIMITS', {}),
 
   /**
-   * SET_FLAGS. Without a token: the endpoint by address (and port) or by id; backup and fullmesh
-   * are replaced by `local.flags`. With a token and remote: MP_PRIO on matching subflows.
+   * SET_FLAGS. Without a token: the endpoint by address (and port) or by id (1..255); backup and
+   * fullmesh are replaced by `local.flags`. With a token and remote: MP_PRIO on matching subflows.
    */
-  setFlags: (local: AddressInput, token?: Token, remote?: AddressInput): PmRequest =>
-    request('SET_FLAGS', {
-      addr: addressAttributes(local),
-      token,
-      'addr-remote': remote && addressAttributes(remote),
+  setFlags: (local: AddressInput, token?: Token, remote?: AddressInput): PmRequest => {
+    const tokenValue = optionalToken(token);
+    const userspace = tokenValue !== undefined;
+    const byId = !userspace && typeof local === 'object' && local !== null && local.address === undefined;
+    const addr = addressAttributes(local, userspace ? 'local' : 'endpoint', { address: userspace, id: ENDPOINT_ID, idRequired: byId });
+    if (userspace && remote === undefined) throw new UsageError('a subflow priority needs the remote address', 'remote');
+    return request('SET_FLAGS', { addr, token: tokenValue, 'addr-remote': remote && addressAttributes(remote, 'remote', { address: true }) });
+  },
+
+  /** The local address needs an id of 1..255 (the peer knows the address by it). */
+  announce: (t: Token, local: AddressInput): PmRequest =>
+    request('ANNOUNCE', { token: token(t), addr: addressAttributes(local, 'local', { address: true, id: ENDPOINT_ID, idRequired: true }) }),
+
+  /** Id 0 withdraws the address of the initial subflow. */
+  remove: (t: Token, localId: number): PmRequest => request('REMOVE', { token: token(t), 'loc-id': checkInteger(localId, 'id', ADDRESS_ID) }),
+
+  /** The remote port is where the SYN goes: 1..65535. */
+  subflowCreate: (t: Token, local: AddressInput, remote: AddressInput): PmRequest =>
+    request('SUBFLOW_CREATE', {
+      token: token(t),
+      addr: addressAttributes(local, 'local', { address: true }),
+      'addr-remote': addressAttributes(remote, 'remote', { address: true, port: EXACT_PORT, portRequired: true }),
     }),
 
-  announce: (token: Token, local: AddressInput): PmRequest =>
-    request('ANNOUNCE', { token, addr: addressAttributes(local) }),
-
-  remove: (token: Token, localId: number): PmRequest => request('REMOVE', { token, 'loc-id': localId }),
-
-  subflowCreate: (token: Token, local: AddressInput, remote: AddressInput): PmRequest =>
-    request('SUBFLOW_CREATE', { token, addr: addressAttributes(local), 'addr-remote': addressAttributes(remote) }),
-
-  subflowDestroy: (token: Token, local: AddressInput, remote: AddressInput): PmRequest =>
-    request('SUBFLOW_DESTROY', { token, addr: addressAttributes(local), 'addr-remote': addressAttributes(remote) }),
+  /** The kernel finds the subflow by both addresses and both exact ports (1..65535). */
+  subflowDestroy: (t: Token, local: AddressInput, remote: AddressInput): PmRequest =>
+    request('SUBFLOW_DESTROY', {
+      token: token(t),
+      addr: addressAttributes(local, 'local', { address: true, port: EXACT_PORT, portRequired: true }),
+      'addr-remote': addressAttributes(remote, 'remote', { address: true, port: EXACT_PORT, portRequired: true }),
+    }),
 };
 
 const num = (d: DecodedAttributes, name: string): number | undefined => {

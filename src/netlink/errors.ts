@@ -7,9 +7,28 @@ import { errnoDescription, errnoName } from './errno.js';
 /** Base class: everything this package throws on purpose is an MptcpctlError. */
 export abstract class MptcpctlError extends Error {}
 
-/** The user's input is wrong (bad argument, unknown keyword). Nothing was sent to the kernel. */
+/**
+ * The user's input is wrong (bad argument, unknown keyword, a number out of range). Nothing was
+ * sent to the kernel. Thrown by the library's methods before encoding, as by the CLI's grammar.
+ */
 export class UsageError extends MptcpctlError {
   override readonly name = 'UsageError';
+  /** Always `ERR_MPTCPCTL_USAGE`, for programs that test codes rather than classes. */
+  readonly code = 'ERR_MPTCPCTL_USAGE';
+  constructor(
+    message: string,
+    /** The argument refused, by the library's name for it (e.g. `id`, `limits.subflows`), when one is to blame. */
+    readonly argument?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The MptcpPm was closed: its requests cannot be sent any more (its event iterators just end). */
+export class ClosedError extends MptcpctlError {
+  override readonly name = 'ClosedError';
+  /** Always `ERR_MPTCPCTL_CLOSED`. */
+  readonly code = 'ERR_MPTCPCTL_CLOSED';
 }
 
 /** Details of a kernel refusal, from the NLMSG_ERROR and its extended ACK. */

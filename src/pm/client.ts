@@ -13,7 +13,7 @@ import type { TransportOptions } from '../netlink/transport.js';
 import { decodeEndpointReply, decodeEventDatagram, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp/records.js';
 import { AddressFlag, EVENTS_GROUP, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
-import { PermissionError, ProtocolError, SystemError } from '../netlink/errors.js';
+import { ClosedError, PermissionError, ProtocolError, SystemError } from '../netlink/errors.js';
 import { Errno } from '../netlink/errno.js';
 import { TimeSlice } from '../util/time-slice.js';
 
@@ -53,7 +53,19 @@ const IDLE_CHECK_MS = 1000;
 /** Default event-socket buffer: large enough for bursts of thousands of connections. */
 export const DEFAULT_EVENT_BUFFER_BYTES = 4 * 1024 * 1024;
 
+/** An events() iterator's socket, so that close() can end it. */
+interface EventStream {
+  /** The wait in progress, if any: close() lets it return (one poll slice) before the socket goes. */
+  receiving: Promise<unknown> | undefined;
+  /** Reports late drops and closes the socket, once, whoever comes first (the iterator or close()). */
+  finish(): Promise<void>;
+}
+
 export class MptcpPm {
+  /** Aborted by close(): ends every events() iterator. */
+  private readonly closing = new AbortController();
+  private readonly streams = new Set<EventStream>();
+
   private constructor(
     private readonly genl: GenericNetlink,
     /** The family as the running kernel describes it (id, version, ops, groups). */
@@ -155,6 +167,7 @@ export class MptcpPm {
 
   /** Sends an encoded request; the low-level door for tools that build requests themselves. */
   run(request: PmRequest): Promise<GenlReply[]> {
+    if (this.closing.signal.aborted) return Promise.reject(new ClosedError(`${request.command}: this MptcpPm is closed`));
     return this.genl.request({
       familyId: this.family.id,
       cmd: request.cmd,
@@ -168,13 +181,28 @@ export class MptcpPm {
 
   /**
    * Path-manager events as they happen, on a socket of their own (joining the group needs
-   * CAP_NET_ADMIN). Ends when `signal` aborts.
+   * CAP_NET_ADMIN). The iterator ends (returns done, it does not throw) when `signal` aborts or
+   * when close() is called, also while a `for await` is waiting for the next event; after
+   * close() a new iterator ends at once.
    */
   async *events(options: EventOptions = {}): AsyncGenerator<MptcpEvent> {
-    const genl = GenericNetlink.open({
-      ...transportOptions(this.options),
-      receiveBufferBytes: options.receiveBufferBytes ?? DEFAULT_EVENT_BUFFER_BYTES,
-    });
+    if (this.closing.signal.aborted) return;
+    const stop = new AbortController();
+    const abort = (): void => stop.abort();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    this.closing.signal.addEventListener('abort', abort, { once: true });
+    if (options.signal?.aborted) stop.abort();
+    let genl: GenericNetlink;
+    try {
+      genl = GenericNetlink.open({
+        ...transportOptions(this.options),
+        receiveBufferBytes: options.receiveBufferBytes ?? DEFAULT_EVENT_BUFFER_BYTES,
+      });
+    } catch (err) {
+      options.signal?.removeEventListener('abort', abort);
+      this.closing.signal.removeEventListener('abort', abort);
+      throw err;
+    }
     const transport = genl.transport;
     let dropped = 0;
     // Reports drops the kernel counted since the last report (ENOBUFS comes once per overrun).
@@ -186,6 +214,17 @@ export class MptcpPm {
       options.onOverrun?.({ overrun, lost });
     };
     let joined = false;
+    let finished: Promise<void> | undefined;
+    const stream: EventStream = {
+      receiving: undefined,
+      finish: () =>
+        (finished ??= (async () => {
+          // Drops counted after the last ENOBUFS are reported before the socket (and its counter) goes.
+          if (joined && options.onOverrun) report(false);
+          await genl.close();
+        })()),
+    };
+    this.streams.add(stream);
     try {
       try {
         genl.joinGroup(this.family, EVENTS_GROUP, 'path-manager events need Linux >= 5.12');
@@ -199,8 +238,13 @@ export class MptcpPm {
       joined = true;
       const familyId = this.family.id;
       const slice = new TimeSlice(EVENT_SLICE_MS);
-      while (!options.signal?.aborted) {
-        const result = await transport.receive(IDLE_CHECK_MS, options.signal);
+      while (!stop.signal.aborted) {
+        const receiving = transport.receive(IDLE_CHECK_MS, stop.signal);
+        stream.receiving = receiving;
+        const result = await receiving;
+        stream.receiving = undefined;
+        // Closed meanwhile: the socket is gone. (A datagram read as the caller's signal aborted is still delivered.)
+        if (this.closing.signal.aborted) break;
         if (result.kind === 'timeout') {
           if (options.onOverrun) report(false);
           slice.restart();
@@ -210,18 +254,37 @@ export class MptcpPm {
           report(true);
           continue;
         }
-        yield* decodeEventDatagram(result.datagram, familyId);
+        for (const event of decodeEventDatagram(result.datagram, familyId)) {
+          yield event;
+          // Closed while the caller held this event: nothing more, not even the rest of the datagram.
+          if (this.closing.signal.aborted) return;
+        }
         // A busy socket never makes receive() wait: give timers and signals their turn now and then.
         if (slice.due()) await slice.nextTurn();
       }
     } finally {
-      // Drops counted after the last ENOBUFS are reported before the socket (and its counter) goes.
-      if (joined && options.onOverrun) report(false);
-      await genl.close();
+      options.signal?.removeEventListener('abort', abort);
+      this.closing.signal.removeEventListener('abort', abort);
+      this.streams.delete(stream);
+      await stream.finish();
     }
   }
 
+  /**
+   * Closes the request socket and every events() socket. Pending iterators end (their `next()`
+   * resolves `{ done: true }`); requests made afterwards reject with a ClosedError.
+   */
   async close(): Promise<void> {
+    this.closing.abort();
+    const streams = [...this.streams];
+    this.streams.clear();
+    // A wait in progress sees the abort within one poll slice; then its socket can go.
+    await Promise.all(
+      streams.map(async (stream) => {
+        await stream.receiving?.catch(() => undefined);
+        await stream.finish();
+      }),
+    );
     await this.genl.close();
   }
 

@@ -81,12 +81,14 @@ describe('differential against ip 6.1', () => {
     ip(ns, 'mptcp', 'limits', 'set', 'subflows', '1', 'add_addr_accepted', '7');
     assert.equal(ok('limits', 'show'), ip(ns, 'mptcp', 'limits', 'show'));
     assert.deepEqual(JSON.parse(ok('-j', 'limits', 'show')), { add_addr_accepted: 7, subflows: 1 });
-    const refused = cli('limits', 'set', 'add_addr_accepted', '1', 'subflows', '9');
-    assert.equal(refused.status, 1);
-    assert.equal(
-      refused.stderr,
-      'mptcpctl: kernel refused SET_LIMITS: limit greater than maximum (8) (EINVAL): subflows 9 is too high: subflows and add_addr_accepted are each 0..8, and a refused set changes neither\n',
-    );
+    // The kernel refuses more than 8 (MPTCP_PM_ADDR_MAX) and changes neither value: so does the grammar, before sending.
+    assert.throws(() => ip(ns, 'mptcp', 'limits', 'set', 'add_addr_accepted', '1', 'subflows', '9'), /limit greater than maximum \(8\)/);
+    assert.equal(ip(ns, 'mptcp', 'limits', 'show'), 'add_addr_accepted 7 subflows 1 \n', 'the kernel changed nothing');
+    for (const value of ['9', '4294967297']) {
+      const refused = cli('limits', 'set', 'add_addr_accepted', '1', 'subflows', value);
+      assert.equal(refused.status, 2);
+      assert.equal(refused.stderr, `mptcpctl: invalid subflows "${value}": must be from 0 to 8\n`);
+    }
     assert.equal(ip(ns, 'mptcp', 'limits', 'show'), 'add_addr_accepted 7 subflows 1 \n', 'a refused set changes nothing');
   });
 

@@ -12,11 +12,13 @@ import { resolve } from 'node:path';
 import { MptcpPm } from '../../src/pm/client.js';
 import { AddressFlag } from '../../src/mptcp/spec.js';
 import type { Endpoint } from '../../src/mptcp/records.js';
-import { KernelError, NetnsError, PermissionError } from '../../src/netlink/errors.js';
+import { KernelError, NetnsError, PermissionError, UsageError } from '../../src/netlink/errors.js';
+import { transportProbe } from '../../src/netlink/transport.js';
 import { hex } from '../helpers/bytes.js';
 import { createNetns, deleteNetns, ip } from '../helpers/netns.js';
 import { repoRoot } from '../helpers/paths.js';
 import { kernelErrorFields } from '../helpers/errors.js';
+import { uncheckedRequest, uncheckedSetLimits } from '../helpers/requests.js';
 
 const { signal, subflow, backup, fullmesh, implicit, laminar } = AddressFlag;
 
@@ -305,8 +307,9 @@ describe('MptcpPm against the kernel: endpoints and limits', () => {
     });
 
     it('refuses id 0 without an address with "missing address ID" (errno 95)', async () => {
+      // setEndpointFlags refuses id 0 itself (UsageError): the request is built past its checks.
       const err = await lib()
-        .setEndpointFlags({ id: 0, flags: backup })
+        .run(uncheckedRequest('SET_FLAGS', { addr: { id: 0, flags: backup } }))
         .then(
           () => assert.fail('the kernel accepted the request'),
           (e: unknown) => e,
@@ -341,19 +344,63 @@ describe('MptcpPm against the kernel: endpoints and limits', () => {
     });
 
     it('refuses a limit above 8, names the attribute and changes nothing', async () => {
-      assert.deepEqual(await refusal(() => lib().setLimits({ addAddrAccepted: 1, subflows: 9 })), {
+      assert.deepEqual(await refusal(() => lib().run(uncheckedSetLimits({ addAddrAccepted: 1, subflows: 9 }))), {
         errnoName: 'EINVAL',
         operation: 'SET_LIMITS',
         extackMessage: 'limit greater than maximum (8)',
         attribute: 'subflows',
       });
       assert.equal(ipLimits(ns), 'add_addr_accepted 0 subflows 2 \n');
-      assert.deepEqual(await refusal(() => lib().setLimits({ addAddrAccepted: 9 })), {
+      assert.deepEqual(await refusal(() => lib().run(uncheckedSetLimits({ addAddrAccepted: 9 }))), {
         errnoName: 'EINVAL',
         operation: 'SET_LIMITS',
         extackMessage: 'limit greater than maximum (8)',
         attribute: 'rcv-add-addrs',
       });
+    });
+  });
+
+  describe('arguments out of range: a UsageError, and nothing reaches the kernel', () => {
+    // Each of these was truncated on the wire before: 257 deleted endpoint 1, id 300 became 44,
+    // subflows 2**32 + 1 set 1. The ranges are the CLI's (src/mptcp/ranges.ts).
+    const calls: [string, (pm: MptcpPm) => Promise<unknown>, string][] = [
+      ['deleteEndpoint(257)', (pm) => pm.deleteEndpoint(257), 'id'],
+      ['deleteEndpoint(1.5)', (pm) => pm.deleteEndpoint(1.5), 'id'],
+      ['getEndpoint(257)', (pm) => pm.getEndpoint(257), 'id'],
+      ['addEndpoint id 300', (pm) => pm.addEndpoint({ address: '10.0.1.4', id: 300 }), 'endpoint.id'],
+      ['addEndpoint address "10.0.1"', (pm) => pm.addEndpoint({ address: '10.0.1' }), 'endpoint.address'],
+      ['setLimits subflows 2**32 + 1', (pm) => pm.setLimits({ subflows: 2 ** 32 + 1 }), 'limits.subflows'],
+      ['setLimits subflows 9', (pm) => pm.setLimits({ subflows: 9 }), 'limits.subflows'],
+      ['setLimits addAddrAccepted -1', (pm) => pm.setLimits({ addAddrAccepted: -1 }), 'limits.addAddrAccepted'],
+      ['setEndpointFlags id 257', (pm) => pm.setEndpointFlags({ id: 257, flags: backup }), 'endpoint.id'],
+      ['listEndpoints token 2**32', (pm) => pm.listEndpoints(2 ** 32), 'token'],
+      ['remove id 256', (pm) => pm.remove(1, 256), 'id'],
+      ['announce port 65536', (pm) => pm.announce(1, { address: '10.0.1.3', id: 1, port: 65536 }), 'local.port'],
+      ['subflowCreate remote port 0', (pm) => pm.subflowCreate(1, { address: '10.0.1.3' }, { address: '10.0.1.9', port: 0 }), 'remote.port'],
+      ['subflowDestroy remote port 2**16', (pm) => pm.subflowDestroy(1, { address: '10.0.1.3', port: 1 }, { address: '10.0.1.9', port: 2 ** 16 }), 'remote.port'],
+    ];
+    for (const [name, call, argument] of calls) {
+      it(`${name}: UsageError naming ${argument}, endpoints and limits unchanged`, async () => {
+        ip(ns, 'mptcp', 'endpoint', 'add', '10.0.1.3', 'id', '1', 'subflow');
+        ip(ns, 'mptcp', 'endpoint', 'add', '10.0.1.5', 'id', '44', 'subflow');
+        const sends = transportProbe.sends;
+        const err = await call(lib()).then(
+          () => assert.fail('accepted'),
+          (e: unknown) => e,
+        );
+        assert.ok(err instanceof UsageError, `expected a UsageError, got ${String(err)}`);
+        assert.deepEqual([err.code, err.argument], ['ERR_MPTCPCTL_USAGE', argument]);
+        assert.equal(transportProbe.sends, sends, 'nothing was sent');
+        assert.deepEqual(ipEndpoints(ns).map((e) => e['id']), [1, 44]);
+        assert.equal(ipLimits(ns), 'add_addr_accepted 0 subflows 2 \n');
+      });
+    }
+
+    it('the kernel itself refuses subflows 9 (EINVAL, nothing changed): 8 is the real maximum', async () => {
+      assert.equal((await refusal(() => lib().run(uncheckedSetLimits({ subflows: 9 })))).extackMessage, 'limit greater than maximum (8)');
+      assert.equal(ipLimits(ns), 'add_addr_accepted 0 subflows 2 \n');
+      await lib().setLimits({ subflows: 8, addAddrAccepted: 8 });
+      assert.equal(ipLimits(ns), 'add_addr_accepted 8 subflows 8 \n');
     });
   });
 

@@ -6,7 +6,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEndpointReply, decodeEvent, decodeLimitsReply, encodeRequest, type PmRequest } from '../../src/mptcp/codec.js';
-import type { Endpoint, MptcpEvent } from '../../src/mptcp/records.js';
+import { ADDRESS_ID, LIMIT, PORT } from '../../src/mptcp/ranges.js';
+import { UsageError } from '../../src/netlink/errors.js';
+import { parseEndpointArgs, parseLimitsArgs } from '../../src/cli/grammar.js';
+import type { AddressInput, Endpoint, Limits, MptcpEvent } from '../../src/mptcp/records.js';
 import { AddressFlag, Command, EventType } from '../../src/mptcp/spec.js';
 import { hex, toHex } from '../helpers/bytes.js';
 
@@ -95,13 +98,13 @@ const requestCases: RequestCase[] = [
         0800 0300 0a000001`,
   },
   {
-    name: 'addEndpoint: a negative if-idx is a signed 32-bit value',
-    request: () => encodeRequest.addEndpoint({ address: '10.0.0.1', ifindex: -5 }),
+    name: 'addEndpoint: if-idx is a signed 32-bit value (the highest index)',
+    request: () => encodeRequest.addEndpoint({ address: '10.0.0.1', ifindex: 0x7fffffff }),
     command: 'ADD_ADDR',
     cmd: 1,
     bytes: `
       1c00 0180
-        0800 0700 fbffffff
+        0800 0700 ffffff7f
         0600 0100 0200 0000
         0800 0300 0a000001`,
   },
@@ -357,14 +360,89 @@ describe('encodeRequest', () => {
     assert.deepEqual([...covered].sort((a, b) => a - b), Object.values(Command).sort((a, b) => a - b));
   });
 
-  it('refuses address text that is not canonical IPv4 or IPv6', () => {
+  it('refuses address text that is not IPv4 or IPv6 as inet_pton reads it', () => {
     for (const address of ['10.0.0.256', '10.1', 'eth0', '2001:db8::1::2', '']) {
-      assert.throws(() => encodeRequest.addEndpoint({ address }), /not an IPv4 or IPv6 address/, address);
+      assert.throws(() => encodeRequest.addEndpoint({ address }), usage('endpoint.address', /expected an IPv4 or IPv6 address$/), address);
     }
   });
+});
 
-  it('refuses a port that does not fit 16 bits', () => {
-    assert.throws(() => encodeRequest.addEndpoint({ address: '10.0.0.1', port: 65536, flags: signal }), RangeError);
+/** A UsageError (the library's typed one, with its code) that names `argument`. */
+function usage(argument: string, message: RegExp) {
+  return (err: unknown): boolean => {
+    assert.ok(err instanceof UsageError, `expected a UsageError, got ${String(err)}`);
+    assert.equal(err.code, 'ERR_MPTCPCTL_USAGE');
+    assert.equal(err.argument, argument);
+    assert.match(err.message, message);
+    return true;
+  };
+}
+
+describe('encodeRequest checks every argument before encoding (the CLI\'s ranges, ranges.ts)', () => {
+  const v4 = '10.0.0.1';
+  // Each was truncated on the wire before: id 300 went out as 44, 257 as 1, subflows 2**32 + 1 as 1.
+  const refused: [string, () => PmRequest, string, RegExp][] = [
+    ['deleteEndpoint(257)', () => encodeRequest.deleteEndpoint(257), 'id', /^invalid id 257: must be an integer from 0 to 255$/],
+    ['deleteEndpoint(-1)', () => encodeRequest.deleteEndpoint(-1), 'id', /from 0 to 255/],
+    ['deleteEndpoint(1.5)', () => encodeRequest.deleteEndpoint(1.5), 'id', /^invalid id 1.5: must be an integer/],
+    ['deleteEndpoint(NaN)', () => encodeRequest.deleteEndpoint(NaN), 'id', /^invalid id NaN/],
+    ['deleteEndpoint("3")', () => encodeRequest.deleteEndpoint('3' as unknown as number), 'id', /^invalid id "3"/],
+    ['deleteEndpoint(0) without address', () => encodeRequest.deleteEndpoint(0), 'address', /^id 0 needs the address/],
+    ['deleteEndpoint(3, address)', () => encodeRequest.deleteEndpoint(3, v4), 'address', /only with id 0/],
+    ['deleteEndpoint(0, bad address)', () => encodeRequest.deleteEndpoint(0, '10.0.0'), 'address.address', /^invalid address.address "10.0.0"/],
+    ['addEndpoint id 300', () => encodeRequest.addEndpoint({ address: v4, id: 300 }), 'endpoint.id', /^invalid endpoint.id 300: must be an integer from 0 to 255$/],
+    ['addEndpoint without address', () => encodeRequest.addEndpoint({ id: 3 }), 'endpoint.address', /^invalid endpoint.address \(undefined\)/],
+    ['addEndpoint port 65536', () => encodeRequest.addEndpoint({ address: v4, port: 65536, flags: signal }), 'endpoint.port', /from 0 to 65535$/],
+    ['addEndpoint flags 2**32', () => encodeRequest.addEndpoint({ address: v4, flags: 2 ** 32 }), 'endpoint.flags', /from 0 to 4294967295$/],
+    ['addEndpoint flags -1', () => encodeRequest.addEndpoint({ address: v4, flags: -1 }), 'endpoint.flags', /from 0 to 4294967295$/],
+    ['addEndpoint ifindex -5', () => encodeRequest.addEndpoint({ address: v4, ifindex: -5 }), 'endpoint.ifindex', /from 0 to 2147483647$/],
+    ['addEndpoint(null)', () => encodeRequest.addEndpoint(null as unknown as AddressInput), 'endpoint', /expected an object/],
+    ['getEndpoint(0)', () => encodeRequest.getEndpoint(0), 'id', /from 1 to 255$/],
+    ['getEndpoint(256)', () => encodeRequest.getEndpoint(256), 'id', /from 1 to 255$/],
+    ['getEndpoint(1, 2**32)', () => encodeRequest.getEndpoint(1, 2 ** 32), 'token', /^invalid token \(not shown\): must be an integer from 0 to 4294967295/],
+    ['listEndpoints(-1)', () => encodeRequest.listEndpoints(-1), 'token', /^invalid token \(not shown\)/],
+    ['setLimits subflows 9', () => encodeRequest.setLimits({ subflows: 9 }), 'limits.subflows', /^invalid limits.subflows 9: must be an integer from 0 to 8$/],
+    ['setLimits subflows 2**32 + 1', () => encodeRequest.setLimits({ subflows: 2 ** 32 + 1 }), 'limits.subflows', /^invalid limits.subflows 4294967297: must be an integer from 0 to 8$/],
+    ['setLimits addAddrAccepted -1', () => encodeRequest.setLimits({ addAddrAccepted: -1 }), 'limits.addAddrAccepted', /from 0 to 8$/],
+    ['setLimits(undefined)', () => encodeRequest.setLimits(undefined as unknown as Partial<Limits>), 'limits', /expected an object/],
+    ['setFlags by id 0', () => encodeRequest.setFlags({ id: 0, flags: backup }), 'endpoint.id', /from 1 to 255$/],
+    ['setFlags with neither address nor id', () => encodeRequest.setFlags({ flags: backup }), 'endpoint.id', /^invalid endpoint.id \(undefined\)/],
+    ['setFlags with a token, no remote', () => encodeRequest.setFlags({ address: v4 }, TOKEN), 'remote', /needs the remote address/],
+    ['setFlags remote port 70000', () => encodeRequest.setFlags({ address: v4 }, TOKEN, { address: '10.0.0.2', port: 70000 }), 'remote.port', /from 0 to 65535$/],
+    ['announce id 0', () => encodeRequest.announce(TOKEN, { address: v4, id: 0, flags: signal }), 'local.id', /from 1 to 255$/],
+    ['announce without id', () => encodeRequest.announce(TOKEN, { address: v4, flags: signal }), 'local.id', /from 1 to 255$/],
+    ['announce token 2**32', () => encodeRequest.announce(2 ** 32, { address: v4, id: 1 }), 'token', /not shown/],
+    ['remove id 256', () => encodeRequest.remove(TOKEN, 256), 'id', /from 0 to 255$/],
+    ['subflowCreate remote port 0', () => encodeRequest.subflowCreate(TOKEN, { address: v4 }, { address: '10.0.0.2', port: 0 }), 'remote.port', /from 1 to 65535$/],
+    ['subflowCreate without remote port', () => encodeRequest.subflowCreate(TOKEN, { address: v4 }, { address: '10.0.0.2' }), 'remote.port', /from 1 to 65535$/],
+    ['subflowCreate local id 256', () => encodeRequest.subflowCreate(TOKEN, { address: v4, id: 256 }, { address: '10.0.0.2', port: 1 }), 'local.id', /from 0 to 255$/],
+    ['subflowDestroy local port 0', () => encodeRequest.subflowDestroy(TOKEN, { address: v4, port: 0 }, { address: '10.0.0.2', port: 1 }), 'local.port', /from 1 to 65535$/],
+    ['subflowDestroy remote without address', () => encodeRequest.subflowDestroy(TOKEN, { address: v4, port: 1 }, { port: 1 }), 'remote.address', /expected an IPv4 or IPv6 address$/],
+  ];
+  for (const [name, make, argument, message] of refused) {
+    it(`refuses ${name} with a UsageError`, () => assert.throws(make, usage(argument, message)));
+  }
+
+  it('accepts the ends of every range', () => {
+    encodeRequest.deleteEndpoint(255);
+    encodeRequest.deleteEndpoint(0, v4);
+    encodeRequest.getEndpoint(1, 0xffffffff);
+    encodeRequest.setLimits({ subflows: 0, addAddrAccepted: 8 });
+    encodeRequest.addEndpoint({ address: '2001:DB8::1', id: 255, port: 65535, flags: 0xffffffff, ifindex: 0x7fffffff });
+    encodeRequest.remove(0, 0);
+    encodeRequest.subflowDestroy(TOKEN, { address: v4, port: 65535 }, { address: '10.0.0.2', port: 1 });
+  });
+
+  it('the CLI grammar and the library share one definition of each range', () => {
+    // Any value the library refuses, the grammar refuses too (and the other way round): same bounds.
+    for (const [range, words] of [
+      [LIMIT, (n: number) => parseLimitsArgs(['subflows', String(n)])],
+      [ADDRESS_ID, (n: number) => parseEndpointArgs('delete', ['id', String(n), ...(n === 0 ? [v4] : [])])],
+      [PORT, (n: number) => parseEndpointArgs('add', [v4, 'signal', 'port', String(n)])],
+    ] as const) {
+      assert.doesNotThrow(() => words(range.max));
+      assert.throws(() => words(range.max + 1), new RegExp(`must be from ${range.min} to ${range.max}$`));
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import { encodeRequest, type PmRequest } from '../../src/mptcp/codec.js';
 import { AddressFlag, requestSetOf } from '../../src/mptcp/spec.js';
 import { hex } from '../helpers/bytes.js';
 import { kernelErrorFields } from '../helpers/errors.js';
+import { uncheckedRequest, uncheckedSetLimits } from '../helpers/requests.js';
 
 describe('decodeFamily', () => {
   it('reads id, name, version, sizes, ops and multicast groups, ignoring unknown attributes', () => {
@@ -73,7 +74,7 @@ const explain = (req: PmRequest, ack: ExtendedAck, withSet = true): KernelError 
 };
 
 // Offsets below count from the start of the nlmsghdr: 16 (nlmsghdr) + 4 (genlmsghdr) = 20 is the first attribute.
-const limits = encodeRequest.setLimits({ addAddrAccepted: 1, subflows: 9 }); // rcv-add-addrs@20, subflows@28
+const limits = uncheckedSetLimits({ addAddrAccepted: 1, subflows: 9 }); // rcv-add-addrs@20, subflows@28
 // addr@20 { id@24, flags@32, port@40, family@48, addr4@56 }
 const addWithPort = encodeRequest.addEndpoint({ address: '10.0.1.3', id: 3, port: 10100, flags: AddressFlag.signal });
 // token@20, addr@28 { id@32, family@40, addr4@48 }, addr-remote@56 { port@60, family@68, addr4@76 }
@@ -106,7 +107,8 @@ describe('kernelError: extack offset -> attribute path', () => {
 });
 
 describe('kernelError: MISS_TYPE (+ MISS_NEST) -> attribute name', () => {
-  const destroy = encodeRequest.subflowDestroy(1, { address: '10.2.0.1' }, { address: '10.2.0.2' }); // token@20, addr@28, addr-remote@48
+  // Without the ports subflowDestroy would refuse: built past its checks. token@20, addr@28, addr-remote@48
+  const destroy = uncheckedRequest('SUBFLOW_DESTROY', { token: 1, addr: { family: 2, addr4: 0x0a020001 }, 'addr-remote': { family: 2, addr4: 0x0a020002 } });
   const cases: { name: string; req: PmRequest; ack: ExtendedAck; missing: string }[] = [
     { name: 'ADD_ADDR without addr (endpoint set)', req: encodeRequest.flushEndpoints(), ack: { error: -22, missingType: 1 }, missing: 'addr' },
     { name: 'ANNOUNCE without token', req: encodeRequest.announce(1, { address: '10.0.0.1', id: 1 }), ack: { error: -22, missingType: 4 }, missing: 'token' },

@@ -137,6 +137,11 @@ describe('endpoint arguments', () => {
     ['delete', 'id 0', /id 0 needs the ADDRESS/],
     ['delete', 'id 1 10.0.1.1', /only be given with id 0/],
     ['show', 'id 0', /id 0 is reserved/],
+    // ip sends these with id 0 and the kernel refuses them; the library would refuse id 0 too.
+    ['show', '10.0.1.2', /endpoint show selects one endpoint by "id ID" only/],
+    ['show', 'token 1a 10.0.1.2 port 80', /endpoint show selects one endpoint by "id ID" only/],
+    ['change', 'backup', /endpoint change needs the endpoint to change: an ADDRESS or "id ID"/],
+    ['change', '', /endpoint change needs the endpoint to change/],
     ['show', 'id 1 extra', /"extra" is not an address or a keyword/],
   ];
   for (const [verb, words, message] of refused) {
@@ -156,11 +161,14 @@ describe('limits arguments', () => {
     assert.deepEqual(parseLimitsArgs(['a', '1', 's', '2']), { addAddrAccepted: 1, subflows: 2 });
     assert.deepEqual(parseLimitsArgs(['subflows', '0x5', 'subflows', '3']), { subflows: 3 });
     assert.deepEqual(parseLimitsArgs([]), {});
-    assert.deepEqual(parseLimitsArgs(['subflows', '4294967295']), { subflows: 4294967295 });
+    assert.deepEqual(parseLimitsArgs(['subflows', '8', 'add_addr_accepted', '0']), { subflows: 8, addAddrAccepted: 0 });
   });
+  // The kernel's maximum (MPTCP_PM_ADDR_MAX, 8), said in the message, not the u32 the wire carries.
   const refused: [string, RegExp][] = [
-    ['subflows 4294967296', /invalid subflows "4294967296"/],
-    ['subflows -1', /invalid subflows "-1"/],
+    ['subflows 9', /: invalid subflows "9": must be from 0 to 8$/],
+    ['add_addr_accepted 0x9', /: invalid add_addr_accepted "0x9": must be from 0 to 8$/],
+    ['subflows 4294967297', /: invalid subflows "4294967297": must be from 0 to 8$/],
+    ['subflows -1', /: invalid subflows "-1": expected a number from 0 to 8$/],
     ['add_addr_accepted many', /invalid add_addr_accepted "many"/],
     ['foo 1', /unknown limit "foo"/],
     ['subflow 1 subflowz 2', /unknown limit "subflowz": did you mean "subflows"\?/],

@@ -21,6 +21,7 @@ import { decodeDonePayload, decodeErrorPayload } from '../../src/netlink/extack.
 import { decodeFamily, kernelError } from '../../src/netlink/genl.js';
 import { decodeGenlHeader, decodeMessages, encodeGenlMessage, GENL_HDRLEN, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/message.js';
 import { hex, toHex } from '../helpers/bytes.js';
+import { uncheckedSetLimits } from '../helpers/requests.js';
 
 const FAMILY_ID = 0x1c;
 const PORT_ID = 0x110b;
@@ -173,7 +174,7 @@ describe('kernel bytes: errors with extack', () => {
   const cases: ErrorCase[] = [
     {
       name: 'SET_LIMITS subflows 9: message and offset of the attribute',
-      request: encodeRequest.setLimits({ subflows: 9 }),
+      request: uncheckedSetLimits({ subflows: 9 }),
       sent: '1c000000 1c00 0500 a1700d6b 00000000 05010000 08000300 09000000',
       received:
         '50000000 0200 0003 a1700d6b 0b110000 eaffffff 1c000000 1c000500 a1700d6b 00000000 23000100 6c696d69742067726561746572207468616e206d6178696d756d20283829 00 00 08000200 14000000',

@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SockDiag } from '../../src/diag/sockdiag.js';
-import { KernelError, PermissionError } from '../../src/netlink/errors.js';
+import { KernelError, PermissionError, UsageError } from '../../src/netlink/errors.js';
 import { decodeMessages, encodeMessage, NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/message.js';
 import type { NetlinkTransport, ReceiveResult } from '../../src/netlink/transport.js';
 import * as captured from './fixtures/inet-diag-captures.js';
@@ -101,6 +101,15 @@ describe('SockDiag (scripted kernel)', () => {
     assert.equal((await diag.listConnections({ token: 1 })).length, 0);
     assert.equal((await diag.listSubflows({ token: 0x124cd9c7 })).length, 2);
     assert.equal((await diag.listSubflows({ token: 0x219df21e })).length, 0);
+  });
+
+  it('refuses a token filter that is not a u32 (2**32 + token selected that token), before any dump', async () => {
+    const { kernel, diag } = open(clientSide);
+    for (const token of [2 ** 32 + 0x124cd9c7, -1, 1.5]) {
+      await assert.rejects(diag.listConnections({ token }), (err: unknown) => err instanceof UsageError && err.argument === 'filter.token');
+      await assert.rejects(diag.listSubflows({ token }), (err: unknown) => err instanceof UsageError && err.code === 'ERR_MPTCPCTL_USAGE');
+    }
+    assert.deepEqual(kernel.requests, []);
   });
 
   it('ignores messages of another sequence number or port id', async () => {

@@ -142,7 +142,7 @@ export function subflowJson(s: MptcpSubflow, names: InterfaceNames = noNames): I
     token_rem: tokenJson(s.remoteToken),
     flags: s.flagNames,
     relwrite_seq: s.relwriteSeq,
-    map_seq: Number(s.mapSeq),
+    map_seq: s.mapSeq,
     map_sfseq: s.mapSfseq,
     ssn_offset: s.ssnOffset,
     map_datalen: s.mapDatalen,

@@ -4,7 +4,7 @@
  * Scripts diff and parse ip's bytes; matching them lets mptcpctl replace ip unnoticed.
  */
 
-/** A bigint is printed as its exact decimal digits (u64 counters and sequence numbers). */
+/** A bigint (a u64 such as a sequence number) is printed as its exact decimal, as ip and ss print u64s. */
 export type IpJsonValue = string | number | bigint | boolean | IpJsonObject | IpJsonValue[];
 /** An object whose key order is the print order. */
 export type IpJsonObject = { [key: string]: IpJsonValue | undefined };
@@ -41,6 +41,7 @@ class Writer {
       this.end('}');
     } else {
       this.separate();
+      // JSON.stringify cannot write a bigint, and a Number above 2^53 would print rounded.
       this.out += typeof v === 'bigint' ? v.toString() : JSON.stringify(v);
     }
   }
