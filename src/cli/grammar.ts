@@ -233,18 +233,11 @@ function checkEndpointArgs(args: EndpointArgs): void {
   if ((verb === 'add' || verb === 'change' || verb === 'show') && args.id === 0) {
     throw new UsageError(`endpoint ${verb}: id 0 is reserved for the initial subflow (use 1 to 255${verb === 'add' ? ', or no id to let the kernel pick one' : ''})`);
   }
-  // The kernel finds an endpoint to show by id alone, and one to change by address or id: ip sends
-  // id 0 and lets the kernel refuse; the library refuses id 0 there, so say it here, in words.
-  if (verb === 'show' && args.id === undefined && (args.address !== undefined || args.port !== undefined || args.dev !== undefined || args.flags !== 0)) {
-    throw new UsageError('endpoint show selects one endpoint by "id ID" only (the kernel does not look endpoints up by address); without arguments it lists them all');
-  }
-  if (verb === 'change' && args.id === undefined && args.address === undefined) {
-    throw new UsageError('endpoint change needs the endpoint to change: an ADDRESS or "id ID"');
-  }
   if (verb === 'add' && args.port && !(args.flags & AddressFlag.signal)) {
     throw new UsageError('endpoint add: "port" needs the "signal" flag (the kernel listens on that port for the peer)');
   }
-  // ip sends these to the kernel, which answers "missing address ID" / "address not found (id 0)".
+  // ip sends these to the kernel, which answers "missing address ID" / "address not found (id 0)";
+  // the library refuses id 0 there, so say it here, in words.
   if (verb === 'change' && args.id === undefined && args.address === undefined) {
     throw new UsageError('endpoint change needs the endpoint: "id ID" or its ADDRESS (`mptcpctl endpoint show` lists them)');
   }

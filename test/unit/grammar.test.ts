@@ -138,10 +138,10 @@ describe('endpoint arguments', () => {
     ['delete', 'id 1 10.0.1.1', /only be given with id 0/],
     ['show', 'id 0', /id 0 is reserved/],
     // ip sends these with id 0 and the kernel refuses them; the library would refuse id 0 too.
-    ['show', '10.0.1.2', /endpoint show selects one endpoint by "id ID" only/],
-    ['show', 'token 1a 10.0.1.2 port 80', /endpoint show selects one endpoint by "id ID" only/],
-    ['change', 'backup', /endpoint change needs the endpoint to change: an ADDRESS or "id ID"/],
-    ['change', '', /endpoint change needs the endpoint to change/],
+    ['show', '10.0.1.2', /endpoint show looks an endpoint up by "id ID" only: "10.0.1.2" is an address/],
+    ['show', 'token 1a 10.0.1.2 port 80', /endpoint show looks an endpoint up by "id ID" only/],
+    ['change', 'backup', /endpoint change needs the endpoint: "id ID" or its ADDRESS/],
+    ['change', '', /endpoint change needs the endpoint: "id ID" or its ADDRESS/],
     ['show', 'id 1 extra', /"extra" is not an address or a keyword/],
   ];
   for (const [verb, words, message] of refused) {
