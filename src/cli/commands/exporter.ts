@@ -1,0 +1,168 @@
+/**
+ * `exporter`: Prometheus metrics of one or more namespaces over HTTP. Every scrape reads the
+ * kernel afresh (concurrent scrapes share that reading); a background monitor per namespace
+ * counts path-manager events. Runs until SIGTERM or SIGINT, which end it cleanly (exit 0).
+ */
+import type { Server } from 'node:http';
+import { isIP } from 'node:net';
+import { sampleNamespace, type NamespaceSample } from '../../diag/sample.js';
+import { PermissionError, SystemError, UsageError } from '../../netlink/errors.js';
+import { MptcpPm } from '../../pm/client.js';
+import type { CommandContext } from '../context.js';
+import { quote } from '../grammar.js';
+import { defaultHttpLimits, startMetricsServer, stopMetricsServer, type HttpLimits } from '../prometheus/http.js';
+import { MptcpMetrics } from '../prometheus/metrics.js';
+
+/** The options as commander hands them over (strings, unchecked). */
+export interface ExporterOptions {
+  listen?: string;
+  maxConnections?: string;
+  /** `--no-events` sets this false. */
+  events?: boolean;
+}
+
+export interface ExporterArgs {
+  host: string;
+  port: number;
+  limits: HttpLimits;
+  events: boolean;
+}
+
+export const DEFAULT_PORT = 9891;
+const DEFAULT_HOST = '127.0.0.1';
+/** How long a failed event monitor waits before it subscribes again. */
+const EVENTS_RETRY_MS = 5000;
+
+/** `PORT`, `ADDR:PORT` (IPv4 or a host name) or `[IPv6]:PORT`. Pure. */
+export function parseListen(text: string): { host: string; port: number } {
+  const m = /^(?:(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):)?([0-9]{1,5})$/.exec(text);
+  const port = m ? Number(m[3]) : NaN;
+  const host = m?.[1] ?? m?.[2] ?? DEFAULT_HOST;
+  const valid = m && port <= 65535 && (m[1] ? isIP(m[1]) === 6 : !m[2] || isIP(m[2]) === 4 || /^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(m[2]));
+  if (!valid) throw new UsageError(`invalid --listen ${quote(text)}: expected PORT, ADDR:PORT or [IPV6]:PORT (port 0..65535), e.g. 127.0.0.1:${DEFAULT_PORT}`);
+  return { host, port };
+}
+
+/** Checks the options (pure); nothing is opened for invalid input. */
+export function parseExporterOptions(o: ExporterOptions): ExporterArgs {
+  const { host, port } = o.listen === undefined ? { host: DEFAULT_HOST, port: DEFAULT_PORT } : parseListen(o.listen);
+  const limits = { ...defaultHttpLimits };
+  if (o.maxConnections !== undefined) {
+    const n = Number(o.maxConnections);
+    if (!/^[0-9]+$/.test(o.maxConnections) || n < 1 || n > 65535) throw new UsageError(`invalid --max-connections ${quote(o.maxConnections)}: expected 1..65535`);
+    limits.maxConnections = n;
+  }
+  return { host, port, limits, events: o.events ?? true };
+}
+
+/** One namespace's readers: a path-manager client kept across scrapes, reopened after a failure. */
+class NamespaceReader {
+  private pm: Promise<MptcpPm> | undefined;
+
+  constructor(readonly netns: string | undefined) {}
+
+  async sample(): Promise<NamespaceSample> {
+    const sample = await sampleNamespace(this.netns, () => (this.pm ??= MptcpPm.open(this.netns === undefined ? {} : { netns: this.netns })));
+    // A socket that failed (or a namespace that went away) is not reused.
+    if (sample.errors.some((e) => e.part === 'endpoints' || e.part === 'limits' || e.part === 'netns')) await this.close();
+    return sample;
+  }
+
+  async close(): Promise<void> {
+    const pm = this.pm;
+    this.pm = undefined;
+    await (await pm?.catch(() => undefined))?.close();
+  }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+const pause = (ms: number, signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Counts the events of `netns` into `metrics` until `signal` aborts; after a failure (no
+ * CAP_NET_ADMIN, a namespace that went away) it counts the error, says so once, and tries again.
+ */
+async function countEvents(ctx: CommandContext, netns: string | undefined, metrics: MptcpMetrics, signal: AbortSignal): Promise<void> {
+  const labels = metrics.labels(netns);
+  let said = false;
+  while (!signal.aborted) {
+    try {
+      const pm = await MptcpPm.open(netns === undefined ? {} : { netns });
+      try {
+        const onOverrun = ({ lost }: { lost: number | undefined }): void => void metrics.eventsLost?.inc(labels, lost ?? 0);
+        for await (const event of pm.events({ signal, onOverrun })) metrics.countEvent(netns, event.type);
+      } finally {
+        await pm.close();
+      }
+    } catch (err) {
+      if (signal.aborted) return;
+      metrics.scrapeErrors?.inc({ part: 'events', ...labels });
+      if (!said) {
+        const where = netns === undefined ? '' : ` of namespace ${JSON.stringify(netns)}`;
+        const why = err instanceof PermissionError ? 'joining the event group needs CAP_NET_ADMIN' : err instanceof Error ? err.message : String(err);
+        ctx.note(`mptcpctl: exporter: events${where} are not counted: ${why}; retrying every ${EVENTS_RETRY_MS / 1000} s`);
+        said = true;
+      }
+    }
+    await pause(EVENTS_RETRY_MS, signal);
+  }
+}
+
+export async function exporterCommand(ctx: CommandContext, options: ExporterOptions, namespaces: string[]): Promise<void> {
+  const args = parseExporterOptions(options);
+  const readers = (namespaces.length ? namespaces : [undefined]).map((ns) => new NamespaceReader(ns));
+  const metrics = new MptcpMetrics({ netnsLabel: namespaces.length > 0, exporter: true });
+  // Concurrent scrapes share one reading: a burst of clients costs one pass over the kernel.
+  let reading: Promise<string> | undefined;
+  const read = async (): Promise<string> => {
+    const started = process.hrtime.bigint();
+    const samples: NamespaceSample[] = [];
+    for (const reader of readers) samples.push(await reader.sample());
+    metrics.beginScrape();
+    readers.forEach((reader, i) => metrics.record(reader.netns, samples[i]!));
+    metrics.scrapeDuration?.set(Number(process.hrtime.bigint() - started) / 1e9);
+    return metrics.text();
+  };
+  const scrape = async () => {
+    reading ??= read().finally(() => (reading = undefined));
+    return { contentType: metrics.registry.contentType, body: await reading };
+  };
+
+  const stop = new AbortController();
+  const end = (): void => stop.abort();
+  process.once('SIGINT', end);
+  process.once('SIGTERM', end);
+  let server: Server | undefined;
+  const monitors: Promise<void>[] = [];
+  try {
+    try {
+      server = await startMetricsServer({ host: args.host, port: args.port, limits: args.limits, scrape });
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException;
+      if (typeof e.errno === 'number') throw new SystemError('listen', Math.abs(e.errno), `${args.host}:${args.port}`);
+      throw err;
+    }
+    const address = server.address();
+    const bound = address && typeof address === 'object' ? `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : `${args.host}:${args.port}`;
+    ctx.note(`mptcpctl: exporter listening on http://${bound}/metrics`);
+    if (args.events) {
+      for (const r of readers) {
+        metrics.startEvents(r.netns);
+        monitors.push(countEvents(ctx, r.netns, metrics, stop.signal));
+      }
+    }
+    if (!stop.signal.aborted) await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+  } finally {
+    process.removeListener('SIGINT', end);
+    process.removeListener('SIGTERM', end);
+    stop.abort();
+    if (server) await stopMetricsServer(server);
+    await Promise.all(monitors);
+    await reading?.catch(() => undefined);
+    for (const r of readers) await r.close();
+  }
+}
