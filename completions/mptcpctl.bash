@@ -32,7 +32,7 @@ _mptcpctl_options() {
   case $1 in
     'monitor') REPLY='--event --token --count --timeout --rcvbuf' ;;
     'stats') REPLY='--all --delta --watch --prometheus --output' ;;
-    'exporter') REPLY='--listen --max-connections --no-events' ;;
+    'exporter') REPLY='--listen --max-connections --max-age --no-events' ;;
     *) REPLY='' ;;
   esac
 }
@@ -111,6 +111,7 @@ _mptcpctl_value() {
     '--output') REPLY='none' ;;
     '--listen') REPLY='none' ;;
     '--max-connections') REPLY='none' ;;
+    '--max-age') REPLY='none' ;;
     *) REPLY='' ;;
   esac
 }

@@ -159,6 +159,8 @@ function __mptcpctl_value
             echo none
         case '--max-connections'
             echo none
+        case '--max-age'
+            echo none
     end
 end
 
@@ -181,7 +183,7 @@ function __mptcpctl_describe
         case 'options stats'
             printf '%s\n' '--all	also show counters that are zero' '--delta	show the change over SECONDS instead of the values' '--watch	refresh every SECONDS: a live table on a terminal, JSON Lines when piped' '--prometheus	print the Prometheus text exposition format (counters, endpoints, limits, connec' '--output	with --prometheus: write FILE atomically (for node_exporter\'s textfile collector'
         case 'options exporter'
-            printf '%s\n' '--listen	ADDR:PORT (or PORT) to listen on; default 127.0.0.1:9891, localhost only' '--max-connections	HTTP connections served at once; more are closed at once (default 128)' '--no-events	no background event monitor (it needs CAP_NET_ADMIN)'
+            printf '%s\n' '--listen	ADDR:PORT (or PORT) to listen on; default 127.0.0.1:9891, localhost only' '--max-connections	HTTP connections served at once; more are closed at once (default 128)' '--max-age	serve a reading younger than SECONDS instead of reading again (default 1; 0: alw' '--no-events	no background event monitor (it needs CAP_NET_ADMIN)'
     end
 end
 

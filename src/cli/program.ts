@@ -325,6 +325,7 @@ ${EXIT_CODES_HELP}`,
     .description('serve Prometheus metrics over HTTP (/metrics, /healthz) until SIGTERM')
     .option('--listen <address>', 'ADDR:PORT (or PORT) to listen on; default 127.0.0.1:9891, localhost only')
     .option('--max-connections <n>', 'HTTP connections served at once; more are closed at once (default 128)')
+    .option('--max-age <seconds>', 'serve a reading younger than SECONDS instead of reading again (default 1; 0: always read)')
     .option('--no-events', 'no background event monitor (it needs CAP_NET_ADMIN)')
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
@@ -334,8 +335,9 @@ Serves, for this namespace or for each -n NAME given (then every series has a "n
 the MPTcpExt counters (mptcp_netstat_total{counter}), endpoints (mptcp_endpoint_info{id,address,
 dev,flags}), limits, connections by state and side, subflows by state, interface and backup,
 path-manager events counted by a background monitor (mptcp_events_total{event}), and its own
-scrape errors. No per-connection labels. Every scrape reads the kernel afresh; concurrent
-scrapes share one reading. Slow clients are cut off (headers 5 s, request 10 s, idle 5 s),
+scrape errors. No per-connection labels. A scrape reads the kernel afresh unless a reading
+younger than --max-age is at hand (so a flood of scrapes costs one reading a second);
+concurrent scrapes share one reading. Slow clients are cut off (headers 5 s, request 10 s, idle 5 s),
 request bodies refused, connections capped. SIGTERM/SIGINT stop it cleanly (exit 0).
 
 Examples:

@@ -7,7 +7,7 @@
  *   raw PORT JSON_TEXT       send these bytes, read until the server closes (3 s at most): {response}
  *   slow PORT N              N clients that send their headers a byte at a time, then one normal
  *                            scrape with a 1 s deadline: {scrape: {status, error}, closedByServer}
- *   loop PORT COUNT          COUNT scrapes one after another: {count, failures}
+ *   loop PORT COUNT [P]      COUNT scrapes, P clients at once (default 1): {count, failures}
  *   during PORT              scrapes until stdin closes; checks that counters never go down:
  *                            {count, failures, decreases}
  */
@@ -17,7 +17,7 @@ import { connect, type Socket } from 'node:net';
 const [mode, portText, ...rest] = process.argv.slice(2);
 const port = Number(portText);
 const host = '127.0.0.1';
-const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+const agent = new Agent({ keepAlive: true, maxSockets: 16 });
 
 interface Response {
   status: number;
@@ -101,16 +101,22 @@ async function slow(n: number): Promise<void> {
   print({ scrape, elapsed, closedByServer, n });
 }
 
-async function loop(count: number): Promise<void> {
+/** COUNT scrapes by `parallel` clients at once, each one after another. */
+async function loop(count: number, parallel: number): Promise<void> {
   let failures = 0;
-  for (let i = 0; i < count; i++) {
-    try {
-      const r = await get('/metrics');
-      if (r.status !== 200) failures++;
-    } catch {
-      failures++;
+  let started = 0;
+  const client = async (): Promise<void> => {
+    while (started < count) {
+      started++;
+      try {
+        const r = await get('/metrics');
+        if (r.status !== 200) failures++;
+      } catch {
+        failures++;
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: parallel }, client));
   print({ count, failures });
 }
 
@@ -140,7 +146,7 @@ async function main(): Promise<void> {
   if (mode === 'get') print(await get(rest[0]!, rest[1] ?? 'GET'));
   else if (mode === 'raw') await raw(JSON.parse(rest[0]!) as string);
   else if (mode === 'slow') await slow(Number(rest[0]));
-  else if (mode === 'loop') await loop(Number(rest[0]));
+  else if (mode === 'loop') await loop(Number(rest[0]), Number(rest[1] ?? 1));
   else if (mode === 'during') await during();
   else throw new Error(`unknown mode ${mode}`);
   agent.destroy();

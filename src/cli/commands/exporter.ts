@@ -1,7 +1,7 @@
 /**
- * `exporter`: Prometheus metrics of one or more namespaces over HTTP. Every scrape reads the
- * kernel afresh (concurrent scrapes share that reading); a background monitor per namespace
- * counts path-manager events. Runs until SIGTERM or SIGINT, which end it cleanly (exit 0).
+ * `exporter`: Prometheus metrics of one or more namespaces over HTTP. A scrape reads the kernel
+ * afresh unless a reading younger than --max-age (1 s) is at hand, and concurrent scrapes share
+ * one reading; a background monitor per namespace counts path-manager events. Runs until SIGTERM or SIGINT, which end it cleanly (exit 0).
  */
 import type { Server } from 'node:http';
 import { isIP } from 'node:net';
@@ -19,6 +19,7 @@ export interface ExporterOptions {
   maxConnections?: string;
   /** `--no-events` sets this false. */
   events?: boolean;
+  maxAge?: string;
 }
 
 export interface ExporterArgs {
@@ -26,10 +27,17 @@ export interface ExporterArgs {
   port: number;
   limits: HttpLimits;
   events: boolean;
+  /** A reading younger than this serves the scrape instead of a new one. */
+  maxAgeMs: number;
 }
 
 export const DEFAULT_PORT = 9891;
 const DEFAULT_HOST = '127.0.0.1';
+/**
+ * Scrapes within this long of a reading are served that reading: a flood of scrapes costs at
+ * most one pass over the kernel per interval (a reading blocks the event loop while it runs).
+ */
+const DEFAULT_MAX_AGE_MS = 1000;
 /** How long a failed event monitor waits before it subscribes again. */
 const EVENTS_RETRY_MS = 5000;
 
@@ -52,7 +60,13 @@ export function parseExporterOptions(o: ExporterOptions): ExporterArgs {
     if (!/^[0-9]+$/.test(o.maxConnections) || n < 1 || n > 65535) throw new UsageError(`invalid --max-connections ${quote(o.maxConnections)}: expected 1..65535`);
     limits.maxConnections = n;
   }
-  return { host, port, limits, events: o.events ?? true };
+  let maxAgeMs = DEFAULT_MAX_AGE_MS;
+  if (o.maxAge !== undefined) {
+    const seconds = Number(o.maxAge);
+    if (o.maxAge.trim() === '' || !(seconds >= 0 && seconds <= 3600)) throw new UsageError(`invalid --max-age ${quote(o.maxAge)}: expected seconds, 0..3600`);
+    maxAgeMs = seconds * 1000;
+  }
+  return { host, port, limits, events: o.events ?? true, maxAgeMs };
 }
 
 /** One namespace's readers: a path-manager client kept across scrapes, reopened after a failure. */
@@ -116,20 +130,36 @@ export async function exporterCommand(ctx: CommandContext, options: ExporterOpti
   const args = parseExporterOptions(options);
   const readers = (namespaces.length ? namespaces : [undefined]).map((ns) => new NamespaceReader(ns));
   const metrics = new MptcpMetrics({ netnsLabel: namespaces.length > 0, exporter: true });
-  // Concurrent scrapes share one reading: a burst of clients costs one pass over the kernel.
+  // Concurrent scrapes share one reading, and so do those within --max-age of it.
   let reading: Promise<string> | undefined;
+  let last: { at: number; text: string } | undefined;
+  let readBefore = false;
   const read = async (): Promise<string> => {
     const started = process.hrtime.bigint();
     const samples: NamespaceSample[] = [];
     for (const reader of readers) samples.push(await reader.sample());
     metrics.beginScrape();
     readers.forEach((reader, i) => metrics.record(reader.netns, samples[i]!));
+    // The first reading says what is missing (a misspelt -n, no privilege); later ones only count it.
+    if (!readBefore) {
+      readBefore = true;
+      readers.forEach((reader, i) => {
+        for (const e of samples[i]!.errors) ctx.note(`mptcpctl: exporter: ${reader.netns === undefined ? '' : `namespace ${JSON.stringify(reader.netns)}: `}${e.part} not read: ${e.message}`);
+      });
+    }
     metrics.scrapeDuration?.set(Number(process.hrtime.bigint() - started) / 1e9);
     return metrics.text();
   };
-  const scrape = async () => {
-    reading ??= read().finally(() => (reading = undefined));
-    return { contentType: metrics.registry.contentType, body: await reading };
+  const scrape = async (): Promise<{ contentType: string; body: string }> => {
+    const contentType = metrics.registry.contentType;
+    if (last && Date.now() - last.at < args.maxAgeMs) return { contentType, body: last.text };
+    if (!reading) {
+      const at = Date.now();
+      reading = read()
+        .then((text) => ((last = { at, text }), text))
+        .finally(() => (reading = undefined));
+    }
+    return { contentType, body: await reading };
   };
 
   const stop = new AbortController();
@@ -149,6 +179,7 @@ export async function exporterCommand(ctx: CommandContext, options: ExporterOpti
     const address = server.address();
     const bound = address && typeof address === 'object' ? `${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}` : `${args.host}:${args.port}`;
     ctx.note(`mptcpctl: exporter listening on http://${bound}/metrics`);
+    await scrape().catch(() => undefined);
     if (args.events) {
       for (const r of readers) {
         metrics.startEvents(r.netns);
