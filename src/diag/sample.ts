@@ -56,8 +56,7 @@ export async function sampleNamespace(netns: string | undefined, pm: () => Promi
     await part('connections', async () => {
       const diag = SockDiag.open(transport);
       try {
-        sample.connections = await diag.listConnections();
-        sample.subflows = await diag.listSubflows();
+        ({ connections: sample.connections, subflows: sample.subflows } = await diag.listConnectionsAndSubflows());
       } finally {
         await diag.close();
       }

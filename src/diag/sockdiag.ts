@@ -62,11 +62,16 @@ export class SockDiag {
    * subflows too, so this also dumps the TCP sockets (see `assignSides`).
    */
   async listConnections(filter: DiagFilter = {}): Promise<MptcpConnection[]> {
-    const sockets = await this.dumpBothFamilies(IPPROTO_MPTCP);
-    const subflows = await this.listSubflows();
-    const connections = assignSides(sockets.map(toConnection), subflows);
+    const { connections } = await this.listConnectionsAndSubflows();
     const token = filter.token;
     return token === undefined ? connections : connections.filter((c) => c.token === token >>> 0);
+  }
+
+  /** Every connection and every subflow, from one dump of each (what listConnections reads anyway). */
+  async listConnectionsAndSubflows(): Promise<{ connections: MptcpConnection[]; subflows: MptcpSubflow[] }> {
+    const sockets = await this.dumpBothFamilies(IPPROTO_MPTCP);
+    const subflows = await this.listSubflows();
+    return { connections: assignSides(sockets.map(toConnection), subflows), subflows };
   }
 
   /** MPTCP subflows (TCP sockets with the "mptcp" ULP, listeners excluded), IPv4 then IPv6. */

@@ -8,6 +8,7 @@
  *   slow PORT N              N clients that send their headers a byte at a time, then one normal
  *                            scrape with a 1 s deadline: {scrape: {status, error}, closedByServer}
  *   loop PORT COUNT [P]      COUNT scrapes, P clients at once (default 1): {count, failures}
+ *   time PORT N              N scrapes one after another: {ms: [wall time of each], bytes}
  *   during PORT              scrapes until stdin closes; checks that counters never go down:
  *                            {count, failures, decreases}
  */
@@ -142,12 +143,26 @@ async function during(): Promise<void> {
   print({ count, failures, decreases });
 }
 
+async function time(n: number): Promise<void> {
+  const ms: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const started = performance.now();
+    const r = await get('/metrics');
+    ms.push(performance.now() - started);
+    if (r.status !== 200) throw new Error(`status ${r.status}`);
+    bytes = r.body.length;
+  }
+  print({ ms, bytes });
+}
+
 async function main(): Promise<void> {
   if (mode === 'get') print(await get(rest[0]!, rest[1] ?? 'GET'));
   else if (mode === 'raw') await raw(JSON.parse(rest[0]!) as string);
   else if (mode === 'slow') await slow(Number(rest[0]));
   else if (mode === 'loop') await loop(Number(rest[0]), Number(rest[1] ?? 1));
   else if (mode === 'during') await during();
+  else if (mode === 'time') await time(Number(rest[0]));
   else throw new Error(`unknown mode ${mode}`);
   agent.destroy();
 }
