@@ -10,7 +10,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const binary = resolve(root, process.env.MPTCPCTL_BIN ?? 'dist/mptcpctl');
 if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`npm run build:binary\` first`);
 
-// Endpoints and limits (with ip as the oracle), the userspace PM, the monitor, listings, completion values.
+// Endpoints and limits (with ip as the oracle), the userspace PM, the monitor, listings, completion values, stats (prom-client inside).
 const subset = [
   'build/test/binary/standalone.test.js',
   'build/test/kernel/endpoint-cli.test.js',
@@ -19,6 +19,7 @@ const subset = [
   'build/test/kernel/monitor.test.js',
   'build/test/kernel/connection-cli.test.js',
   'build/test/kernel/completion-values.test.js',
+  'build/test/kernel/stats.test.js',
 ];
 for (const file of subset) if (!existsSync(resolve(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
 

@@ -13,7 +13,8 @@ import { counterDelta, mptcpCounters, parseNetstat } from '../../src/diag/netsta
 import { counterGroup, counterMeaning, gaugeCounters, groupCounters } from '../../src/diag/counter-info.js';
 import { parseStatsOptions, writeAtomically } from '../../src/cli/commands/stats.js';
 import { parseExporterOptions, parseListen } from '../../src/cli/commands/exporter.js';
-import { statsJson, statsJsonLine, statsText } from '../../src/cli/render/stats.js';
+import { statsJson, statsJsonLine, statsTable, statsText } from '../../src/cli/render/stats.js';
+import { paint } from '../../src/cli/render/style.js';
 import { MptcpMetrics } from '../../src/cli/prometheus/metrics.js';
 import type { NamespaceSample } from '../../src/diag/sample.js';
 import type { MptcpSubflow } from '../../src/diag/records.js';
@@ -169,6 +170,23 @@ describe('stats renderers', () => {
       statsJsonLine({ counters: two, delta, all: false }, at, 2),
       '{"timestamp":"2026-12-06T20:00:00.000Z","interval":2,"counters":{"MPCapableSYNRX":4,"MPCapableSYNTX":5},"delta":{"MPCapableSYNTX":1}}\n',
     );
+  });
+});
+
+describe('stats table (terminal, --watch)', () => {
+  const counters = mptcpCounters(netstat).slice(0, 2);
+  it('one line per counter (no rules between rows), the group named once; --watch adds the change', async () => {
+    const style = await paint(false);
+    const table = await statsTable({ counters, all: false }, style, false);
+    assert.deepEqual(table.split('\n').filter((l) => l.includes('MPCapable')).map((l) => l.split('│').map((c) => c.trim()).filter(Boolean)), [
+      ['handshake', 'MPCapableSYNRX', '4', 'SYNs received with MP_CAPABLE (incoming MPTCP connection attempts)'],
+      ['MPCapableSYNTX', '5', 'SYNs sent with MP_CAPABLE (outgoing MPTCP connection attempts)'],
+    ]);
+    assert.equal(table.split('\n').filter((l) => l.startsWith('├')).length, 1, 'only the rule under the heading');
+    const watching = await statsTable({ counters, delta: new Map([['MPCapableSYNTX', 2]]), all: false }, style, false);
+    assert.match(watching, /│ VALUE +│ CHANGE +│/);
+    assert.match(watching, /│ MPCapableSYNTX +│ 5 +│ \+2 +│/);
+    assert.equal(await statsTable({ counters: counters.map((c) => ({ ...c, value: 0 })), all: false }, style, false), 'no counter is above zero (--all shows every one)\n');
   });
 });
 

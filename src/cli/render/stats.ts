@@ -59,7 +59,7 @@ export async function statsTable(view: StatsView, style: Paint, color: boolean):
     ]),
   );
   const head = ['GROUP', 'COUNTER', view.deltaOnly ? 'CHANGE' : 'VALUE', ...(watching ? ['CHANGE'] : []), 'MEANING'];
-  return renderTable(head, rows, style, color);
+  return renderTable(head, rows, style, color, { compact: true });
 }
 
 /** `--json`: `{"counters": {name: value}}`; under --delta the changes, with `interval` (seconds). */
