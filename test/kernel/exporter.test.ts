@@ -109,6 +109,14 @@ async function waitFor(what: string, done: () => Promise<boolean>, limitMs = 120
 }
 
 describe('exporter', () => {
+  test('usage errors exit 2 before anything is opened: every -n is checked, --listen, --max-age', () => {
+    for (const args of [['-n', '../x', '-n', pair.a, 'exporter'], ['exporter', '-n', pair.a, '-n', 'a/b'], ['exporter', '--listen', '1.2.3.4'], ['exporter', '--max-age', '-1']]) {
+      const r = runCli(args);
+      assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /^mptcpctl: invalid (-n|--listen|--max-age) /);
+    }
+  });
+
   test(`scraped while ${CONNECTIONS} connections are made: every scrape answers, counters never go down, then equal stats --json`, async (t) => {
     const { a, b, links } = pair;
     ip(a, 'mptcp', 'endpoint', 'add', links[0]!.a4, 'id', '3', 'dev', links[0]!.a, 'signal');

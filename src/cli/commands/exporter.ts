@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { sampleNamespace, type NamespaceSample } from '../../diag/sample.js';
 import { PermissionError, SystemError, UsageError } from '../../netlink/errors.js';
 import { MptcpPm } from '../../pm/client.js';
+import { checkNetnsName } from '../../netlink/transport.js';
 import type { CommandContext } from '../context.js';
 import { quote } from '../grammar.js';
 import { defaultHttpLimits, startMetricsServer, stopMetricsServer, type HttpLimits } from '../prometheus/http.js';
@@ -128,6 +129,11 @@ async function countEvents(ctx: CommandContext, netns: string | undefined, metri
 
 export async function exporterCommand(ctx: CommandContext, options: ExporterOptions, namespaces: string[]): Promise<void> {
   const args = parseExporterOptions(options);
+  // Each -n is checked as the global one is (only the last reaches the context's check).
+  for (const name of namespaces) {
+    const problem = checkNetnsName(name);
+    if (problem) throw new UsageError(`invalid -n ${quote(name)} (a namespace name): ${problem}`);
+  }
   const readers = (namespaces.length ? namespaces : [undefined]).map((ns) => new NamespaceReader(ns));
   const metrics = new MptcpMetrics({ netnsLabel: namespaces.length > 0, exporter: true });
   // Concurrent scrapes share one reading, and so do those within --max-age of it.
