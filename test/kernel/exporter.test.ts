@@ -113,7 +113,7 @@ describe('exporter', () => {
     for (const args of [['-n', '../x', '-n', pair.a, 'exporter'], ['exporter', '-n', pair.a, '-n', 'a/b'], ['exporter', '--listen', '1.2.3.4'], ['exporter', '--max-age', '-1']]) {
       const r = runCli(args);
       assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}`);
-      assert.match(r.stderr, /^mptcpctl: invalid (-n|--listen|--max-age) /);
+      assert.match(r.stderr, /^mptcpctl: invalid (-n|network namespace name|--listen|--max-age) /);
     }
   });
 
