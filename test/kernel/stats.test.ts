@@ -95,13 +95,14 @@ describe('stats on a real connection with a join', () => {
   });
 
   test('--delta: the change over the interval, the connection made during it', async () => {
-    const delta = spawnCli(['-n', pair.a, '-j', 'stats', '--delta', '3']);
-    // The CLI has read its first values once it is running for a moment; a connection now falls in the interval.
-    await new Promise((r) => setTimeout(r, 1000));
+    const delta = spawnCli(['-n', pair.a, '-j', 'stats', '--delta', '5']);
+    // The CLI reads its first values as soon as it runs (well within 2 s even on a busy machine),
+    // the second 5 s later: a connection made in between falls in the interval.
+    await new Promise((r) => setTimeout(r, 2000));
     peers.push(await startClient(pair.a, pair.links[0]!.b4, PORT));
     assert.deepEqual(await delta.exit(), { code: 0, signal: null });
     const out = JSON.parse(delta.stdout()) as { interval: number; counters: Counters };
-    assert.equal(out.interval, 3);
+    assert.equal(out.interval, 5);
     assert.equal(out.counters['MPCapableSYNTX'], 1, delta.stdout());
     assert.equal(out.counters['MPCapableSYNRX'], undefined, 'unchanged counters are left out');
   });
