@@ -27,9 +27,11 @@ let port = 0;
 let server: Peer | undefined;
 
 /** Runs the HTTP probe inside namespace a (where the exporter listens); resolves with its JSON line. */
-function probe<T>(...args: string[]): Promise<T> {
+const probe = <T>(...args: string[]): Promise<T> => probeAt<T>(port, ...args);
+
+function probeAt<T>(at: number, ...args: string[]): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('ip', ['netns', 'exec', pair.a, process.execPath, probeScript, args[0]!, String(port), ...args.slice(1)]);
+    const child = spawn('ip', ['netns', 'exec', pair.a, process.execPath, probeScript, args[0]!, String(at), ...args.slice(1)]);
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -64,8 +66,11 @@ function series(body: string, metric: string, netns: string): Map<string, number
 const rss = (pid: number): number => Number(/^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
 /** The exporter, started inside namespace a (`ip netns exec` execs it in place: the PID is its own). */
-function startExporter(): { pid: number; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn('ip', ['netns', 'exec', pair.a, ...cliCommand, 'exporter', '--listen', '127.0.0.1:0', '-n', pair.a, '-n', pair.b]);
+function startExporter(
+  args = ['-n', pair.a, '-n', pair.b],
+  prefix: string[] = [],
+): { pid: number; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
+  const child = spawn('ip', ['netns', 'exec', pair.a, ...prefix, ...cliCommand, 'exporter', '--listen', '127.0.0.1:0', ...args]);
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   child.stdout.resume();
@@ -198,6 +203,30 @@ describe('exporter', () => {
     t.diagnostic(`exporter RSS after 1,000 scrapes ${(warm / 2 ** 20).toFixed(1)} MiB, after 10,000 ${(end / 2 ** 20).toFixed(1)} MiB`);
     // Generous: a leak of even 5 KiB per scrape would pass 40 MiB.
     assert.ok(end - warm < 40 * 2 ** 20, `RSS ${warm} -> ${end} bytes`);
+  });
+
+  test('as nobody (no CAP_NET_ADMIN): the events are counted as errors and said once, the rest is served', async () => {
+    const nobody = startExporter([], ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups']);
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!/events are not counted/.test(nobody.stderr())) {
+        if (Date.now() > deadline) throw new Error(`no word about the events: ${nobody.stderr()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.match(nobody.stderr(), /^mptcpctl: exporter: events are not counted: joining the event group needs CAP_NET_ADMIN; retrying every 5 s$/m);
+      const at = Number(/127\.0\.0\.1:(\d+)\//.exec(nobody.stderr())![1]);
+      // Past --max-age of the first reading, which may predate the failed subscription.
+      await new Promise((r) => setTimeout(r, 1100));
+      const r = await probeAt<{ status: number; body: string }>(at, 'get', '/metrics');
+      assert.equal(r.status, 200);
+      assert.match(r.body, /^mptcp_exporter_scrape_errors_total\{part="events"\} [1-9]/m);
+      assert.match(r.body, /^mptcp_namespace_up 1$/m);
+      assert.match(r.body, /^mptcp_limit_subflows 2$/m);
+      assert.match(r.body, /^mptcp_netstat_total\{counter="MPCapableSYNTX"\} \d+$/m);
+    } finally {
+      process.kill(nobody.pid, 'SIGTERM');
+      assert.deepEqual(await nobody.exited, { code: 0, signal: null });
+    }
   });
 
   test('SIGTERM stops it cleanly: exit status 0, the port closed', async () => {
