@@ -229,6 +229,12 @@ describe('exporter', () => {
     }
   });
 
+  test('a port already taken: one line, exit status 1', () => {
+    const r = spawnSync('ip', ['netns', 'exec', pair.a, ...cliCommand, 'exporter', '--listen', `127.0.0.1:${port}`, '--no-events'], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 1, r.stderr);
+    assert.equal(r.stderr, `mptcpctl: listen (127.0.0.1:${port}): Address already in use [EADDRINUSE]\n`);
+  });
+
   test('SIGTERM stops it cleanly: exit status 0, the port closed', async () => {
     process.kill(exporter!.pid, 'SIGTERM');
     assert.deepEqual(await exporter!.exited, { code: 0, signal: null });

@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import { isIP } from 'node:net';
 import { sampleNamespace, type NamespaceSample } from '../../diag/sample.js';
-import { PermissionError, SystemError, UsageError } from '../../netlink/errors.js';
+import { NotFoundError, PermissionError, SystemError, UsageError } from '../../netlink/errors.js';
 import { MptcpPm } from '../../pm/client.js';
 import { checkNetnsName } from '../../netlink/transport.js';
 import type { CommandContext } from '../context.js';
@@ -185,6 +185,8 @@ export async function exporterCommand(ctx: CommandContext, options: ExporterOpti
       server = await startMetricsServer({ host: args.host, port: args.port, limits: args.limits, scrape });
     } catch (err) {
       const e = err as NodeJS.ErrnoException;
+      // A host name that does not resolve fails in getaddrinfo, whose codes are not errno values.
+      if (e.code === 'ENOTFOUND' || e.code === 'EAI_AGAIN') throw new NotFoundError(`cannot listen on ${args.host}:${args.port}: the host name ${quote(args.host)} does not resolve (${e.code})`);
       if (typeof e.errno === 'number') throw new SystemError('listen', Math.abs(e.errno), `${args.host}:${args.port}`);
       throw err;
     }
