@@ -10,7 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { cliCommand, runCli } from '../helpers/cli.js';
 import { runStorm, startServer, type Peer } from '../helpers/mptcp.js';
@@ -203,6 +203,30 @@ describe('exporter', () => {
     t.diagnostic(`exporter RSS after 1,000 scrapes ${(warm / 2 ** 20).toFixed(1)} MiB, after 10,000 ${(end / 2 ** 20).toFixed(1)} MiB`);
     // Generous: a leak of even 5 KiB per scrape would pass 40 MiB.
     assert.ok(end - warm < 40 * 2 ** 20, `RSS ${warm} -> ${end} bytes`);
+  });
+
+  test('memory and descriptors stay bounded when every scrape reads the kernel (--max-age 0)', async (t) => {
+    const fresh = startExporter(['--max-age', '0', '--no-events', '-n', pair.a, '-n', pair.b]);
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!/listening on/.test(fresh.stderr())) {
+        if (Date.now() > deadline) throw new Error(`the exporter did not listen: ${fresh.stderr()}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const at = Number(/127\.0\.0\.1:(\d+)\//.exec(fresh.stderr())![1]);
+      const fds = (): number => readdirSync(`/proc/${fresh.pid}/fd`).length;
+      assert.deepEqual(await probeAt(at, 'loop', '300', '2'), { count: 300, failures: 0 });
+      const warm = { rss: rss(fresh.pid), fds: fds() };
+      assert.deepEqual(await probeAt(at, 'loop', '1500', '2'), { count: 1500, failures: 0 });
+      const end = { rss: rss(fresh.pid), fds: fds() };
+      t.diagnostic(`--max-age 0: RSS ${(warm.rss / 2 ** 20).toFixed(1)} -> ${(end.rss / 2 ** 20).toFixed(1)} MiB, descriptors ${warm.fds} -> ${end.fds}`);
+      assert.ok(end.rss - warm.rss < 40 * 2 ** 20, `RSS ${warm.rss} -> ${end.rss} bytes`);
+      // Netlink sockets are opened and closed by every reading: none may be left behind.
+      assert.ok(end.fds <= warm.fds + 2, `descriptors ${warm.fds} -> ${end.fds}`);
+    } finally {
+      process.kill(fresh.pid, 'SIGTERM');
+      assert.deepEqual(await fresh.exited, { code: 0, signal: null });
+    }
   });
 
   test('as nobody (no CAP_NET_ADMIN): the events are counted as errors and said once, the rest is served', async () => {
