@@ -337,7 +337,7 @@ dev,flags}), limits, connections by state and side, subflows by state, interface
 path-manager events counted by a background monitor (mptcp_events_total{event}), and its own
 scrape errors. No per-connection labels. A scrape reads the kernel afresh unless a reading
 younger than --max-age is at hand (so a flood of scrapes costs one reading a second);
-concurrent scrapes share one reading. Slow clients are cut off (headers 5 s, request 10 s, idle 5 s),
+concurrent scrapes share one reading. Slow clients are cut off (headers 5 s, request 10 s, idle keep-alive 5 s, no traffic 30 s),
 request bodies refused, connections capped. SIGTERM/SIGINT stop it cleanly (exit 0).
 
 Examples:

@@ -14,11 +14,17 @@ export interface HttpLimits {
   headersTimeoutMs: number;
   /** The whole request must arrive within this. */
   requestTimeoutMs: number;
-  /** A socket with no traffic either way for this long is closed (also one that stops reading). */
-  idleTimeoutMs: number;
+  /** A kept-alive connection with no request for this long is closed. */
+  keepAliveTimeoutMs: number;
+  /**
+   * A socket with no traffic either way for this long is closed (a client that stops reading its
+   * response). Longer than the others: a reading of a namespace with very many connections may
+   * take seconds, and the socket is quiet meanwhile.
+   */
+  socketTimeoutMs: number;
 }
 
-export const defaultHttpLimits: HttpLimits = { maxConnections: 128, headersTimeoutMs: 5000, requestTimeoutMs: 10000, idleTimeoutMs: 5000 };
+export const defaultHttpLimits: HttpLimits = { maxConnections: 128, headersTimeoutMs: 5000, requestTimeoutMs: 10000, keepAliveTimeoutMs: 5000, socketTimeoutMs: 30000 };
 
 export interface MetricsServerOptions {
   host: string;
@@ -66,7 +72,7 @@ export function startMetricsServer(options: MetricsServerOptions): Promise<Serve
     {
       headersTimeout: limits.headersTimeoutMs,
       requestTimeout: limits.requestTimeoutMs,
-      keepAliveTimeout: limits.idleTimeoutMs,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
       // How often the two deadlines above are checked (Node's default is 30 s).
       connectionsCheckingInterval: Math.min(1000, limits.headersTimeoutMs),
       maxHeaderSize: MAX_HEADER_BYTES,
@@ -77,7 +83,7 @@ export function startMetricsServer(options: MetricsServerOptions): Promise<Serve
   );
   server.maxConnections = limits.maxConnections;
   // Also a client that stops reading its response: with no traffic for this long, the socket goes.
-  server.setTimeout(limits.idleTimeoutMs, (socket) => socket.destroy());
+  server.setTimeout(limits.socketTimeoutMs, (socket) => socket.destroy());
   // Malformed requests, oversized headers: answer 400 if the socket can still take it, then close.
   server.on('clientError', (_err, socket) => {
     if (!socket.writable) return void socket.destroy();
