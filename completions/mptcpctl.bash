@@ -1,7 +1,7 @@
 # bash completion for mptcpctl, generated from its command tree by `mptcpctl completion bash`.
 # Use: source it, or copy it to /usr/share/bash-completion/completions/mptcpctl.
 _mptcpctl_global_options='-V --version -n --netns -j --json -p --pretty --format -c --color -v --verbose -b --batch --force -o --oneline -r --resolve -t --timestamp --debug -h --help'
-_mptcpctl_objects='endpoint limits monitor help announce remove subflow connection status completion'
+_mptcpctl_objects='endpoint limits monitor help announce remove subflow connection status completion stats exporter'
 _mptcpctl_events='created established closed announced removed sf_established sf_closed sf_prio listener_created listener_closed'
 # object -> its verbs, in the order abbreviations are matched
 _mptcpctl_verbs() {
@@ -31,6 +31,8 @@ _mptcpctl_alias() {
 _mptcpctl_options() {
   case $1 in
     'monitor') REPLY='--event --token --count --timeout --rcvbuf' ;;
+    'stats') REPLY='--all --delta --watch --prometheus --output' ;;
+    'exporter') REPLY='--listen --max-connections --max-age --no-events' ;;
     *) REPLY='' ;;
   esac
 }
@@ -45,7 +47,7 @@ _mptcpctl_keywords() {
     'limits set') REPLY='subflows add_addr_accepted' ;;
     'limits show') REPLY='' ;;
     'monitor ') REPLY='' ;;
-    'help ') REPLY='endpoint limits announce remove status subflow connection monitor completion' ;;
+    'help ') REPLY='endpoint limits announce remove status subflow connection monitor stats exporter completion' ;;
     'announce ') REPLY='id token port dev' ;;
     'remove ') REPLY='id token' ;;
     'subflow create') REPLY='token local id port dev remote backup' ;;
@@ -54,6 +56,8 @@ _mptcpctl_keywords() {
     'connection show') REPLY='token src dst sport dport dev' ;;
     'status ') REPLY='' ;;
     'completion ') REPLY='bash zsh fish' ;;
+    'stats ') REPLY='' ;;
+    'exporter ') REPLY='' ;;
     *) REPLY='' ;;
   esac
 }
@@ -112,6 +116,12 @@ _mptcpctl_value() {
     'connection show sport') REPLY='none' ;;
     'connection show dport') REPLY='none' ;;
     'connection show dev') REPLY='devs' ;;
+    '--delta') REPLY='none' ;;
+    '--watch') REPLY='none' ;;
+    '--output') REPLY='none' ;;
+    '--listen') REPLY='none' ;;
+    '--max-connections') REPLY='none' ;;
+    '--max-age') REPLY='none' ;;
     *) REPLY='' ;;
   esac
 }

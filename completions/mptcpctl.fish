@@ -1,6 +1,6 @@
 # fish completion for mptcpctl, generated from its command tree by `mptcpctl completion fish`.
 # Use: copy it to ~/.config/fish/completions/mptcpctl.fish (or source it).
-set -g __mptcpctl_objects endpoint limits monitor help announce remove subflow connection status completion
+set -g __mptcpctl_objects endpoint limits monitor help announce remove subflow connection status completion stats exporter
 set -g __mptcpctl_events created established closed announced removed sf_established sf_closed sf_prio listener_created listener_closed
 
 function __mptcpctl_verbs
@@ -45,7 +45,7 @@ function __mptcpctl_keywords
         case 'limits set'
             echo subflows add_addr_accepted
         case 'help '
-            echo endpoint limits announce remove status subflow connection monitor completion
+            echo endpoint limits announce remove status subflow connection monitor stats exporter completion
         case 'announce '
             echo id token port dev
         case 'remove '
@@ -169,13 +169,25 @@ function __mptcpctl_value
             echo none
         case 'connection show dev'
             echo devs
+        case '--delta'
+            echo none
+        case '--watch'
+            echo none
+        case '--output'
+            echo none
+        case '--listen'
+            echo none
+        case '--max-connections'
+            echo none
+        case '--max-age'
+            echo none
     end
 end
 
 function __mptcpctl_describe
     switch $argv[1]
         case objects
-            printf '%s\n' 'endpoint	in-kernel path-manager endpoints (same grammar and output as `ip mptcp endpoint`' 'limits	in-kernel path-manager limits (same grammar and output as `ip mptcp limits`)' 'monitor	print path-manager events as they happen (same lines as `ip mptcp monitor` of ip' 'help	help on an object' 'announce	userspace PM: announce a local address to the peer of one connection (ADD_ADDR)' 'remove	userspace PM: withdraw a local address from one connection (RM_ADDR) and close i' 'subflow	userspace PM: open and close subflows of one connection; list live subflows' 'connection	live MPTCP connections (from socket diagnostics, as `ss -M`)' 'status	the namespace\'s MPTCP state, what the kernel supports, and warnings for what is ' 'completion	print the shell completion script for bash, zsh or fish'
+            printf '%s\n' 'endpoint	in-kernel path-manager endpoints (same grammar and output as `ip mptcp endpoint`' 'limits	in-kernel path-manager limits (same grammar and output as `ip mptcp limits`)' 'monitor	print path-manager events as they happen (same lines as `ip mptcp monitor` of ip' 'help	help on an object' 'announce	userspace PM: announce a local address to the peer of one connection (ADD_ADDR)' 'remove	userspace PM: withdraw a local address from one connection (RM_ADDR) and close i' 'subflow	userspace PM: open and close subflows of one connection; list live subflows' 'connection	live MPTCP connections (from socket diagnostics, as `ss -M`)' 'status	the namespace\'s MPTCP state, what the kernel supports, and warnings for what is ' 'completion	print the shell completion script for bash, zsh or fish' 'stats	the namespace\'s MPTCP counters (MPTcpExt in /proc/net/netstat), grouped, each wi' 'exporter	serve Prometheus metrics over HTTP (/metrics, /healthz) until SIGTERM'
         case 'verbs endpoint'
             printf '%s\n' 'add	add an endpoint to the in-kernel path manager' 'change	change an endpoint\'s backup/fullmesh flags, or (with a token) a userspace-PM sub' 'delete	delete an endpoint (id 0 ADDRESS: close the initial subflows using ADDRESS)' 'show	list endpoints (or one by id); with a token, the local addresses of a userspace-' 'flush	delete every endpoint'
         case 'verbs limits'
@@ -188,6 +200,10 @@ function __mptcpctl_describe
             printf '%s\n' '-V	print the version' '--version	print the version' '-n	run in network namespace NAME (as `ip -n`)' '--netns	run in network namespace NAME (as `ip -n`)' '-j	JSON output (same as --format json)' '--json	JSON output (same as --format json)' '-p	indent JSON as `ip -j -p` does' '--pretty	indent JSON as `ip -j -p` does' '--format	output format; auto = table on a terminal, text otherwise' '-c	colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respec' '--color	colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respec' '-v	say what a change did (changes are silent by default, like ip)' '--verbose	say what a change did (changes are silent by default, like ip)' '-b	run the commands in FILE, one per line (- for stdin), on one socket' '--batch	run the commands in FILE, one per line (- for stdin), on one socket' '--force	with --batch: go on after a failing line; exit 1 if any failed' '-o	text output: end records with \'\\\' instead of a newline, as `ip -o`' '--oneline	text output: end records with \'\\\' instead of a newline, as `ip -o`' '-r	endpoint show: addresses as host names where the resolver knows one, as `ip -r`' '--resolve	endpoint show: addresses as host names where the resolver knows one, as `ip -r`' '-t	monitor: prefix each event with its time' '--timestamp	monitor: prefix each event with its time' '--debug	trace every netlink message on stderr, decoded attribute by attribute (tokens in' '-h	show help' '--help	show help'
         case 'options monitor'
             printf '%s\n' '--event	only these events (comma-separated, case-insensitive, e.g. sf_established,closed' '--token	only events of this connection (hex, as printed)' '--count	exit (0) after N printed events' '--timeout	exit (0) after this many seconds' '--rcvbuf	receive buffer of the event socket (default 4M; e.g. 262144, 512K, 16M)'
+        case 'options stats'
+            printf '%s\n' '--all	also show counters that are zero' '--delta	show the change over SECONDS instead of the values' '--watch	refresh every SECONDS: a live table on a terminal, JSON Lines when piped' '--prometheus	print the Prometheus text exposition format (counters, endpoints, limits, connec' '--output	with --prometheus: write FILE atomically (for node_exporter\'s textfile collector'
+        case 'options exporter'
+            printf '%s\n' '--listen	ADDR:PORT (or PORT) to listen on; default 127.0.0.1:9891, localhost only' '--max-connections	HTTP connections served at once; more are closed at once (default 128)' '--max-age	serve a reading younger than SECONDS instead of reading again (default 1; 0: alw' '--no-events	no background event monitor (it needs CAP_NET_ADMIN)'
     end
 end
 

@@ -11,7 +11,7 @@ const binary = resolve(root, process.env.MPTCPCTL_BIN ?? 'dist/mptcpctl');
 if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`npm run build:binary\` first`);
 
 // Endpoints and limits (with ip as the oracle), the userspace PM, the monitor, listings, completion values,
-// ip's global options, and internal errors' stacks mapped through the maps the binary carries.
+// ip's global options, internal errors' stacks mapped through the maps the binary carries, stats (prom-client inside).
 const subset = [
   'build/test/binary/standalone.test.js',
   'build/test/kernel/endpoint-cli.test.js',
@@ -22,6 +22,7 @@ const subset = [
   'build/test/kernel/completion-values.test.js',
   'build/test/kernel/ip-command-line.test.js',
   'build/test/package/source-map.test.js',
+  'build/test/kernel/stats.test.js',
 ];
 for (const file of subset) if (!existsSync(resolve(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
 

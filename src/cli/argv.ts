@@ -95,7 +95,7 @@ function findOption(name: string, commandFollows: boolean): GlobalOption | undef
 }
 
 /** Objects in first-match order: ip's own first, then mptcpctl's. */
-export const objects = ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion'] as const;
+export const objects = ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion', 'stats', 'exporter'] as const;
 
 /** Each object's verbs in first-match order, and the verb used when none is given. */
 export const verbs: Record<string, { list: readonly string[]; default?: string; implicit?: boolean }> = {

@@ -242,6 +242,8 @@ Objects and commands (abbreviations allowed, in ip's order: \`mptcpctl e s\` = e
   connection show [token TOKEN]             live MPTCP connections: tokens, addresses, subflows, PM counters
   monitor [--json] [-t] [--event T,...]     path-manager events as they happen (as \`ip mptcp monitor\`)
   status                                    the namespace's MPTCP state and warnings (why no second subflow?)
+  stats [--all] [--delta S|--watch S]       MPTCP counters (MPTcpExt), grouped and explained; --prometheus
+  exporter [--listen ADDR:PORT] [-n NS]...  Prometheus /metrics endpoint: counters, endpoints, connections, events
 
 Options may come before the object (as with ip, also in ip's spelling: -json, -netns NAME)
 or after the command. ip's other global options are accepted before the object and ignored, as
@@ -283,6 +285,7 @@ ${EXIT_CODES_HELP}`,
   if (options.lazyVerbs) program.hook('preSubcommand', (_program, object) => ensureVerbs(object));
 
   addMonitor(program, makeContext);
+  addMonitoring(program, makeContext);
   addCompletion(program, makeContext, () => program.commands.forEach(ensureVerbs));
   return program;
 }
@@ -323,6 +326,76 @@ ${EXIT_CODES_HELP}`,
     .action(async (_opts: unknown, command: Command) => {
       const { monitorCommand } = await import('./commands/monitor.js');
       await monitorCommand(await makeContext(command), command.optsWithGlobals());
+    });
+}
+
+/** `stats` and `exporter` (src/cli/commands/stats.ts, exporter.ts): options of their own, so not in `actions`. */
+function addMonitoring(program: Command, makeContext: ContextFactory): void {
+  // Every -n of the line, in order (the global option keeps only the last): the exporter serves each.
+  const namespaces: string[] = [];
+  program.on('option:netns', (name: string) => namespaces.push(name));
+  program
+    .command('stats')
+    .description("the namespace's MPTCP counters (MPTcpExt in /proc/net/netstat), grouped, each with its meaning")
+    .option('--all', 'also show counters that are zero')
+    .option('--delta <seconds>', 'show the change over SECONDS instead of the values')
+    .option('--watch <seconds>', 'refresh every SECONDS: a live table on a terminal, JSON Lines when piped')
+    .option('--prometheus', 'print the Prometheus text exposition format (counters, endpoints, limits, connections)')
+    .option('--output <file>', "with --prometheus: write FILE atomically (for node_exporter's textfile collector)")
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText(
+      'after',
+      `
+Groups: handshake (MP_CAPABLE), joins (MP_JOIN), addresses (ADD_ADDR/RM_ADDR), fallback to TCP,
+blackhole, data level (mappings, checksums, queues), subflows, other. Counter names are the
+kernel's own (\`nstat\` prints them with the MPTcpExt prefix): a newer kernel's counters appear
+too, grouped by their prefix. Zero values are hidden unless --all (also under -j).
+-j/--json: {"counters": {NAME: VALUE, ...}}; with --delta also "interval" (seconds).
+--watch: exit 0 on SIGINT/SIGTERM; each JSON Line is {"timestamp", "interval", "counters",
+"delta"} (delta: the change since the previous line; absent on the first).
+--prometheus --output FILE: a temporary file in FILE's directory, then renamed over FILE.
+
+Examples:
+  mptcpctl stats
+  mptcpctl -n blue stats --all
+  mptcpctl stats --delta 10
+  mptcpctl stats --watch 2
+  mptcpctl stats --prometheus --output /var/lib/node_exporter/textfile/mptcp.prom
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const { statsCommand } = await import('./commands/stats.js');
+      await statsCommand(await makeContext(command), command.optsWithGlobals());
+    });
+  program
+    .command('exporter')
+    .description('serve Prometheus metrics over HTTP (/metrics, /healthz) until SIGTERM')
+    .option('--listen <address>', 'ADDR:PORT (or PORT) to listen on; default 127.0.0.1:9891, localhost only')
+    .option('--max-connections <n>', 'HTTP connections served at once; more are closed at once (default 128)')
+    .option('--max-age <seconds>', 'serve a reading younger than SECONDS instead of reading again (default 1; 0: always read)')
+    .option('--no-events', 'no background event monitor (it needs CAP_NET_ADMIN)')
+    .helpOption('-h, --help', 'show this help')
+    .addHelpText(
+      'after',
+      `
+Serves, for this namespace or for each -n NAME given (then every series has a "netns" label):
+the MPTcpExt counters (mptcp_netstat_total{counter}), endpoints (mptcp_endpoint_info{id,address,
+dev,flags}), limits, connections by state and side, subflows by state, interface and backup,
+path-manager events counted by a background monitor (mptcp_events_total{event}), and its own
+scrape errors. No per-connection labels. A scrape reads the kernel afresh unless a reading
+younger than --max-age is at hand (so a flood of scrapes costs one reading a second);
+concurrent scrapes share one reading. Slow clients are cut off (headers 5 s, request 10 s, idle keep-alive 5 s, no traffic 30 s),
+request bodies refused, connections capped. SIGTERM/SIGINT stop it cleanly (exit 0).
+
+Examples:
+  mptcpctl exporter
+  mptcpctl exporter --listen 0.0.0.0:9891 -n blue -n red
+  curl -s http://127.0.0.1:9891/metrics
+${EXIT_CODES_HELP}`,
+    )
+    .action(async (_opts: unknown, command: Command) => {
+      const { exporterCommand } = await import('./commands/exporter.js');
+      await exporterCommand(await makeContext(command), command.opts(), [...new Set(namespaces)]);
     });
 }
 

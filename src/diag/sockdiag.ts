@@ -80,6 +80,13 @@ export class SockDiag {
     return token === undefined ? connections : connections.filter((c) => c.token === token);
   }
 
+  /** Every connection and every subflow, from one dump of each (what listConnections reads anyway). */
+  async listConnectionsAndSubflows(): Promise<{ connections: MptcpConnection[]; subflows: MptcpSubflow[] }> {
+    const sockets = await this.dumpBothFamilies(IPPROTO_MPTCP);
+    const subflows = await this.listSubflows();
+    return { connections: assignSides(sockets.map(toConnection), subflows), subflows };
+  }
+
   /** MPTCP subflows (TCP sockets with the "mptcp" ULP, listeners excluded), IPv4 then IPv6. */
   async listSubflows(filter: DiagFilter = {}): Promise<MptcpSubflow[]> {
     const token = filterToken(filter);

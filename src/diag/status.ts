@@ -18,6 +18,7 @@ import { opFlagNames } from '../netlink/nlctrl-spec.js';
 import { listInterfaces } from '../netlink/rtnl.js';
 import { listAddresses, type InterfaceAddress } from '../netlink/rtnl-addr.js';
 import { NETLINK_GENERIC, readDirInNetns, readInNetns, type TransportOptions } from '../netlink/transport.js';
+import { countersObject, mptcpCounters } from './netstat.js';
 import { listNetlinkSockets } from './netlink-diag.js';
 import { SockDiag } from './sockdiag.js';
 
@@ -156,17 +157,9 @@ function familyStatus(family: FamilyInfo): FamilyStatus {
   };
 }
 
-/** `/proc/net/netstat` text -> the MPTcpExt counters. Pure. */
+/** `/proc/net/netstat` text -> the MPTcpExt counters, by name (netstat.ts reads them). Pure. */
 export function parseMptcpCounters(netstat: string): Record<string, number> {
-  const lines = netstat.split('\n').filter((l) => l.startsWith('MPTcpExt:'));
-  const counters: Record<string, number> = {};
-  if (lines.length < 2) return counters;
-  const names = lines[0]!.split(/\s+/).slice(1);
-  const values = lines[1]!.split(/\s+/).slice(1);
-  names.forEach((name, i) => {
-    if (name && values[i] !== undefined) counters[name] = Number(values[i]);
-  });
-  return counters;
+  return countersObject(mptcpCounters(netstat));
 }
 
 /** The path manager and scheduler from the settings (names as in /proc/sys, without the prefix). Pure. */

@@ -69,8 +69,8 @@ describe('completion scripts from the command tree', () => {
 
 /** Static cases: words on the line (the last being completed) -> exactly these candidates. */
 const cases: { words: string[]; want: string[] }[] = [
-  { words: ['mptcpctl', ''], want: ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion'] },
-  { words: ['mptcpctl', 'e'], want: ['endpoint'] },
+  { words: ['mptcpctl', ''], want: ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion', 'stats', 'exporter'] },
+  { words: ['mptcpctl', 'e'], want: ['endpoint', 'exporter'] },
   { words: ['mptcpctl', 'endpoint', ''], want: ['add', 'change', 'delete', 'show', 'flush'] },
   // Abbreviated object, as argv.ts reads it.
   { words: ['mptcpctl', 'e', 'd'], want: ['delete'] },
