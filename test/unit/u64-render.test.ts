@@ -81,7 +81,8 @@ describe('u64 values in JSON', () => {
 
   test('connection byte counters above 2^53 are exact', () => {
     const json = connectionsJson([connection], false);
-    assert.match(json, /"bytes_sent":9007199254740993,"bytes_received":9223372036854775815,"bytes_retrans":0,/);
+    assert.match(json, /"bytes_sent":9007199254740993,/);
+    assert.match(json, /"bytes_received":9223372036854775815,/);
   });
 
   test('ipJson writes a bigint as a JSON number, anywhere', () => {
