@@ -9,7 +9,7 @@ _mptcpctl_verbs() {
     'endpoint') REPLY='add change delete show flush' ;;
     'limits') REPLY='set show' ;;
     'subflow') REPLY='create destroy show' ;;
-    'connection') REPLY='show' ;;
+    'connection') REPLY='show explain' ;;
     *) REPLY='' ;;
   esac
 }
@@ -52,6 +52,7 @@ _mptcpctl_keywords() {
     'subflow destroy') REPLY='token local port remote' ;;
     'subflow show') REPLY='token' ;;
     'connection show') REPLY='token' ;;
+    'connection explain') REPLY='token dst src' ;;
     'status ') REPLY='' ;;
     'completion ') REPLY='bash zsh fish' ;;
     *) REPLY='' ;;
@@ -102,6 +103,9 @@ _mptcpctl_value() {
     'subflow destroy remote') REPLY='none' ;;
     'subflow show token') REPLY='tokens' ;;
     'connection show token') REPLY='tokens' ;;
+    'connection explain token') REPLY='tokens' ;;
+    'connection explain dst') REPLY='none' ;;
+    'connection explain src') REPLY='none' ;;
     *) REPLY='' ;;
   esac
 }

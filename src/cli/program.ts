@@ -50,6 +50,24 @@ const connectionShowHelp: VerbHelp = {
     'One line per connection: token (paste it into `token TOKEN`), state, side (server: accepted; client: connected),\nlocal and remote address:port, subflows (all, the initial one included), ADD_ADDRs signalled and accepted, local\naddresses used, and the limits in force. A token that matches nothing exits with status 1.',
 };
 
+const connectionExplainHelp: VerbHelp = {
+  verb: 'explain',
+  usage: '[token TOKEN] [dst ADDR[:PORT]] [src ADDR[:PORT]]',
+  summary: 'for each connection, every path it could have (endpoint x peer address): the subflow, or why there is none',
+  examples: ['mptcpctl connection explain', 'mptcpctl -n blue connection explain dst 10.0.1.2:8080', 'mptcpctl -j connection explain token 1a2b3c4d'],
+  notes:
+    'Lists each connection\'s subflows, then one line per path (each local endpoint and the initial address x each\n' +
+    'peer address known: the initial one and those its subflows reach) with a verdict code, the fix and the evidence:\n' +
+    'subflow-exists, limit-subflows, limit-add-addr-accepted, endpoint-no-subflow-flag, endpoint-dev-down,\n' +
+    'endpoint-dev-missing, endpoint-address-gone, endpoint-tentative, family-mismatch, no-route (RTM_GETROUTE from the\n' +
+    'endpoint in the namespace), peer-deny-join-id0, peer-limit, add-addr-not-echoed, not-announced, server-side,\n' +
+    'other-source-used, join-failed-here, not-tried, initial-subflow-closed; for the whole connection userspace-pm,\n' +
+    'fallback-tcp and limit-add-addr-accepted; for the namespace mptcp-disabled. "likely:" marks what the kernel\n' +
+    'does not show for sure (read from MPTcpExt counters, which are compared with the previous run of explain).\n' +
+    'Peer addresses announced but never reached are not shown by the kernel, only counted. Filters: token, dst\n' +
+    '(the peer\'s address) and src (the local one), IPv6 with a port as [ADDR]:PORT.',
+};
+
 interface VerbHelp {
   verb: string;
   usage: string;
@@ -145,7 +163,7 @@ const objectVerbs: Record<string, VerbHelp[]> = {
   endpoint: endpointVerbs,
   limits: limitsVerbs,
   subflow: [...subflowVerbs, subflowShowHelp],
-  connection: [connectionShowHelp],
+  connection: [connectionShowHelp, connectionExplainHelp],
 };
 
 /** Registers `object verb [words...]` for each verb. */
@@ -198,6 +216,7 @@ Objects and commands (abbreviations allowed, in ip's order: \`mptcpctl e s\` = e
   subflow create|destroy ...                userspace PM: open or close a subflow of a connection
   subflow show [token TOKEN]                live subflows (TCP sockets with the mptcp ULP), with their MPTCP state
   connection show [token TOKEN]             live MPTCP connections: tokens, addresses, subflows, PM counters
+  connection explain [token|dst|src ...]    each connection's possible paths: the subflow, or why there is none
   monitor [--json] [-t] [--event T,...]     path-manager events as they happen (as \`ip mptcp monitor\`)
   status                                    the namespace's MPTCP state and warnings (why no second subflow?)
 

@@ -7,6 +7,9 @@ import { textOutput } from '../output.js';
 import { connectionsJson, connectionsTable, connectionsText, subflowsJson, subflowsTable, subflowsText } from '../render/connection.js';
 import { print } from '../print.js';
 
+// In this module's lazy bundle (scripts/split-bundle.mjs), with the other connection verbs.
+export { connectionExplain } from './connection-explain.js';
+
 /** `[token TOKEN]`; ip-style: the keyword may be abbreviated. */
 export function parseTokenFilter(words: string[]): { token?: number } {
   const filter: { token?: number } = {};
