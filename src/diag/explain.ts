@@ -10,6 +10,7 @@ import { AddressFlag } from '../mptcp/spec.js';
 import type { InterfaceAddress } from '../netlink/rtnl-addr.js';
 import type { LinkState } from '../netlink/rtnl-link.js';
 import type { RouteAnswer, RouteQuery } from '../netlink/rtnl-route.js';
+import { formatInet, parseInet } from '../util/inet.js';
 import { canonical } from './lint.js';
 import { MptcpInfoFlag } from './mptcp-info.js';
 import type { MptcpConnection, MptcpSubflow } from './records.js';
@@ -169,14 +170,26 @@ function candidates(s: Pick<ExplainSnapshot, 'endpoints' | 'subflows'>, c: Mptcp
   return out;
 }
 
+/**
+ * The lookups that tell whether a subflow from `e` reaches `remote`: from its address, through its
+ * device if it has one. A subflow bound to a device looks IPv6 routes up on that device only
+ * (RT6_LOOKUP_F_IFACE), which RTM_GETROUTE does only without a source address: so for an IPv6
+ * endpoint with a device, that lookup too. (IPv4 falls back to "on link" on a bound device.)
+ */
+function endpointRouteQueries(e: Endpoint, remote: string): RouteQuery[] {
+  const local = canonical(e.address);
+  const queries: RouteQuery[] = [{ dst: remote, src: local, ...(e.ifindex ? { oif: e.ifindex } : {}) }];
+  if (e.ifindex && familyOf(local) === 6) queries.push({ dst: remote, oif: e.ifindex });
+  return queries;
+}
+
 /** The route lookups explaining these connections needs: one per endpoint x peer address of the same family. Pure. */
 export function routeQueries(s: Pick<ExplainSnapshot, 'endpoints' | 'subflows'>, connections: readonly MptcpConnection[]): RouteQuery[] {
   const queries = new Map<string, RouteQuery>();
   for (const c of connections) {
     for (const cand of candidates(s, c)) {
       if (!cand.endpoint || familyOf(cand.local) !== familyOf(cand.remote)) continue;
-      const q: RouteQuery = { dst: cand.remote, src: cand.local, ...(cand.endpoint.ifindex ? { oif: cand.endpoint.ifindex } : {}) };
-      queries.set(routeKey(q), q);
+      for (const q of endpointRouteQueries(cand.endpoint, cand.remote)) queries.set(routeKey(q), q);
     }
   }
   return [...queries.values()];
@@ -389,18 +402,40 @@ function flagProblem(s: ExplainSnapshot, e: Endpoint, remoteId: number): Verdict
   };
 }
 
+/**
+ * The on-link network of ours that holds `remote` (`2001:db8:1::/64`), else `remote` itself: a
+ * route for a bound subflow must not be more specific than the one other traffic to the peer
+ * takes, or it would take that traffic too.
+ */
+function peerNetwork(s: ExplainSnapshot, remote: string): string {
+  const peer = parseInet(remote);
+  if (!peer) return remote;
+  for (const a of s.addresses) {
+    const mine = parseInet(a.address);
+    if (!mine || mine.family !== peer.family || a.prefixLength >= peer.bytes.length * 8) continue;
+    const net = Uint8Array.from(peer.bytes, (b, i) => b & (0xff << Math.max(0, 8 - Math.max(0, a.prefixLength - i * 8))) & 0xff);
+    const same = net.every((b, i) => b === (mine.bytes[i]! & (0xff << Math.max(0, 8 - Math.max(0, a.prefixLength - i * 8))) & 0xff));
+    if (same) return `${formatInet({ family: peer.family, bytes: net })}/${a.prefixLength}`;
+  }
+  return remote;
+}
+
 function routeProblem(s: ExplainSnapshot, e: Endpoint, remote: string): Verdict | undefined {
-  const q: RouteQuery = { dst: remote, src: canonical(e.address), ...(e.ifindex ? { oif: e.ifindex } : {}) };
-  const answer = s.routes.get(routeKey(q));
-  if (!answer || answer.ok) return undefined;
+  const failed = endpointRouteQueries(e, remote)
+    .map((q) => ({ q, answer: s.routes.get(routeKey(q)) }))
+    .find((x) => x.answer && !x.answer.ok);
+  if (!failed || !failed.answer || failed.answer.ok) return undefined;
+  const answer = failed.answer;
   const cmd = cmds(s.netns);
   const dev = e.ifindex ? s.links.get(e.ifindex)?.name : s.links.get(findAddress(s, canonical(e.address))?.ifindex ?? -1)?.name;
   return {
     code: 'no-route',
     likely: false,
     message: `no route from ${e.address} to ${remote}${dev && e.ifindex ? ` through ${dev}` : ''}: the kernel refuses the lookup (${answer.errnoName})`,
-    fix: `add a route to ${remote} that traffic from ${e.address} uses, e.g. ${cmd.ip(`route add ${remote} dev ${dev ?? 'IFNAME'}`)} [table TABLE] (${cmd.ip(`route get ${remote} from ${e.address}${dev && e.ifindex ? ` oif ${dev}` : ''}`)} shows the lookup; with policy routing, the table \`ip rule\` picks for ${e.address})`,
-    evidence: [`RTM_GETROUTE to ${remote} from ${e.address}${e.ifindex ? ` oif ${dev ?? e.ifindex}` : ''}: ${answer.errnoName}`, ...moved(s, 'MPJoinSynTxConnectErr').text],
+    fix: failed.q.src
+      ? `add a route to ${remote} that traffic from ${e.address} uses: ${cmd.ip(`route add ${remote} via GATEWAY dev ${dev ?? 'IFNAME'} table TABLE`)} (TABLE: the one \`ip rule\` picks for ${e.address}, main without policy routing; ${cmd.ip(`route get ${remote} from ${e.address}${dev && e.ifindex ? ` oif ${dev}` : ''}`)} shows the lookup)`
+      : `add a route to ${remote} through ${dev ?? 'IFNAME'}, where subflows from this endpoint are bound: ${cmd.ip(`route add ${peerNetwork(s, remote)} via GATEWAY dev ${dev ?? 'IFNAME'} metric 1024`)} (GATEWAY: the next hop on ${dev ?? 'IFNAME'}; the high metric keeps other traffic on its current route)`,
+    evidence: [`RTM_GETROUTE to ${remote}${failed.q.src ? ` from ${e.address}` : ''}${e.ifindex ? ` oif ${dev ?? e.ifindex}` : ''}: ${answer.errnoName}`, ...moved(s, 'MPJoinSynTxConnectErr').text],
   };
 }
 

@@ -90,6 +90,19 @@ describe('explain: one verdict per path', () => {
     ['its address is gone', (s) => s.addresses.pop(), 'endpoint-address-gone', false],
     ['its address is tentative', (s) => (s.addresses[1]!.flags = 0x40 | 0x08), 'endpoint-tentative', false],
     ['no route from it', (s) => s.routes.set(routeKey({ dst: '10.1.0.2', src: '10.2.0.1', oif: 3 }), { ok: false, errno: 101, errnoName: 'ENETUNREACH' }), 'no-route', false],
+    [
+      'an IPv6 endpoint with a device and no route through it (a bound subflow looks up only there)',
+      (s) => {
+        s.connections[0] = conn({ family: 10, localAddress: '2001:db8:1::1', remoteAddress: '2001:db8:1::2' });
+        s.subflows = [subflow('2001:db8:1::1', '2001:db8:1::2')];
+        s.endpoints[0] = ep('2001:db8:2::1', 1, F.subflow, 3);
+        s.addresses.push({ ifindex: 3, family: 10, address: '2001:db8:2::1', prefixLength: 64, scope: 0, flags: 0x80 });
+        s.routes.set(routeKey({ dst: '2001:db8:1::2', src: '2001:db8:2::1', oif: 3 }), { ok: true, oif: 2 });
+        s.routes.set(routeKey({ dst: '2001:db8:1::2', oif: 3 }), { ok: false, errno: 101, errnoName: 'ENETUNREACH' });
+      },
+      'no-route',
+      false,
+    ],
     ['an IPv6 endpoint for an IPv4 peer', (s) => (s.endpoints[0] = ep('2001:db8:2::1', 1, F.subflow, 3)), 'family-mismatch', false],
     ['the connection fell back to TCP', (s) => ((s.connections[0] = conn({ flags: 1 })), (s.counters.values = { MPCapableFallbackSYNACK: 1 })), 'fallback-tcp', true],
     ['the userspace PM runs it (MPTCP_INFO shows no in-kernel limits)', (s) => (s.connections[0] = conn({ subflowsMax: 0, addAddrAcceptedMax: 0 })), 'userspace-pm', false],
@@ -111,6 +124,22 @@ describe('explain: one verdict per path', () => {
     assert.equal(initial(), 'subflow-exists');
     s.subflows = [];
     assert.equal(initial(), 'initial-subflow-closed');
+  });
+
+  it('a route for a bound IPv6 subflow is suggested for the peer network, with a high metric', () => {
+    const s = base();
+    s.connections[0] = conn({ family: 10, localAddress: '2001:db8:1::1', remoteAddress: '2001:db8:1::2' });
+    s.subflows = [subflow('2001:db8:1::1', '2001:db8:1::2')];
+    s.endpoints[0] = ep('2001:db8:2::1', 1, F.subflow, 3);
+    s.addresses.push({ ifindex: 2, family: 10, address: '2001:db8:1::1', prefixLength: 64, scope: 0, flags: 0x80 }, { ifindex: 3, family: 10, address: '2001:db8:2::1', prefixLength: 64, scope: 0, flags: 0x80 });
+    s.routes.set(routeKey({ dst: '2001:db8:1::2', oif: 3 }), { ok: false, errno: 101, errnoName: 'ENETUNREACH' });
+    assert.match(endpointPath(s).fix!, /ip -n blue route add 2001:db8:1::\/64 via GATEWAY dev va1 metric 1024 /);
+    s.addresses[0] = { ifindex: 2, family: 2, address: '10.1.0.1', prefixLength: 20, scope: 0, flags: 0 };
+    s.connections[0] = conn({ remoteAddress: '10.1.9.2' });
+    s.subflows = [subflow('10.1.0.1', '10.1.9.2')];
+    s.endpoints[0] = ep('10.2.0.1', 1, F.subflow);
+    s.routes = new Map([[routeKey({ dst: '10.1.9.2', src: '10.2.0.1' }), { ok: false, errno: 101, errnoName: 'ENETUNREACH' }]]);
+    assert.match(endpointPath(s).fix!, /ip -n blue route add 10\.1\.9\.2 via GATEWAY dev va1 table TABLE /);
   });
 
   it('fixes name the namespace and the command to run', () => {
@@ -176,6 +205,13 @@ describe('explain: one verdict per path', () => {
     assert.deepEqual(routeQueries(s, s.connections), [
       { dst: '10.1.0.2', src: '10.2.0.1', oif: 3 },
       { dst: '10.1.0.2', src: '10.3.0.1' },
+    ]);
+    s.connections = [conn({ family: 10, localAddress: '2001:db8:1::1', remoteAddress: '2001:db8:1::2' })];
+    s.subflows = [];
+    s.endpoints = [ep('2001:db8:2::1', 2, F.subflow, 3)];
+    assert.deepEqual(routeQueries(s, s.connections), [
+      { dst: '2001:db8:1::2', src: '2001:db8:2::1', oif: 3 },
+      { dst: '2001:db8:1::2', oif: 3 },
     ]);
   });
 });
