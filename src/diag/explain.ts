@@ -467,7 +467,11 @@ function unexplained(s: ExplainSnapshot, c: MptcpConnection, cand: Candidate): V
       likely: true,
       message: `no MP_JOIN to the peer's initial address was tried although nothing here prevents it: the peer most likely set the C flag (deny_join_id0: net.mptcp.allow_join_initial_addr_port=0 there), which the kernel shows only in the CREATED/ESTABLISHED events (\`mptcpctl monitor\`)`,
       fix: 'on the peer: sysctl -w net.mptcp.allow_join_initial_addr_port=1 (new connections), or have it announce another address (endpoint add ADDRESS signal)',
-      evidence: ['MPTcpExtMPJoinSynTx 0: no MP_JOIN was ever sent from this namespace', `connection ${c.state}, ${c.extraSubflows} extra subflows of ${c.subflowsMax}`],
+      evidence: [
+        'MPTcpExtMPJoinSynTx 0: no MP_JOIN was ever sent from this namespace',
+        `connection ${c.state}, ${c.extraSubflows} extra subflows of ${c.subflowsMax}`,
+        'or: the limits were raised after the connection was established (the in-kernel PM then does not try again; new connections will)',
+      ],
     };
   }
   return {
