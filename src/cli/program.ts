@@ -58,7 +58,7 @@ const connectionExplainHelp: VerbHelp = {
   notes:
     'Lists each connection\'s subflows, then one line per path (each local endpoint and the initial address x each\n' +
     'peer address known: the initial one and those its subflows reach) with a verdict code, the fix and the evidence:\n' +
-    'subflow-exists, limit-subflows, limit-add-addr-accepted, endpoint-no-subflow-flag, endpoint-dev-down,\n' +
+    'subflow-exists, limit-subflows, endpoint-no-subflow-flag, endpoint-dev-down,\n' +
     'endpoint-dev-missing, endpoint-address-gone, endpoint-tentative, family-mismatch, no-route (RTM_GETROUTE from the\n' +
     'endpoint in the namespace), peer-deny-join-id0, peer-limit, add-addr-not-echoed, not-announced, server-side,\n' +
     'other-source-used, join-failed-here, not-tried, initial-subflow-closed; for the whole connection userspace-pm,\n' +

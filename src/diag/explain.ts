@@ -139,6 +139,8 @@ export function selectConnections(connections: readonly MptcpConnection[], filte
 interface Candidate {
   local: string;
   endpoint?: Endpoint;
+  /** The local id of a path known only from its subflow. */
+  localId?: number;
   remote: string;
   remoteId: number;
 }
@@ -167,6 +169,13 @@ function candidates(s: Pick<ExplainSnapshot, 'endpoints' | 'subflows'>, c: Mptcp
   }
   const out: Candidate[] = [];
   for (const p of peerAddresses(c, subflows)) for (const l of locals) out.push({ ...l, remote: p.address, remoteId: p.id });
+  // A subflow from an address that is neither an endpoint nor the initial one (the kernel let
+  // routing pick the source, e.g. towards an announced address) is a path too.
+  for (const sf of subflows) {
+    const local = canonical(sf.localAddress);
+    const remote = canonical(sf.remoteAddress);
+    if (!out.some((x) => x.local === local && x.remote === remote)) out.push({ local, localId: sf.localId, remote, remoteId: sf.remoteId });
+  }
   return out;
 }
 
@@ -579,7 +588,7 @@ export function explainConnections(s: ExplainSnapshot, filter: ExplainFilter = {
     const notes = connectionNotes(s, c);
     const paths = candidates(s, c).map((cand) => ({
       local: cand.local,
-      localId: cand.endpoint?.id ?? 0,
+      localId: cand.endpoint?.id ?? cand.localId ?? 0,
       remote: cand.remote,
       remoteId: cand.remoteId,
       verdict: pathVerdict(s, c, cand, subflows, notes),

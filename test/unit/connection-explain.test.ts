@@ -142,6 +142,22 @@ describe('explain: one verdict per path', () => {
     assert.match(endpointPath(s).fix!, /ip -n blue route add 10\.1\.9\.2 via GATEWAY dev va1 table TABLE /);
   });
 
+  it('a subflow from a source the kernel picked (not an endpoint) is a path of its own', () => {
+    const s = base();
+    s.endpoints = [];
+    s.subflows.push(subflow('10.2.0.1', '10.2.0.2', { localId: 0, remoteId: 1 }));
+    const e = explainConnections(s);
+    assert.deepEqual(
+      e.connections[0]!.paths.map((p) => [p.local, p.localId, p.remote, p.remoteId, p.verdict.code]),
+      [
+        ['10.1.0.1', 0, '10.1.0.2', 0, 'subflow-exists'],
+        ['10.1.0.1', 0, '10.2.0.2', 1, 'other-source-used'],
+        ['10.2.0.1', 0, '10.2.0.2', 1, 'subflow-exists'],
+      ],
+    );
+    assert.match(explanationText(e), /^ {2}path 10\.2\.0\.1 \(id 0\) -> 10\.2\.0\.2 \(id 1\): subflow 10\.2\.0\.1:40000 -> 10\.2\.0\.2:5000 ESTAB/m);
+  });
+
   it('fixes name the namespace and the command to run', () => {
     const s = base();
     s.connections[0] = conn({ subflowsMax: 0 });

@@ -4,6 +4,7 @@
  * and JSON with the same content for scripts. The codes are the contract.
  */
 import type { Explanation, PathExplanation, Verdict } from '../../diag/explain.js';
+import { canonical } from '../../diag/lint.js';
 import { ipJson, type IpJsonObject } from './ip-json.js';
 import type { Paint } from './style.js';
 
@@ -21,9 +22,11 @@ function verdictLines(v: Verdict, indent: string, paint: Pick<Paint, 'flag' | 'd
 
 const lead = (v: Verdict): string => `${v.likely ? 'likely: ' : ''}${v.message}`;
 
-function pathLine(p: PathExplanation, paint: Pick<Paint, 'flag' | 'dim'>): string {
+function pathLine(p: PathExplanation, initial: { local: string; remote: string }, paint: Pick<Paint, 'flag' | 'dim'>): string {
   const code = p.verdict.code === 'subflow-exists' ? paint.flag(p.verdict.code) : p.verdict.code;
-  return `  path ${p.local} (${idOf(p.localId, 'initial')}) -> ${p.remote} (${idOf(p.remoteId, 'initial')}): ${lead(p.verdict)} [${code}]\n${verdictLines(p.verdict, '    ', paint)}`;
+  const local = p.local === initial.local ? idOf(p.localId, 'initial') : `id ${p.localId}`;
+  const remote = p.remote === initial.remote ? idOf(p.remoteId, 'initial') : `id ${p.remoteId}`;
+  return `  path ${p.local} (${local}) -> ${p.remote} (${remote}): ${lead(p.verdict)} [${code}]\n${verdictLines(p.verdict, '    ', paint)}`;
 }
 
 export function explanationText(e: Explanation, paint: Pick<Paint, 'heading' | 'flag' | 'dim'> = plain): string {
@@ -40,7 +43,8 @@ export function explanationText(e: Explanation, paint: Pick<Paint, 'heading' | '
       out += `  subflow ${hostPort(sf.local, sf.localPort)} -> ${hostPort(sf.remote, sf.remotePort)} ${sf.state} id-loc ${sf.localId} id-rem ${sf.remoteId}${sf.backup ? ' backup' : ''}\n`;
     }
     for (const v of c.notes) out += `  connection: ${lead(v)} [${v.code}]\n${verdictLines(v, '    ', paint)}`;
-    for (const p of c.paths) out += pathLine(p, paint);
+    const initial = { local: canonical(k.localAddress), remote: canonical(k.remoteAddress) };
+    for (const p of c.paths) out += pathLine(p, initial, paint);
   }
   return out;
 }
