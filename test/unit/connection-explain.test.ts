@@ -158,6 +158,46 @@ describe('explain: one verdict per path', () => {
     assert.match(explanationText(e), /^ {2}path 10\.2\.0\.1 \(id 0\) -> 10\.2\.0\.2 \(id 1\): subflow 10\.2\.0\.1:40000 -> 10\.2\.0\.2:5000 ESTAB/m);
   });
 
+  it('towards an announced address: fullmesh, or laminar on 6.18+, and the fix says which', () => {
+    /** The verdict of endpoint id 1 towards the announced 10.3.0.2 (reached from the initial address). */
+    const announced = (flags: number, release: string) => {
+      const s = base();
+      s.kernelRelease = release;
+      s.endpoints[0] = ep('10.2.0.1', 1, flags, 3);
+      s.subflows.push(subflow('10.1.0.1', '10.3.0.2', { localId: 0, remoteId: 7 }));
+      s.routes.set(routeKey({ dst: '10.3.0.2', src: '10.2.0.1', oif: 3 }), { ok: true, oif: 3 });
+      return explainConnections(s).connections[0]!.paths.find((p) => p.localId === 1 && p.remoteId === 7)!.verdict;
+    };
+    assert.equal(announced(F.subflow, '6.18.44').code, 'endpoint-no-subflow-flag');
+    assert.match(announced(F.subflow, '6.18.44').fix!, /endpoint add 10\.2\.0\.1 dev va1 id 1 laminar /);
+    assert.match(announced(F.subflow, '6.12.1').fix!, /endpoint add 10\.2\.0\.1 dev va1 id 1 fullmesh /);
+    assert.equal(announced(F.laminar, '6.18.44').code, 'not-tried');
+    assert.equal(announced(F.laminar, '6.17.0').code, 'endpoint-no-subflow-flag');
+    assert.equal(announced(F.fullmesh, '6.12.1').code, 'not-tried');
+  });
+
+  it('fallback causes from the counters: blackhole detection, a peer without MPTCP, data fallback', () => {
+    const note = (counters: Record<string, number>) => {
+      const s = base();
+      s.connections[0] = conn({ flags: 1 });
+      s.counters.values = counters;
+      return explainConnections(s).connections[0]!.notes[0]!;
+    };
+    const cases: [Record<string, number>, RegExp, boolean][] = [
+      [{ Blackhole: 1, MPCapableSYNTXDisabled: 3 }, /blackhole detection had turned MPTCP off/, true],
+      [{ MPCapableFallbackSYNACK: 1 }, /the peer answered without MP_CAPABLE/, true],
+      [{ DssFallback: 1 }, /after it started: MPTCP options were lost or data was altered/, true],
+      [{}, /no subflow can be added to it/, false],
+    ];
+    for (const [counters, message, likely] of cases) {
+      const n = note(counters);
+      assert.equal(n.code, 'fallback-tcp');
+      assert.match(n.message, message);
+      assert.equal(n.likely, likely);
+      assert.ok(n.evidence.includes('MPTCP_INFO flags: fallback'));
+    }
+  });
+
   it('fixes name the namespace and the command to run', () => {
     const s = base();
     s.connections[0] = conn({ subflowsMax: 0 });
