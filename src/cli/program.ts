@@ -58,12 +58,12 @@ const connectionExplainHelp: VerbHelp = {
   notes:
     'Lists each connection\'s subflows, then one line per path (each local endpoint and the initial address x each\n' +
     'peer address known: the initial one and those its subflows reach) with a verdict code, the fix and the evidence:\n' +
-    'subflow-exists, limit-subflows, endpoint-no-subflow-flag, endpoint-dev-down,\n' +
-    'endpoint-dev-missing, endpoint-address-gone, endpoint-tentative, family-mismatch, no-route (RTM_GETROUTE from the\n' +
-    'endpoint in the namespace), peer-deny-join-id0, peer-limit, add-addr-not-echoed, not-announced, server-side,\n' +
-    'other-source-used, join-failed-here, not-tried, initial-subflow-closed; for the whole connection userspace-pm,\n' +
-    'fallback-tcp and limit-add-addr-accepted; for the namespace mptcp-disabled. "likely:" marks what the kernel\n' +
-    'does not show for sure (read from MPTcpExt counters, which are compared with the previous run of explain).\n' +
+    'subflow-exists, limit-subflows, endpoint-no-subflow-flag, endpoint-dev-down, endpoint-dev-missing,\n' +
+    'endpoint-address-gone, endpoint-tentative, family-mismatch, no-route (RTM_GETROUTE from the endpoint in the\n' +
+    'namespace), peer-deny-join-id0, peer-limit, add-addr-not-echoed, not-announced, server-side, other-source-used,\n' +
+    'join-failed-here, not-tried, initial-subflow-closed; for the whole connection userspace-pm, fallback-tcp and\n' +
+    'limit-add-addr-accepted; for the namespace mptcp-disabled and blackhole-detected. "likely:" marks what the\n' +
+    'kernel does not show for sure (read from MPTcpExt counters, compared with the previous run of explain).\n' +
     'Peer addresses announced but never reached are not shown by the kernel, only counted. Filters: token, dst\n' +
     '(the peer\'s address) and src (the local one), IPv6 with a port as [ADDR]:PORT.',
 };

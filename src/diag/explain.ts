@@ -583,6 +583,16 @@ function pathVerdict(s: ExplainSnapshot, c: MptcpConnection, cand: Candidate, su
 /** Explains the selected connections of the snapshot. Pure. */
 export function explainConnections(s: ExplainSnapshot, filter: ExplainFilter = {}): Explanation {
   const namespace: Verdict[] = s.enabled === false ? [mptcpDisabled(s)] : [];
+  const blackhole = moved(s, 'Blackhole', 'MPCapableSYNTXDisabled');
+  if ((s.counters.values['Blackhole'] ?? 0) > 0 && s.sysctls['net.mptcp.blackhole_timeout'] !== '0') {
+    namespace.push({
+      code: 'blackhole-detected',
+      likely: true,
+      message: 'blackhole detection found MP_CAPABLE SYNs dropped on the way and turns MPTCP off for new outgoing connections for a while (they fall back to TCP)',
+      fix: `find the middlebox that drops MPTCP options; ${cmds(s.netns).sysctl('net.mptcp.blackhole_timeout=0')} turns the detection off`,
+      evidence: [...blackhole.text, `net.mptcp.blackhole_timeout = ${s.sysctls['net.mptcp.blackhole_timeout'] ?? 'unknown'}`],
+    });
+  }
   const connections = selectConnections(s.connections, filter).map((c): ConnectionExplanation => {
     const subflows = s.subflows.filter((sf) => sf.token === c.token).map(summarize);
     const notes = connectionNotes(s, c);

@@ -237,6 +237,15 @@ describe('explain: one verdict per path', () => {
     assert.equal(e.namespace[0]!.fix, 'ip netns exec blue sysctl -w net.mptcp.enabled=1 (new connections)');
   });
 
+  it('blackhole detection is said for the namespace while it is on', () => {
+    const s = base();
+    s.counters.values = { Blackhole: 1, MPCapableSYNTXDisabled: 2 };
+    s.sysctls['net.mptcp.blackhole_timeout'] = '3600';
+    assert.deepEqual(explainConnections(s).namespace.map((v) => [v.code, v.likely]), [['blackhole-detected', true]]);
+    s.sysctls['net.mptcp.blackhole_timeout'] = '0';
+    assert.deepEqual(explainConnections(s).namespace, []);
+  });
+
   it('a server with a signal endpoint: announced but not echoed, or the peer did not join', () => {
     const s = base();
     s.endpoints[0] = ep('10.2.0.1', 1, F.signal, 3);
