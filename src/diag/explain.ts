@@ -506,7 +506,9 @@ function summarize(sf: MptcpSubflow): SubflowSummary {
 
 function pathVerdict(s: ExplainSnapshot, c: MptcpConnection, cand: Candidate, subflows: SubflowSummary[], blockers: Verdict[]): Verdict {
   const cmd = cmds(s.netns);
-  const existing = subflows.find((sf) => sf.local === cand.local && sf.remote === cand.remote);
+  // On the accepting side the peer joins a signalled address from whichever address it picks.
+  const joinedHere = c.side === 'server' && cand.endpoint && cand.endpoint.flags & AddressFlag.signal;
+  const existing = subflows.find((sf) => sf.local === cand.local && (sf.remote === cand.remote || joinedHere));
   if (existing) {
     return {
       code: 'subflow-exists',

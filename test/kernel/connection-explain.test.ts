@@ -89,6 +89,8 @@ interface Case {
   fix?: (p: NetnsPair, v: VerdictJson) => void | Promise<void>;
   family?: 4 | 6;
   server?: 'tcp';
+  /** Read on the accepting side (namespace b, endpoint id 1 there) instead of the connecting one. */
+  side?: 'server';
   /** The server's listening address (default: the peer's initial address). */
   listen?: string;
   /** What the connection made after the fix must have (default: a subflow on the endpoint's path). */
@@ -119,6 +121,17 @@ const cases: Case[] = [
     code: 'limit-add-addr-accepted',
     likely: true,
     fixed: (conn) => conn.subflows.some((sf) => sf.remote === '10.2.0.2') && conn.paths.some((x) => x.remote === '10.2.0.2' && x.code === 'subflow-exists'),
+  },
+  {
+    name: 'a subflow endpoint on the accepting side (the in-kernel PM opens subflows only from the connecting side)',
+    side: 'server',
+    setup: (p) => {
+      ip(p.a, 'mptcp', 'endpoint', 'flush');
+      ip(p.b, 'mptcp', 'endpoint', 'add', '10.2.0.2', 'dev', 'vb1', 'id', '1', 'subflow');
+    },
+    listen: '0.0.0.0',
+    code: 'server-side',
+    likely: false,
   },
   {
     name: 'the endpoint has signal but not subflow',
@@ -276,14 +289,15 @@ describe('connection explain: each verdict provoked, fixed as suggested, and a n
           return eventually(
             `the connection from port ${sport}`,
             () => {
-              last = explain(p.a, 'src', src);
+              last = c.side === 'server' ? explain(p.b, 'dst', src) : explain(p.a, 'src', src);
               const conn = last.connections[0];
               return conn && want(conn) ? conn : undefined;
             },
             () => last,
           );
         };
-        const endpointPath = (conn: ConnectionJson): PathJson | undefined => conn.paths.find((x) => x.local_id === 1 && x.remote === addr.remote);
+        const peerInitial = c.side === 'server' ? '10.1.0.1' : addr.remote;
+        const endpointPath = (conn: ConnectionJson): PathJson | undefined => conn.paths.find((x) => x.local_id === 1 && x.remote === peerInitial);
         const verdictOf = (conn: ConnectionJson): VerdictJson | undefined => (c.level === 'note' ? conn.notes.find((n) => n.code === c.code) : endpointPath(conn));
 
         const first = await connectAndExplain((conn) => verdictOf(conn)?.code === c.code);
@@ -307,7 +321,7 @@ describe('connection explain: each verdict provoked, fixed as suggested, and a n
         }
         const second = await connectAndExplain((conn) => endpointPath(conn)?.code === 'subflow-exists');
         assert.equal(second.subflows.length, 2);
-        assert.ok(second.subflows.some((sf) => sf.local === endpointPath(second)!.local && sf.remote === addr.remote));
+        assert.ok(second.subflows.some((sf) => sf.local === endpointPath(second)!.local && (c.side === 'server' || sf.remote === addr.remote)));
       } finally {
         for (const peer of peers) await peer.stop();
         deleteNetns(p.a);

@@ -255,6 +255,9 @@ describe('explain: one verdict per path', () => {
     assert.equal(endpointPath(s).code, 'peer-limit');
     s.connections[0] = conn({ side: 'server', addAddrSignal: 0 });
     assert.equal(endpointPath(s).code, 'not-announced');
+    // The peer joined the announced address from another of its addresses: that is the path's subflow.
+    s.subflows.push(subflow('10.2.0.1', '10.2.0.9', { localId: 1, remoteId: 0 }));
+    assert.equal(endpointPath(s).code, 'subflow-exists');
   });
 
   it('counters are shown with how much they moved since the last look', () => {
