@@ -115,7 +115,8 @@ const scenarios: Record<string, () => Promise<Pair>> = {
 const rename = (text: string, pair: Pair): string => text.replace(/\bblue\b/g, pair.blue).replace(/\bred\b/g, pair.red);
 
 function run(command: string, pair: Pair): string {
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${shimDirectory()}:${process.env['PATH'] ?? '/usr/bin:/bin'}` };
+  // connection explain keeps its counters from run to run: here in the work directory, removed at the end.
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${shimDirectory()}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, MPTCPCTL_STATE_DIR: join(work, 'state') };
   delete env['FORCE_COLOR'];
   delete env['NO_COLOR'];
   // Standard error joins standard output for the whole line, as a terminal shows them.
