@@ -9,7 +9,7 @@ _mptcpctl_verbs() {
     'endpoint') REPLY='add change delete show flush' ;;
     'limits') REPLY='set show' ;;
     'subflow') REPLY='create destroy show' ;;
-    'connection') REPLY='show' ;;
+    'connection') REPLY='show explain' ;;
     *) REPLY='' ;;
   esac
 }
@@ -54,6 +54,7 @@ _mptcpctl_keywords() {
     'subflow destroy') REPLY='token local port remote' ;;
     'subflow show') REPLY='token src dst sport dport dev' ;;
     'connection show') REPLY='token src dst sport dport dev' ;;
+    'connection explain') REPLY='token dst src' ;;
     'status ') REPLY='' ;;
     'completion ') REPLY='bash zsh fish' ;;
     'stats ') REPLY='' ;;
@@ -116,6 +117,9 @@ _mptcpctl_value() {
     'connection show sport') REPLY='none' ;;
     'connection show dport') REPLY='none' ;;
     'connection show dev') REPLY='devs' ;;
+    'connection explain token') REPLY='tokens' ;;
+    'connection explain dst') REPLY='none' ;;
+    'connection explain src') REPLY='none' ;;
     '--delta') REPLY='none' ;;
     '--watch') REPLY='none' ;;
     '--output') REPLY='none' ;;

@@ -12,7 +12,7 @@ function __mptcpctl_verbs
         case 'subflow'
             echo create destroy show
         case 'connection'
-            echo show
+            echo show explain
     end
 end
 
@@ -58,6 +58,8 @@ function __mptcpctl_keywords
             echo token src dst sport dport dev
         case 'connection show'
             echo token src dst sport dport dev
+        case 'connection explain'
+            echo token dst src
         case 'completion '
             echo bash zsh fish
     end
@@ -169,6 +171,12 @@ function __mptcpctl_value
             echo none
         case 'connection show dev'
             echo devs
+        case 'connection explain token'
+            echo tokens
+        case 'connection explain dst'
+            echo none
+        case 'connection explain src'
+            echo none
         case '--delta'
             echo none
         case '--watch'
@@ -195,7 +203,7 @@ function __mptcpctl_describe
         case 'verbs subflow'
             printf '%s\n' 'create	userspace PM: open a new subflow of one connection (MP_JOIN)' 'destroy	userspace PM: close one subflow of a connection' 'show	list live subflows with their MPTCP state (ids, tokens, flags, sequence numbers)'
         case 'verbs connection'
-            printf '%s\n' 'show	list live MPTCP connections (listeners included)'
+            printf '%s\n' 'show	list live MPTCP connections (listeners included)' 'explain	for each connection, every path it could have (endpoint x peer address): the sub'
         case options
             printf '%s\n' '-V	print the version' '--version	print the version' '-n	run in network namespace NAME (as `ip -n`)' '--netns	run in network namespace NAME (as `ip -n`)' '-j	JSON output (same as --format json)' '--json	JSON output (same as --format json)' '-p	indent JSON as `ip -j -p` does' '--pretty	indent JSON as `ip -j -p` does' '--format	output format; auto = table on a terminal, text otherwise' '-c	colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respec' '--color	colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respec' '-v	say what a change did (changes are silent by default, like ip)' '--verbose	say what a change did (changes are silent by default, like ip)' '-b	run the commands in FILE, one per line (- for stdin), on one socket' '--batch	run the commands in FILE, one per line (- for stdin), on one socket' '--force	with --batch: go on after a failing line; exit 1 if any failed' '-o	text output: end records with \'\\\' instead of a newline, as `ip -o`' '--oneline	text output: end records with \'\\\' instead of a newline, as `ip -o`' '-r	endpoint show: addresses as host names where the resolver knows one, as `ip -r`' '--resolve	endpoint show: addresses as host names where the resolver knows one, as `ip -r`' '-t	monitor: prefix each event with its time' '--timestamp	monitor: prefix each event with its time' '--debug	trace every netlink message on stderr, decoded attribute by attribute (tokens in' '-h	show help' '--help	show help'
         case 'options monitor'

@@ -37,6 +37,7 @@ export const actions: Record<string, Record<string, Action>> = {
   },
   connection: {
     show: async (ctx, w) => (await connection()).connectionShow(ctx, w),
+    explain: async (ctx, w) => (await connection()).connectionExplain(ctx, w),
   },
   status: { status: async (ctx, w) => (await status()).statusCommand(ctx, w) },
 };

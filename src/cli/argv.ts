@@ -104,7 +104,7 @@ export const verbs: Record<string, { list: readonly string[]; default?: string; 
   limits: { list: ['set', 'show', 'monitor'], default: 'show' },
   // `subflow token T` and `connection token T` read as show (implicit: a non-verb word starts its arguments).
   subflow: { list: ['create', 'destroy', 'show'], default: 'show', implicit: true },
-  connection: { list: ['show'], default: 'show', implicit: true },
+  connection: { list: ['show', 'explain'], default: 'show', implicit: true },
 };
 
 function translateLeadingOptions(argv: string[]): { options: string[]; rest: string[] } {

@@ -60,6 +60,24 @@ const connectionShowHelp: VerbHelp = {
     SELECTOR_NOTE,
 };
 
+const connectionExplainHelp: VerbHelp = {
+  verb: 'explain',
+  usage: '[token TOKEN] [dst ADDR[:PORT]] [src ADDR[:PORT]]',
+  summary: 'for each connection, every path it could have (endpoint x peer address): the subflow, or why there is none',
+  examples: ['mptcpctl connection explain', 'mptcpctl -n blue connection explain dst 10.0.1.2:8080', 'mptcpctl -j connection explain token 1a2b3c4d'],
+  notes:
+    'Lists each connection\'s subflows, then one line per path (each local endpoint and the initial address x each\n' +
+    'peer address known: the initial one and those its subflows reach) with a verdict code, the fix and the evidence:\n' +
+    'subflow-exists, limit-subflows, endpoint-no-subflow-flag, endpoint-dev-down, endpoint-dev-missing,\n' +
+    'endpoint-address-gone, endpoint-tentative, family-mismatch, no-route (RTM_GETROUTE from the endpoint in the\n' +
+    'namespace), peer-deny-join-id0, peer-limit, add-addr-not-echoed, not-announced, server-side, other-source-used,\n' +
+    'join-failed-here, not-tried, initial-subflow-closed; for the whole connection userspace-pm, fallback-tcp and\n' +
+    'limit-add-addr-accepted; for the namespace mptcp-disabled and blackhole-detected. "likely:" marks what the\n' +
+    'kernel does not show for sure (read from MPTcpExt counters, compared with the previous run of explain).\n' +
+    'Peer addresses announced but never reached are not shown by the kernel, only counted. Filters: token, dst\n' +
+    '(the peer\'s address) and src (the local one), IPv6 with a port as [ADDR]:PORT.',
+};
+
 interface VerbHelp {
   verb: string;
   usage: string;
@@ -155,7 +173,7 @@ const objectVerbs: Record<string, VerbHelp[]> = {
   endpoint: endpointVerbs,
   limits: limitsVerbs,
   subflow: [...subflowVerbs, subflowShowHelp],
-  connection: [connectionShowHelp],
+  connection: [connectionShowHelp, connectionExplainHelp],
 };
 
 /**
@@ -240,6 +258,7 @@ Objects and commands (abbreviations allowed, in ip's order: \`mptcpctl e s\` = e
   subflow create|destroy ...                userspace PM: open or close a subflow of a connection
   subflow show [token TOKEN]                live subflows (TCP sockets with the mptcp ULP), with their MPTCP state
   connection show [token TOKEN]             live MPTCP connections: tokens, addresses, subflows, PM counters
+  connection explain [token|dst|src ...]    each connection's possible paths: the subflow, or why there is none
   monitor [--json] [-t] [--event T,...]     path-manager events as they happen (as \`ip mptcp monitor\`)
   status                                    the namespace's MPTCP state and warnings (why no second subflow?)
   stats [--all] [--delta S|--watch S]       MPTCP counters (MPTcpExt), grouped and explained; --prometheus

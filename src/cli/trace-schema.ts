@@ -53,6 +53,18 @@ const ifaddrmsg = struct('ifaddrmsg', 8, (b) => [
   ['index', s32(b, 4)],
 ]);
 
+const rtmsg = struct('rtmsg', 12, (b) => [
+  ['family', family(b[0]!)],
+  ['dst_len', u8(b, 1)],
+  ['src_len', u8(b, 2)],
+  ['tos', u8(b, 3)],
+  ['table', u8(b, 4)],
+  ['protocol', u8(b, 5)],
+  ['scope', u8(b, 6)],
+  ['type', u8(b, 7)],
+  ['flags', hex(readU32LE(b, 8))],
+]);
+
 const sockid = (b: Buffer, o: number, fam: number): [string, string][] => [
   ['sport', be16(b, o)],
   ['dport', be16(b, o + 2)],
@@ -137,6 +149,19 @@ const addrSet = defineAttributeSet('ifa', [
   { id: 11, name: 'proto', kind: 'u8' },
 ]);
 
+/** RTA_* of a route lookup (`connection explain`); addresses as raw bytes, like IFA_ADDRESS. */
+const routeSet = defineAttributeSet('rta', [
+  { id: 1, name: 'dst', kind: 'binary' },
+  { id: 2, name: 'src', kind: 'binary' },
+  { id: 3, name: 'iif', kind: 'u32' },
+  { id: 4, name: 'oif', kind: 'u32' },
+  { id: 5, name: 'gateway', kind: 'binary' },
+  { id: 6, name: 'priority', kind: 'u32' },
+  { id: 7, name: 'prefsrc', kind: 'binary' },
+  { id: 15, name: 'table', kind: 'u32' },
+  { id: 25, name: 'uid', kind: 'u32' },
+]);
+
 const inetDiagRequestSet = defineAttributeSet('inet-diag-req', [
   { id: 1, name: 'bytecode', kind: 'binary' },
   { id: INET_DIAG_REQ_PROTOCOL, name: 'protocol', kind: 'u32' },
@@ -153,6 +178,8 @@ const routeLayouts = new Map<number, MessageLayout>([
   [18, { name: 'RTM_GETLINK', header: ifinfomsg, attributes: linkSet }],
   [20, { name: 'RTM_NEWADDR', header: ifaddrmsg, attributes: addrSet }],
   [22, { name: 'RTM_GETADDR', header: ifaddrmsg, attributes: addrSet }],
+  [24, { name: 'RTM_NEWROUTE', header: rtmsg, attributes: routeSet }],
+  [26, { name: 'RTM_GETROUTE', header: rtmsg, attributes: routeSet }],
 ]);
 
 function sockDiagLayout(type: number, payload: Buffer, direction: 'send' | 'receive'): MessageLayout | undefined {
@@ -203,6 +230,10 @@ function format(set: string, attr: string, data: Buffer, plain: string): string 
     case 'ifa.address':
     case 'ifa.local':
     case 'ifa.broadcast':
+    case 'rta.dst':
+    case 'rta.src':
+    case 'rta.gateway':
+    case 'rta.prefsrc':
       return data.length === 4 ? `${plain} (${formatIPv4(data)})` : data.length === 16 ? `${plain} (${formatIPv6(data)})` : undefined;
     case 'netlink-diag.groups': {
       const groups: number[] = [];

@@ -51,7 +51,7 @@ const flagWords = (e: Endpoint): string =>
     .join(' ');
 
 /** Canonical text with IPv4-mapped IPv6 (`::ffff:10.0.1.1`) read as the IPv4 address it is. */
-function canonical(address: string): string {
+export function canonical(address: string): string {
   const inet = parseInet(address);
   if (!inet) return address;
   const b = inet.bytes;

@@ -33,6 +33,8 @@ import {
   NetlinkDecodeError,
 } from '../../src/netlink/message.js';
 import { decodeLinks } from '../../src/netlink/rtnl.js';
+import { decodeLinkStates } from '../../src/netlink/rtnl-link.js';
+import { decodeRouteReply } from '../../src/netlink/rtnl-route.js';
 import { decodeEndpointReply, decodeEvent, decodeLimitsReply, encodeRequest } from '../../src/mptcp/codec.js';
 import { addressSet, attrSet, endpointSet, eventAttrSet, requestSetOf, subflowAttrSet } from '../../src/mptcp/spec.js';
 import { decodeInetDiagMessage, inetDiagAttrSet, ulpInfoSet } from '../../src/diag/inet-diag.js';
@@ -101,6 +103,8 @@ function decodeAsAttributes(buf: Buffer, cmd: number): void {
   typed('decodeFamily', buf, () => decodeFamily(buf));
   typed('decodeMptcpInfo', buf, () => decodeMptcpInfo(buf));
   typed('decodeLinks', buf, () => decodeLinks([buf]));
+  typed('decodeLinkStates', buf, () => decodeLinkStates([buf]));
+  typed('decodeRouteReply', buf, () => decodeRouteReply(buf));
   for (const target of [0, 4, 20, 24, 28, buf.length, buf.length + 20, 0xffffffff]) {
     typed('attributePathAt', buf, () => attributePathAt(attrSet, buf, 20, target));
   }

@@ -62,9 +62,9 @@ function startPeer(netns: string, args: string[]): Peer {
   };
 }
 
-/** An MPTCP echo server in `netns` on ADDR:PORT; resolves once it listens. */
-export async function startServer(netns: string, address: string, port: number): Promise<Peer> {
-  const peer = startPeer(netns, ['server', address, String(port)]);
+/** An MPTCP echo server in `netns` on ADDR:PORT (with `tcp`: a plain TCP one); resolves once it listens. */
+export async function startServer(netns: string, address: string, port: number, protocol: 'mptcp' | 'tcp' = 'mptcp'): Promise<Peer> {
+  const peer = startPeer(netns, ['server', address, String(port), ...(protocol === 'tcp' ? ['tcp'] : [])]);
   await peer.waitFor('listening');
   return peer;
 }

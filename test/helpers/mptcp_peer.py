@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """MPTCP peers for mptcpctl's kernel tests (IPPROTO_MPTCP sockets).
 
-  mptcp_peer.py server ADDR PORT          accept connections forever; echo each one until EOF
+  mptcp_peer.py server ADDR PORT [tcp]    accept connections forever; echo each one until EOF
+                                          (tcp: a plain TCP listener, as a program without MPTCP)
   mptcp_peer.py client ADDR PORT [BIND]   connect, print "connected SPORT", echo a line, then
                                           hold the connection until stdin closes or says "close"
   mptcp_peer.py storm ADDR PORT COUNT     open and close COUNT connections one after another
@@ -32,8 +33,8 @@ def echo(conn):
             conn.sendall(data)
 
 
-def server(addr, port):
-    ls = socket.socket(family(addr), socket.SOCK_STREAM, IPPROTO_MPTCP)
+def server(addr, port, proto=IPPROTO_MPTCP):
+    ls = socket.socket(family(addr), socket.SOCK_STREAM, proto)
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind((addr, port))
     ls.listen(4096)
@@ -73,7 +74,7 @@ def storm(addr, port, count):
 if __name__ == "__main__":
     mode, addr, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     if mode == "server":
-        server(addr, port)
+        server(addr, port, socket.IPPROTO_TCP if sys.argv[4:5] == ["tcp"] else IPPROTO_MPTCP)
     elif mode == "client":
         client(addr, port, sys.argv[4] if len(sys.argv) > 4 else None)
     elif mode == "storm":

@@ -9,6 +9,8 @@
  *               connected to 10.1.0.2 (started before the first such example).
  *   userspace   another such pair with the userspace path manager in both namespaces, an event
  *               subscriber in each (the kernel needs one), and the same connection.
+ *   explain     another such pair where blue has a subflow endpoint 10.2.0.1 on eth2 and the
+ *               subflows limit 0, and the same connection.
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -72,6 +74,7 @@ async function connect(pair: Pair): Promise<void> {
 let network: Pair | undefined;
 let connected = false;
 let userspace: Pair | undefined;
+let explained: Pair | undefined;
 
 const scenarios: Record<string, () => Promise<Pair>> = {
   async network() {
@@ -82,6 +85,15 @@ const scenarios: Record<string, () => Promise<Pair>> = {
     const pair = await scenarios['network']!();
     if (!connected) await connect(pair);
     connected = true;
+    return pair;
+  },
+  async explain() {
+    if (explained) return explained;
+    const pair = makePair('rx');
+    ip(pair.blue, 'mptcp', 'limits', 'set', 'subflows', '0');
+    ip(pair.blue, 'mptcp', 'endpoint', 'add', '10.2.0.1', 'dev', 'eth2', 'id', '1', 'subflow');
+    await connect(pair);
+    explained = pair;
     return pair;
   },
   async userspace() {
@@ -103,7 +115,8 @@ const scenarios: Record<string, () => Promise<Pair>> = {
 const rename = (text: string, pair: Pair): string => text.replace(/\bblue\b/g, pair.blue).replace(/\bred\b/g, pair.red);
 
 function run(command: string, pair: Pair): string {
-  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${shimDirectory()}:${process.env['PATH'] ?? '/usr/bin:/bin'}` };
+  // connection explain keeps its counters from run to run: here in the work directory, removed at the end.
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${shimDirectory()}:${process.env['PATH'] ?? '/usr/bin:/bin'}`, MPTCPCTL_STATE_DIR: join(work, 'state') };
   delete env['FORCE_COLOR'];
   delete env['NO_COLOR'];
   // Standard error joins standard output for the whole line, as a terminal shows them.
@@ -114,7 +127,7 @@ function run(command: string, pair: Pair): string {
 describe('README examples', () => {
   test('there are examples for every command group', () => {
     const all = examples.flatMap((e) => e.commands.map((c) => c.command)).join('\n');
-    for (const group of ['endpoint add', 'endpoint show', 'endpoint change', 'endpoint delete', 'endpoint flush', 'limits set', 'limits show', 'connection show', 'subflow show', 'announce', 'remove', 'subflow create', 'subflow destroy', 'completion', ' -b ', 'node example.mjs']) {
+    for (const group of ['endpoint add', 'endpoint show', 'endpoint change', 'endpoint delete', 'endpoint flush', 'limits set', 'limits show', 'connection show', 'connection explain', 'subflow show', 'announce', 'remove', 'subflow create', 'subflow destroy', 'completion', ' -b ', 'node example.mjs']) {
       assert.ok(all.includes(group), group);
     }
   });

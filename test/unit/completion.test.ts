@@ -78,7 +78,7 @@ const cases: { words: string[]; want: string[] }[] = [
   { words: ['mptcpctl', 'endpoint', 'add', '10.0.0.1', 'f'], want: ['fullmesh'] },
   { words: ['mptcpctl', 'limits', 'set', ''], want: ['subflows', 'add_addr_accepted'] },
   { words: ['mptcpctl', 'subflow', 'create', 'token', '1a2b3c4d', 'l'], want: ['local'] },
-  { words: ['mptcpctl', 'conn', ''], want: ['show', 'token', 'src', 'dst', 'sport', 'dport', 'dev'] },
+  { words: ['mptcpctl', 'conn', ''], want: ['show', 'explain', 'token', 'src', 'dst', 'sport', 'dport', 'dev'] },
   { words: ['mptcpctl', 'subflow', 'show', 'd'], want: ['dst', 'dport', 'dev'] },
   { words: ['mptcpctl', '--fo'], want: ['--format', '--force'] },
   { words: ['mptcpctl', '--format', ''], want: ['auto', 'text', 'table', 'json'] },

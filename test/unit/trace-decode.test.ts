@@ -10,6 +10,7 @@ import { decodeDatagram, TraceState } from '../../src/netlink/trace-decode.js';
 import { AttributeWriter, encodeGenlMessage, encodeMessage, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR } from '../../src/netlink/message.js';
 import { decodePolicyDump, opAccepts } from '../../src/netlink/genl-policy.js';
 import { decodeNetlinkDiagMessage, encodeNetlinkDiagRequest } from '../../src/diag/netlink-diag.js';
+import { encodeRouteRequest } from '../../src/netlink/rtnl-route.js';
 import { decodeAddresses } from '../../src/netlink/rtnl-addr.js';
 import { hex } from '../helpers/bytes.js';
 
@@ -158,6 +159,17 @@ describe('trace of rtnetlink and sock_diag', () => {
       '  label (type 3, len 10) = "veth0"',
     ]);
     assert.deepEqual(decodeAddresses([payload]), [{ ifindex: 3, family: 2, address: '10.0.1.1', prefixLength: 24, scope: 0, flags: 0x80 }]);
+  });
+
+  it('RTM_GETROUTE as connection explain sends it (rtmsg, dst, src, oif)', () => {
+    const request = encodeRouteRequest({ dst: '10.1.0.2', src: '10.2.0.1', oif: 3 }, 7)!;
+    assert.deepEqual(lines(request, 'send', 0), [
+      'RTM_GETROUTE: len 52, type 0x1a, flags 0x5 (REQUEST|ACK), seq 7, pid 0',
+      '  rtmsg family 2 (AF_INET), dst_len 32, src_len 32, tos 0, table 0, protocol 0, scope 0, type 0, flags 0x0',
+      '  dst (type 1, len 8) = 0a010002 (10.1.0.2)',
+      '  src (type 2, len 8) = 0a020001 (10.2.0.1)',
+      '  oif (type 4, len 8) = 3',
+    ]);
   });
 
   it('netlink_diag: the request, and a reply with its groups', () => {

@@ -12,6 +12,9 @@ import { textOutput } from '../output.js';
 import { connectionsJson, connectionsTable, connectionsText, subflowsJson, subflowsTable, subflowsText } from '../render/connection.js';
 import { print } from '../print.js';
 
+// In this module's lazy bundle (scripts/split-bundle.mjs), with the other connection verbs.
+export { connectionExplain } from './connection-explain.js';
+
 async function withDiag<T>(ctx: CommandContext, fn: (diag: SockDiag) => Promise<T>): Promise<T> {
   const diag = SockDiag.open(ctx.session.netns === undefined ? {} : { netns: ctx.session.netns });
   diag.trace = ctx.session.trace;
