@@ -7,7 +7,7 @@
  */
 import type { Command } from 'commander';
 import { normalizeArgv } from './argv.js';
-import { readBatchFile, runBatch } from './batch.js';
+import { openBatch, runBatch } from './batch.js';
 import type { CommandContext } from './context.js';
 import { quote } from './grammar.js';
 import { resolveOutput } from './output.js';
@@ -32,6 +32,8 @@ export interface CliIo {
   isTTY: boolean;
   /** Standard input, for `-b -`. */
   stdin: AsyncIterable<Uint8Array | string>;
+  /** Whether standard input is a regular file (`-b -` then checks it whole first); else a stream. */
+  stdinIsFile?(): boolean;
 }
 
 interface GlobalOptions {
@@ -99,7 +101,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
         const opts = program.opts<GlobalOptions>();
         if (!opts.batch) throw new UsageError('no command given (try `mptcpctl --help`)');
         const ctx = await contextFor(opts);
-        const { failures, reachedKernel } = await runBatch(ctx, await readBatchFile(opts.batch, io.stdin), opts.force ?? false, ({ line, error }) => {
+        const source = await openBatch(opts.batch, io.stdin, () => io.stdinIsFile?.() ?? false);
+        const { failures, reachedKernel } = await runBatch(ctx, source, opts.force ?? false, ({ line, error }) => {
           const { message } = describeError(error);
           if (message) printError(`${opts.batch}:${line}: ${message}`);
         });
@@ -111,6 +114,14 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // this, a commander error inside one (`monitor extra`) would exit by itself, unprefixed.
     const subcommands = (c: Command): Command[] => c.commands.flatMap((sub) => [sub, ...subcommands(sub)]);
     for (const sub of subcommands(program)) sub.exitOverride().configureOutput(program.configureOutput());
+    // `-b FILE endpoint show`: ip runs FILE and silently ignores the words; refused here, before
+    // anything runs, so that neither the file nor the command is taken for done when it was not.
+    program.hook('preSubcommand', () => {
+      const { batch } = program.opts<GlobalOptions>();
+      if (batch !== undefined) {
+        throw new UsageError(`-b ${quote(batch)} runs the commands in that file: give no command on the command line as well (got ${quote(program.args.join(' '))})`);
+      }
+    });
     await program.parseAsync(normalized, { from: 'user' });
     return exitCode;
   } catch (err) {
