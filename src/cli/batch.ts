@@ -9,7 +9,7 @@
  * writes the next line. Either way the run stops at the first failing line (naming it), or with
  * --force runs every line and fails at the end.
  */
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { UsageError } from '../netlink/errors.js';
 import { expandCommandWords, splitBatchLine, verbs } from './argv.js';
 import { quote } from './grammar.js';
@@ -25,7 +25,8 @@ export interface BatchFailure {
 }
 
 /**
- * The most a batch file that is read whole may hold: 64 MiB is about 1.5 million command lines.
+ * The most a regular batch file may hold (it is read whole): 64 MiB is about 1.5 million
+ * command lines.
  */
 export const MAX_BATCH_BYTES = 64 * 1024 * 1024;
 
@@ -38,46 +39,52 @@ export const MAX_LINE_CHARS = 1024 * 1024;
 /** Where a batch comes from: a file's whole text, or a stream to run as it arrives. */
 export type BatchSource = { text: string } | { stream: AsyncIterable<Uint8Array | string> };
 
-/**
- * Reads a batch file ('-' = `stdin`) whole, asynchronously (so SIGINT/SIGTERM are handled while
- * it waits) and at most `maxBytes` of it.
- */
-export async function readBatchFile(file: string, stdin: AsyncIterable<Uint8Array | string>, maxBytes = MAX_BATCH_BYTES): Promise<string> {
-  const chunks: Buffer[] = [];
-  let total = 0;
-  try {
-    for await (const chunk of file === '-' ? stdin : createReadStream(file)) {
-      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      total += bytes.length;
-      if (total > maxBytes) throw new UsageError(`batch file ${quote(file)} is larger than ${maxBytes} bytes`);
-      chunks.push(bytes);
-    }
-  } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw cannotRead(file, err);
-  }
-  return Buffer.concat(chunks, total).toString('utf8');
-}
+const tooLarge = (file: string, maxBytes: number): UsageError => new UsageError(`batch file ${quote(file)} is larger than ${maxBytes} bytes`);
 
 const cannotRead = (file: string, err: unknown): UsageError =>
   new UsageError(`cannot read batch file ${quote(file)}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
 
 /**
  * The batch `file` as a source: read whole when it is a regular file, else a stream.
- * `stdinIsFile` says whether standard input is a regular file (asked only for '-').
+ * `stdinIsFile` says whether standard input (fd 0) is a regular file (asked only for '-'). A
+ * regular file is read synchronously: it never waits, and a stream would load Node's streams
+ * modules, a good part of a short batch's start.
  */
-export async function openBatch(file: string, stdin: AsyncIterable<Uint8Array | string>, stdinIsFile: () => boolean): Promise<BatchSource> {
-  let regular: boolean;
-  if (file === '-') regular = stdinIsFile();
-  else {
-    try {
-      regular = statSync(file).isFile();
-    } catch (err) {
-      throw cannotRead(file, err);
-    }
+export async function openBatch(
+  file: string,
+  stdin: AsyncIterable<Uint8Array | string>,
+  stdinIsFile: () => boolean,
+  maxBytes = MAX_BATCH_BYTES,
+): Promise<BatchSource> {
+  if (file === '-') return stdinIsFile() ? { text: readRegularFile(file, 0, maxBytes) } : { stream: stdin };
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (err) {
+    throw cannotRead(file, err);
   }
-  if (regular) return { text: await readBatchFile(file, stdin) };
-  return { stream: file === '-' ? stdin : readingErrors(file, createReadStream(file)) };
+  try {
+    if (fstatSync(fd).isFile()) return { text: readRegularFile(file, fd, maxBytes) };
+  } catch (err) {
+    throw err instanceof UsageError ? err : cannotRead(file, err);
+  } finally {
+    closeSync(fd);
+  }
+  return { stream: readingErrors(file, createReadStream(file)) };
+}
+
+/** The rest of regular file `fd` as text, at most `maxBytes`. */
+function readRegularFile(file: string, fd: number, maxBytes: number): string {
+  let bytes: Buffer;
+  try {
+    if (fstatSync(fd).size > maxBytes) throw tooLarge(file, maxBytes);
+    bytes = readFileSync(fd);
+  } catch (err) {
+    throw err instanceof UsageError ? err : cannotRead(file, err);
+  }
+  // It may have grown since fstat.
+  if (bytes.length > maxBytes) throw tooLarge(file, maxBytes);
+  return bytes.toString('utf8');
 }
 
 /** A file stream whose read errors are usage errors naming the file, as for a whole file. */

@@ -11,7 +11,7 @@ import { openBatch, runBatch } from './batch.js';
 import type { CommandContext } from './context.js';
 import { quote } from './grammar.js';
 import { resolveOutput } from './output.js';
-import { directRoute } from './direct.js';
+import { directBatch, directRoute } from './direct.js';
 import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './report.js';
 import { UsageError } from '../netlink/errors.js';
 import { checkNetnsName } from '../netlink/transport.js';
@@ -77,6 +77,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       note: (text) => void io.stderr.write(`${text}\n`),
     };
   };
+  /** `-b FILE`: runs the file's lines; resolves to the exit status. */
+  const batch = async (opts: GlobalOptions & { batch: string }): Promise<number> => {
+    const ctx = await contextFor(opts);
+    const source = await openBatch(opts.batch, io.stdin, () => io.stdinIsFile?.() ?? false);
+    const { failures, reachedKernel } = await runBatch(ctx, source, opts.force ?? false, ({ line, error }) => {
+      const { message } = describeError(error);
+      if (message) printError(`${opts.batch}:${line}: ${message}`);
+    });
+    // 2 keeps its promise (nothing was sent) only if no line got that far; otherwise 1.
+    const first = failures.length ? describeError(failures[0]!.error).exitCode || EXIT_REFUSED : EXIT_OK;
+    return first === EXIT_USAGE && reachedKernel > 0 ? EXIT_REFUSED : first;
+  };
   try {
     const normalized = normalizeArgv(argv);
     // ip-style spellings (`-d`, `-deb`) are known only after normalising.
@@ -86,6 +98,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await direct.action(await contextFor(direct.options), direct.words);
       return EXIT_OK;
     }
+    const directRun = directBatch(normalized);
+    if (directRun) return await batch(directRun);
     const { buildProgram } = await import('./program.js');
     const program = buildProgram(version, (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()), { lazyVerbs: true });
     let exitCode = EXIT_OK;
@@ -100,15 +114,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .action(async () => {
         const opts = program.opts<GlobalOptions>();
         if (!opts.batch) throw new UsageError('no command given (try `mptcpctl --help`)');
-        const ctx = await contextFor(opts);
-        const source = await openBatch(opts.batch, io.stdin, () => io.stdinIsFile?.() ?? false);
-        const { failures, reachedKernel } = await runBatch(ctx, source, opts.force ?? false, ({ line, error }) => {
-          const { message } = describeError(error);
-          if (message) printError(`${opts.batch}:${line}: ${message}`);
-        });
-        // 2 keeps its promise (nothing was sent) only if no line got that far; otherwise 1.
-        const first = failures.length ? describeError(failures[0]!.error).exitCode || EXIT_REFUSED : EXIT_OK;
-        exitCode = first === EXIT_USAGE && reachedKernel > 0 ? EXIT_REFUSED : first;
+        exitCode = await batch(opts as GlobalOptions & { batch: string });
       });
     // Subcommands copied the root's settings when they were made, before these were set: without
     // this, a commander error inside one (`monitor extra`) would exit by itself, unprefixed.
