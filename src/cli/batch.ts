@@ -14,8 +14,8 @@ import { UsageError } from '../netlink/errors.js';
 import { expandCommandWords, splitBatchLine, verbs } from './argv.js';
 import { quote } from './grammar.js';
 import type { CommandContext } from './context.js';
-import { findAction, type ActionCall } from './actions.js';
-import { checkAction } from './line-check.js';
+import { findAction } from './actions.js';
+import { checkAction, type CheckedRun } from './line-check.js';
 import type { Session } from './session.js';
 import { TimeSlice } from '../util/time-slice.js';
 
@@ -115,10 +115,10 @@ async function* streamLines(stream: AsyncIterable<Uint8Array | string>, maxChars
 }
 
 /**
- * The action a batch line runs, its words checked (a UsageError otherwise); undefined for a
- * blank line or a comment.
+ * A batch line checked (a UsageError otherwise) and ready to run; undefined for a blank line or
+ * a comment.
  */
-export async function checkBatchLine(session: Session, line: string): Promise<ActionCall | undefined> {
+export async function checkBatchLine(session: Session, line: string): Promise<CheckedRun | undefined> {
   const words = splitBatchLine(line);
   if (words[0] === 'mptcpctl') words.shift();
   if (words.length === 0) return undefined;
@@ -129,8 +129,7 @@ export async function checkBatchLine(session: Session, line: string): Promise<Ac
     const named = expanded.length ? expanded.slice(0, verbs[expanded[0]!] ? 2 : 1) : words;
     throw new UsageError(`${quote(named.join(' '))} cannot be used in a batch file`);
   }
-  await checkAction(session, call.object, call.verb, call.words);
-  return call;
+  return (await checkAction(session, call.object, call.verb, call.words)) ?? ((ctx) => call.action(ctx, call.words));
 }
 
 export interface BatchResult {
@@ -163,9 +162,9 @@ export async function runBatch(ctx: CommandContext, source: BatchSource, force: 
     return force;
   };
   /** Runs a checked line; says whether to go on. */
-  const run = async (line: number, call: ActionCall): Promise<boolean> => {
+  const run = async (line: number, checked: CheckedRun): Promise<boolean> => {
     try {
-      await call.action(ctx, call.words);
+      await checked(ctx);
       result.reachedKernel++;
       return true;
     } catch (error) {
@@ -176,12 +175,12 @@ export async function runBatch(ctx: CommandContext, source: BatchSource, force: 
 
   if ('text' in source) {
     const lines = source.text.split('\n');
-    const calls: (ActionCall | undefined)[] = new Array(lines.length);
+    const checked: (CheckedRun | undefined)[] = new Array(lines.length);
     let bad = false;
     for (let n = 0; n < lines.length; n++) {
       if (slice.due()) await slice.nextTurn();
       try {
-        calls[n] = await checkBatchLine(ctx.session, lines[n]!);
+        checked[n] = await checkBatchLine(ctx.session, lines[n]!);
       } catch (error) {
         bad = true;
         fail(n + 1, error);
@@ -190,8 +189,8 @@ export async function runBatch(ctx: CommandContext, source: BatchSource, force: 
     if (bad && !force) return result;
     for (let n = 0; n < lines.length; n++) {
       if (slice.due()) await slice.nextTurn();
-      const call = calls[n];
-      if (call && !(await run(n + 1, call))) break;
+      const line = checked[n];
+      if (line && !(await run(n + 1, line))) break;
     }
     return result;
   }
@@ -201,14 +200,14 @@ export async function runBatch(ctx: CommandContext, source: BatchSource, force: 
     for await (const line of streamLines(source.stream, MAX_LINE_CHARS)) {
       n++;
       if (slice.due()) await slice.nextTurn();
-      let call: ActionCall | undefined;
+      let checked: CheckedRun | undefined;
       try {
-        call = await checkBatchLine(ctx.session, line);
+        checked = await checkBatchLine(ctx.session, line);
       } catch (error) {
         if (fail(n, error)) continue;
         break;
       }
-      if (call && !(await run(n, call))) break;
+      if (checked && !(await run(n, checked))) break;
     }
   } catch (error) {
     // The stream itself failed (unreadable, a line too long): the line it was on.

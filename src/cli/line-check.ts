@@ -3,12 +3,19 @@
  * first request is sent (batch.ts), so that a usage error on any line leaves everything as it was.
  * The checks are the commands' own parsers; `dev NAME` is looked up in the namespace's interface
  * list (a read, as the command itself would do), since a missing interface is a usage error too.
+ * The frequent commands come back ready to run on what was parsed, so a line is parsed once.
  */
+import type { CommandContext } from './context.js';
 import type { Session } from './session.js';
 import { parseLimitsArgs, type EndpointVerb } from './grammar.js';
-import { endpointDevice, parseEndpointCommand } from './commands/endpoint.js';
+import { endpointDevice, flushCommand, parseEndpointCommand, runEndpointCommand } from './commands/endpoint.js';
+import { runLimitsSet, runLimitsShow } from './commands/limits.js';
 
-type Check = (session: Session, words: string[]) => Promise<unknown> | void;
+/** A checked line, ready to run. */
+export type CheckedRun = (ctx: CommandContext) => Promise<void>;
+
+/** Throws the usage error running the words would; may return the checked line ready to run. */
+type Check = (session: Session, words: string[]) => Promise<CheckedRun | void> | CheckedRun | void;
 
 const userspace = () => import('./grammar-userspace.js');
 
@@ -18,8 +25,11 @@ const withDevice = async (session: Session, dev: string | undefined): Promise<vo
 
 const endpoint =
   (verb: EndpointVerb): Check =>
-  (session, words) =>
-    withDevice(session, endpointDevice(parseEndpointCommand(verb, words).args));
+  async (session, words) => {
+    const parsed = parseEndpointCommand(verb, words);
+    await withDevice(session, endpointDevice(parsed.args));
+    return (ctx: CommandContext) => runEndpointCommand(ctx, parsed);
+  };
 
 /** By object and verb, as the actions table (actions.ts); every action has its check. */
 export const checks: Record<string, Record<string, Check>> = {
@@ -29,24 +39,33 @@ export const checks: Record<string, Record<string, Check>> = {
     delete: endpoint('delete'),
     show: endpoint('show'),
     // ip ignores anything after flush; so does the command.
-    flush: () => undefined,
+    flush: () => flushCommand,
   },
   limits: {
-    set: (_, words) => void parseLimitsArgs(words),
-    show: (_, words) => void parseLimitsArgs(words),
+    set: (_, words) => {
+      const args = parseLimitsArgs(words);
+      return (ctx: CommandContext) => runLimitsSet(ctx, args);
+    },
+    show: (_, words) => {
+      parseLimitsArgs(words);
+      return runLimitsShow;
+    },
   },
   announce: { announce: async (session, words) => withDevice(session, (await userspace()).parseAnnounceArgs(words).dev) },
-  remove: { remove: async (_, words) => (await userspace()).parseRemoveArgs(words) },
+  remove: { remove: async (_, words) => void (await userspace()).parseRemoveArgs(words) },
   subflow: {
     create: async (session, words) => withDevice(session, (await userspace()).parseSubflowCreateArgs(words).local.dev),
-    destroy: async (_, words) => (await userspace()).parseSubflowDestroyArgs(words),
-    show: async (_, words) => (await import('./commands/connection.js')).parseTokenFilter(words),
+    destroy: async (_, words) => void (await userspace()).parseSubflowDestroyArgs(words),
+    show: async (_, words) => void (await import('./commands/connection.js')).parseTokenFilter(words),
   },
-  connection: { show: async (_, words) => (await import('./commands/connection.js')).parseTokenFilter(words) },
+  connection: { show: async (_, words) => void (await import('./commands/connection.js')).parseTokenFilter(words) },
   status: { status: async (_, words) => (await import('./commands/status.js')).checkStatusWords(words) },
 };
 
-/** Throws what running `object verb words` would throw for a usage error, without sending anything. */
-export async function checkAction(session: Session, object: string, verb: string, words: string[]): Promise<void> {
-  await checks[object]![verb]!(session, words);
+/**
+ * Throws what running `object verb words` would throw for a usage error, without sending
+ * anything; returns the line ready to run, or undefined when the action is to run on its words.
+ */
+export async function checkAction(session: Session, object: string, verb: string, words: string[]): Promise<CheckedRun | undefined> {
+  return (await checks[object]![verb]!(session, words)) ?? undefined;
 }

@@ -31,8 +31,12 @@ export function endpointDevice(args: EndpointArgs): string | undefined {
 
 /** Parses first (nothing is sent for invalid input), then runs. */
 export async function endpointCommand(ctx: CommandContext, verb: EndpointVerb, words: string[]): Promise<void> {
-  const { args, check } = parseEndpointCommand(verb, words);
-  switch (verb) {
+  return runEndpointCommand(ctx, parseEndpointCommand(verb, words));
+}
+
+/** Runs a parsed `endpoint VERB` (batch lines are parsed when the file is checked). */
+export async function runEndpointCommand(ctx: CommandContext, { args, check }: { args: EndpointArgs; check: boolean }): Promise<void> {
+  switch (args.verb) {
     case 'add':
       return add(ctx, args);
     case 'delete':
