@@ -116,9 +116,10 @@ async function* streamLines(stream: AsyncIterable<Uint8Array | string>, maxChars
 
 /**
  * A batch line checked (a UsageError otherwise) and ready to run; undefined for a blank line or
- * a comment.
+ * a comment. A promise only when the check had to look something up (`dev NAME`, lazily loaded
+ * grammars).
  */
-export async function checkBatchLine(session: Session, line: string): Promise<CheckedRun | undefined> {
+export function checkBatchLine(session: Session, line: string): Promise<CheckedRun> | CheckedRun | undefined {
   const words = splitBatchLine(line);
   if (words[0] === 'mptcpctl') words.shift();
   if (words.length === 0) return undefined;
@@ -129,16 +130,19 @@ export async function checkBatchLine(session: Session, line: string): Promise<Ch
     const named = expanded.length ? expanded.slice(0, verbs[expanded[0]!] ? 2 : 1) : words;
     throw new UsageError(`${quote(named.join(' '))} cannot be used in a batch file`);
   }
-  return (await checkAction(session, call.object, call.verb, call.words)) ?? ((ctx) => call.action(ctx, call.words));
+  const onWords: CheckedRun = (ctx) => call.action(ctx, call.words);
+  const checked = checkAction(session, call.object, call.verb, call.words);
+  return checked instanceof Promise ? checked.then((run) => run ?? onWords) : (checked ?? onWords);
 }
 
 export interface BatchResult {
   /** At most one without `force`, or all the bad lines of a file checked whole. */
   failures: BatchFailure[];
   /**
-   * Lines that got past their check (so may have reached the kernel): all but the blank ones,
-   * the comments and those refused with a UsageError. When this is not 0, a usage error on
-   * another line cannot claim that nothing was sent.
+   * Lines that got past their check (so may have reached the kernel), or whose check failed
+   * with something other than a UsageError: all but the blank ones, the comments and those
+   * refused with a UsageError. When this is not 0, a usage error on another line cannot claim
+   * that nothing was sent.
    */
   reachedKernel: number;
 }
@@ -156,21 +160,12 @@ export async function runBatch(ctx: CommandContext, source: BatchSource, force: 
   const slice = new TimeSlice(SLICE_MS);
   /** Records a failure; says whether to go on. */
   const fail = (line: number, error: unknown): boolean => {
+    // Anything but a usage error came from the system (a check may read the interface list too).
+    if (!(error instanceof UsageError)) result.reachedKernel++;
     const failure = { line, error };
     result.failures.push(failure);
     report(failure);
     return force;
-  };
-  /** Runs a checked line; says whether to go on. */
-  const run = async (line: number, checked: CheckedRun): Promise<boolean> => {
-    try {
-      await checked(ctx);
-      result.reachedKernel++;
-      return true;
-    } catch (error) {
-      if (!(error instanceof UsageError)) result.reachedKernel++;
-      return fail(line, error);
-    }
   };
 
   if ('text' in source) {
@@ -180,7 +175,8 @@ export async function runBatch(ctx: CommandContext, source: BatchSource, force: 
     for (let n = 0; n < lines.length; n++) {
       if (slice.due()) await slice.nextTurn();
       try {
-        checked[n] = await checkBatchLine(ctx.session, lines[n]!);
+        const line = checkBatchLine(ctx.session, lines[n]!);
+        checked[n] = line instanceof Promise ? await line : line;
       } catch (error) {
         bad = true;
         fail(n + 1, error);
@@ -190,7 +186,13 @@ export async function runBatch(ctx: CommandContext, source: BatchSource, force: 
     for (let n = 0; n < lines.length; n++) {
       if (slice.due()) await slice.nextTurn();
       const line = checked[n];
-      if (line && !(await run(n + 1, line))) break;
+      if (!line) continue;
+      try {
+        await line(ctx);
+        result.reachedKernel++;
+      } catch (error) {
+        if (!fail(n + 1, error)) break;
+      }
     }
     return result;
   }
@@ -202,12 +204,19 @@ export async function runBatch(ctx: CommandContext, source: BatchSource, force: 
       if (slice.due()) await slice.nextTurn();
       let checked: CheckedRun | undefined;
       try {
-        checked = await checkBatchLine(ctx.session, line);
+        const pending = checkBatchLine(ctx.session, line);
+        checked = pending instanceof Promise ? await pending : pending;
       } catch (error) {
         if (fail(n, error)) continue;
         break;
       }
-      if (checked && !(await run(n, checked))) break;
+      if (!checked) continue;
+      try {
+        await checked(ctx);
+        result.reachedKernel++;
+      } catch (error) {
+        if (!fail(n, error)) break;
+      }
     }
   } catch (error) {
     // The stream itself failed (unreadable, a line too long): the line it was on.

@@ -14,7 +14,10 @@ import { runLimitsSet, runLimitsShow } from './commands/limits.js';
 /** A checked line, ready to run. */
 export type CheckedRun = (ctx: CommandContext) => Promise<void>;
 
-/** Throws the usage error running the words would; may return the checked line ready to run. */
+/**
+ * Throws the usage error running the words would; may return the checked line ready to run.
+ * Synchronous where nothing is to be looked up (most lines): an await per line is not free.
+ */
 type Check = (session: Session, words: string[]) => Promise<CheckedRun | void> | CheckedRun | void;
 
 const userspace = () => import('./grammar-userspace.js');
@@ -25,10 +28,11 @@ const withDevice = async (session: Session, dev: string | undefined): Promise<vo
 
 const endpoint =
   (verb: EndpointVerb): Check =>
-  async (session, words) => {
+  (session, words) => {
     const parsed = parseEndpointCommand(verb, words);
-    await withDevice(session, endpointDevice(parsed.args));
-    return (ctx: CommandContext) => runEndpointCommand(ctx, parsed);
+    const run = (ctx: CommandContext): Promise<void> => runEndpointCommand(ctx, parsed);
+    const dev = endpointDevice(parsed.args);
+    return dev === undefined ? run : session.interfaceIndex(dev).then(() => run);
   };
 
 /** By object and verb, as the actions table (actions.ts); every action has its check. */
@@ -63,9 +67,10 @@ export const checks: Record<string, Record<string, Check>> = {
 };
 
 /**
- * Throws what running `object verb words` would throw for a usage error, without sending
- * anything; returns the line ready to run, or undefined when the action is to run on its words.
+ * Throws (or rejects with) what running `object verb words` would throw for a usage error,
+ * without sending anything; gives the line ready to run, or nothing when the action is to run
+ * on its words.
  */
-export async function checkAction(session: Session, object: string, verb: string, words: string[]): Promise<CheckedRun | undefined> {
-  return (await checks[object]![verb]!(session, words)) ?? undefined;
+export function checkAction(session: Session, object: string, verb: string, words: string[]): Promise<CheckedRun | void> | CheckedRun | void {
+  return checks[object]![verb]!(session, words);
 }

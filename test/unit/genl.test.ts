@@ -10,6 +10,7 @@ import { encodeRequest, type PmRequest } from '../../src/mptcp/codec.js';
 import { AddressFlag, requestSetOf } from '../../src/mptcp/spec.js';
 import { hex } from '../helpers/bytes.js';
 import { kernelErrorFields } from '../helpers/errors.js';
+import { withReceiveInPlace } from '../helpers/fake-transport.js';
 
 describe('decodeFamily', () => {
   it('reads id, name, version, sizes, ops and multicast groups, ignoring unknown attributes', () => {
@@ -185,7 +186,7 @@ describe('family resolution (nlctrl), over a scripted transport', () => {
   function refusingKernel(errno: number) {
     const sent: Buffer[] = [];
     const queue: Buffer[] = [];
-    return {
+    return withReceiveInPlace({
       sent,
       portId: 7,
       protocol: 16,
@@ -202,7 +203,7 @@ describe('family resolution (nlctrl), over a scripted transport', () => {
       },
       receive: async () => ({ kind: 'timeout' as const }),
       close: async () => {},
-    };
+    });
   }
   const genlOver = (kernel: ReturnType<typeof refusingKernel>): GenericNetlink =>
     new (GenericNetlink as unknown as new (t: NetlinkTransport) => GenericNetlink)(kernel as unknown as NetlinkTransport);
