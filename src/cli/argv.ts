@@ -230,11 +230,19 @@ export function normalizeArgv(argv: string[]): string[] {
   return [...options, ...expandCommandWords(rest)];
 }
 
+const QUOTES_OR_COMMENT = /["'#]/;
+const BLANKS = /\s+/;
+
 /**
  * Splits a batch line into words like ip's makeargs: blanks separate, '...' and "..." quote,
  * and an unquoted word starting with `#` ends the line.
  */
 export function splitBatchLine(line: string): string[] {
+  // Most lines have no quotes and no comment: blanks alone separate their words.
+  if (!QUOTES_OR_COMMENT.test(line)) {
+    const trimmed = line.trim();
+    return trimmed === '' ? [] : trimmed.split(BLANKS);
+  }
   const words: string[] = [];
   let i = 0;
   while (i < line.length) {

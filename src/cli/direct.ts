@@ -5,7 +5,7 @@
  * building the tree, parsing, and its share of the code cache: bench/README.md), a twelfth of a
  * run. Anything else (help, --version, other options, `--`, monitor, completion, a word commander
  * would reject) is left to commander, which stays the reference: test/unit/direct.test.ts checks
- * that both read every routed line alike.
+ * that both read every routed line alike. A batch run (`-b FILE`) is read the same way.
  */
 import { findAction, type ActionCall } from './actions.js';
 
@@ -44,9 +44,9 @@ const flags: Record<string, Flag> = {
   '--debug': 'debug',
 };
 
-/** `argv` as normalizeArgv returns it; undefined when commander has to read it. */
-export function directRoute(argv: readonly string[]): DirectRoute | undefined {
-  const options: DirectOptions = {};
+/** The options and the other words of a line, or undefined when commander has to read it. */
+function readLine(argv: readonly string[]): { options: DirectOptions & DirectBatch; rest: string[] } | undefined {
+  const options: DirectOptions & DirectBatch = {};
   // The global options may stand anywhere, as commander reads them; the other words keep their order.
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
@@ -54,9 +54,35 @@ export function directRoute(argv: readonly string[]): DirectRoute | undefined {
     if (!arg.startsWith('-')) rest.push(arg);
     else if (Object.hasOwn(flags, arg)) options[flags[arg]!] = true;
     else if ((arg === '--netns' || arg === '-n') && i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) options.netns = argv[++i]!;
+    else if (arg === '--batch' && i + 1 < argv.length && (argv[i + 1] === '-' || !argv[i + 1]!.startsWith('-'))) options.batch = argv[++i]!;
+    else if (arg === '--force') options.force = true;
     // Any other option, and `--`, are commander's to read.
     else return undefined;
   }
-  const call = findAction(rest);
-  return call && { options, ...call };
+  return { options, rest };
+}
+
+/** `argv` as normalizeArgv returns it; undefined when commander has to read it. */
+export function directRoute(argv: readonly string[]): DirectRoute | undefined {
+  const line = readLine(argv);
+  if (!line || line.options.batch !== undefined || line.options.force) return undefined;
+  const call = findAction(line.rest);
+  return call && { options: line.options, ...call };
+}
+
+/** `--batch FILE` (and --force) among the options above. */
+export interface DirectBatch {
+  batch?: string;
+  force?: boolean;
+}
+
+/**
+ * A batch run (`-b FILE` with only the options above and no command words), read without
+ * commander like the common lines; undefined when commander has to read it (a command as well
+ * is refused there).
+ */
+export function directBatch(argv: readonly string[]): (DirectOptions & DirectBatch & { batch: string }) | undefined {
+  const line = readLine(argv);
+  if (!line || line.options.batch === undefined || line.rest.length > 0) return undefined;
+  return { ...line.options, batch: line.options.batch };
 }

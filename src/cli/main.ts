@@ -2,6 +2,7 @@
  * Entry point: wires the process (argv, stdout/stderr, stdin, exit status, signals) to runCli
  * (run.ts), where everything else happens.
  */
+import { fstatSync } from 'node:fs';
 import { describeOutputError } from './report.js';
 import { runCli } from './run.js';
 import { writeAll } from './stdout.js';
@@ -50,6 +51,13 @@ const io = {
   stderr,
   env: process.env,
   stdin,
+  stdinIsFile(): boolean {
+    try {
+      return fstatSync(0).isFile();
+    } catch {
+      return false;
+    }
+  },
   // Asked only when a command decides its output format (libc, already loaded for the kernel).
   get isTTY(): boolean {
     return isTerminal(1);

@@ -239,7 +239,7 @@ export function buildProgram(version: string, makeContext: ContextFactory, optio
     .addOption(new Option('--format <format>', 'output format; auto = table on a terminal, text otherwise').choices(['auto', 'text', 'table', 'json']))
     .addOption(new Option('-c, --color [when]', 'colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respected)').choices(['auto', 'always', 'never']).preset('always'))
     .option('-v, --verbose', 'say what a change did (changes are silent by default, like ip)')
-    .option('-b, --batch <file>', 'run the commands in FILE, one per line (- for stdin), on one socket')
+    .option('-b, --batch <file>', 'run the commands in FILE, one per line (- for stdin), on one socket: a regular file is checked whole first, a stream runs each line as it arrives')
     .option('--force', 'with --batch: go on after a failing line; exit 1 if any failed')
     .option('-o, --oneline', "text output: end records with '\\' instead of a newline, as `ip -o`")
     .option('-r, --resolve', 'endpoint show: addresses as host names where the resolver knows one, as `ip -r`')

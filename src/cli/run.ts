@@ -7,11 +7,11 @@
  */
 import type { Command } from 'commander';
 import { normalizeArgv } from './argv.js';
-import { readBatchFile, runBatch } from './batch.js';
+import { openBatch, runBatch } from './batch.js';
 import type { CommandContext } from './context.js';
 import { quote } from './grammar.js';
 import { resolveOutput } from './output.js';
-import { directRoute } from './direct.js';
+import { directBatch, directRoute } from './direct.js';
 import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './report.js';
 import { UsageError } from '../netlink/errors.js';
 import { checkNetnsName } from '../netlink/transport.js';
@@ -34,6 +34,8 @@ export interface CliIo {
   columns?: () => number | undefined;
   /** Standard input, for `-b -`. */
   stdin: AsyncIterable<Uint8Array | string>;
+  /** Whether standard input is a regular file (`-b -` then checks it whole first); else a stream. */
+  stdinIsFile?(): boolean;
 }
 
 interface GlobalOptions {
@@ -78,6 +80,18 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       note: (text) => void io.stderr.write(`${text}\n`),
     };
   };
+  /** `-b FILE`: runs the file's lines; resolves to the exit status. */
+  const batch = async (opts: GlobalOptions & { batch: string }): Promise<number> => {
+    const ctx = await contextFor(opts);
+    const source = await openBatch(opts.batch, io.stdin, () => io.stdinIsFile?.() ?? false);
+    const { failures, reachedKernel } = await runBatch(ctx, source, opts.force ?? false, ({ line, error }) => {
+      const { message } = describeError(error);
+      if (message) printError(`${opts.batch}:${line}: ${message}`);
+    });
+    // 2 keeps its promise (nothing was sent) only if no line got that far; otherwise 1.
+    const first = failures.length ? describeError(failures[0]!.error).exitCode || EXIT_REFUSED : EXIT_OK;
+    return first === EXIT_USAGE && reachedKernel > 0 ? EXIT_REFUSED : first;
+  };
   try {
     const normalized = normalizeArgv(argv);
     // ip-style spellings (`-d`, `-deb`) are known only after normalising.
@@ -87,6 +101,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await direct.action(await contextFor(direct.options), direct.words);
       return EXIT_OK;
     }
+    const directRun = directBatch(normalized);
+    if (directRun) return await batch(directRun);
     const { buildProgram } = await import('./program.js');
     const program = buildProgram(version, (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()), { lazyVerbs: true });
     let exitCode = EXIT_OK;
@@ -101,19 +117,20 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       .action(async () => {
         const opts = program.opts<GlobalOptions>();
         if (!opts.batch) throw new UsageError('no command given (try `mptcpctl --help`)');
-        const ctx = await contextFor(opts);
-        const { failures, reachedKernel } = await runBatch(ctx, await readBatchFile(opts.batch, io.stdin), opts.force ?? false, ({ line, error }) => {
-          const { message } = describeError(error);
-          if (message) printError(`${opts.batch}:${line}: ${message}`);
-        });
-        // 2 keeps its promise (nothing was sent) only if no line got that far; otherwise 1.
-        const first = failures.length ? describeError(failures[0]!.error).exitCode || EXIT_REFUSED : EXIT_OK;
-        exitCode = first === EXIT_USAGE && reachedKernel > 0 ? EXIT_REFUSED : first;
+        exitCode = await batch(opts as GlobalOptions & { batch: string });
       });
     // Subcommands copied the root's settings when they were made, before these were set: without
     // this, a commander error inside one (`monitor extra`) would exit by itself, unprefixed.
     const subcommands = (c: Command): Command[] => c.commands.flatMap((sub) => [sub, ...subcommands(sub)]);
     for (const sub of subcommands(program)) sub.exitOverride().configureOutput(program.configureOutput());
+    // `-b FILE endpoint show`: ip runs FILE and silently ignores the words; refused here, before
+    // anything runs, so that neither the file nor the command is taken for done when it was not.
+    program.hook('preSubcommand', () => {
+      const { batch } = program.opts<GlobalOptions>();
+      if (batch !== undefined) {
+        throw new UsageError(`-b ${quote(batch)} runs the commands in that file: give no command on the command line as well (got ${quote(program.args.join(' '))})`);
+      }
+    });
     await program.parseAsync(normalized, { from: 'user' });
     return exitCode;
   } catch (err) {

@@ -16,7 +16,7 @@ import {
   NLMSG_OVERRUN,
   type NetlinkMessage,
 } from './message.js';
-import type { NetlinkTransport } from './transport.js';
+import { RECEIVED_OVERRUN, type NetlinkTransport, type ReceiveResult } from './transport.js';
 import { TimeSlice } from '../util/time-slice.js';
 import { readI32LE, readU16LE, readU32LE, subarrayOf } from '../util/bytes.js';
 
@@ -80,10 +80,17 @@ export async function exchange(transport: NetlinkTransport, ex: Exchange): Promi
   for (let datagrams = 1; ; datagrams++) {
     if (datagrams % SLICE_CHECK_EVERY === 0 && (slice ??= new TimeSlice(SLICE_MS)).due()) await slice.nextTurn();
     // The kernel mostly answers within the send itself, so try without waiting first (an await
-    // per datagram is a good part of a round trip's cost: bench/library.mjs). The bound is on
-    // silence, not on the whole dump: a large dump may take many datagrams.
-    let result = transport.receiveNow();
-    if (result.kind === 'timeout') result = await transport.receive(REPLY_TIMEOUT_MS);
+    // per datagram is a good part of a round trip's cost: bench/library.mjs), and look at the
+    // answer where it was received: a plain ACK, the only answer to most writes, needs no copy.
+    // The bound is on silence, not on the whole dump: a large dump may take many datagrams.
+    let result: ReceiveResult;
+    const length = transport.receiveInPlace();
+    if (length >= 0) {
+      if (!ex.trace && isAckOf(transport.received, length, seq, transport.portId)) return { replies, interrupted };
+      result = { kind: 'data', datagram: Uint8Array.prototype.slice.call(transport.received, 0, length) as Buffer };
+    } else {
+      result = length === RECEIVED_OVERRUN ? { kind: 'overrun' } : await transport.receive(REPLY_TIMEOUT_MS);
+    }
     if (result.kind === 'timeout') throw new TimeoutError(`no reply from the kernel to ${ex.operation} within ${REPLY_TIMEOUT_MS} ms`);
     if (result.kind === 'overrun') throw new ProtocolError(`receive buffer overrun while waiting for ${ex.operation}`);
     const datagram = result.datagram;
@@ -105,6 +112,21 @@ export async function exchange(transport: NetlinkTransport, ex: Exchange): Promi
     if (end === SUCCESS) return { replies, interrupted };
     if (end) throw end;
   }
+}
+
+/**
+ * Whether the `length` bytes of `datagram` are exactly one ACK (NLMSG_ERROR with error 0) of
+ * request `seq` to `portId`: the whole answer to a write. Anything else goes the general way.
+ */
+function isAckOf(datagram: Buffer, length: number, seq: number, portId: number): boolean {
+  return (
+    length >= NLMSG_HDRLEN + 4 &&
+    readU32LE(datagram, 0) === length &&
+    readU16LE(datagram, 4) === NLMSG_ERROR &&
+    readU32LE(datagram, 8) === seq &&
+    readU32LE(datagram, 12) === portId &&
+    readI32LE(datagram, NLMSG_HDRLEN) === 0
+  );
 }
 
 /** How the exchange ended: an ACK or DONE without error, or the error to throw. */

@@ -112,6 +112,11 @@ function loadLibc(): Libc {
   return libc;
 }
 
+/** receiveInPlace: no datagram was queued (or one not from the kernel, ignored). */
+export const RECEIVED_NOTHING = -1;
+/** receiveInPlace: the kernel dropped messages because the receive buffer was full (ENOBUFS). */
+export const RECEIVED_OVERRUN = -2;
+
 export type ReceiveResult =
   | { kind: 'data'; datagram: Buffer }
   /** The kernel dropped messages because the receive buffer was full (ENOBUFS). */
@@ -221,14 +226,28 @@ export class NetlinkTransport {
 
   /** Takes one datagram if one is queued; never waits. */
   receiveNow(): ReceiveResult {
+    const n = this.receiveInPlace();
+    if (n === RECEIVED_NOTHING) return { kind: 'timeout' };
+    if (n === RECEIVED_OVERRUN) return { kind: 'overrun' };
+    // A copy (TypedArray's slice makes a Buffer of a Buffer): the receive buffer is used again.
+    return { kind: 'data', datagram: Uint8Array.prototype.slice.call(this.receiveBuffer, 0, n) as Buffer };
+  }
+
+  /**
+   * Takes one datagram if one is queued, never waits, and leaves it in {@link received} (its
+   * first bytes, until the next receive on this transport): no copy, for a reader that looks at
+   * it at once and copies what it keeps (an ACK, a write's only answer, needs nothing kept).
+   * Returns its length, RECEIVED_NOTHING, or RECEIVED_OVERRUN (ENOBUFS: messages were dropped).
+   */
+  receiveInPlace(): number {
     this.assertOpen();
     writeU32LE(this.senderAddressLength, SOCKADDR_NL_SIZE, 0);
     // MSG_TRUNC: the datagram's whole length is returned even when it did not fit.
     const n = this.lib.recvfrom(this.fd, this.receiveBuffer, RECEIVE_BUFFER_SIZE, MSG_TRUNC, this.senderAddress, this.senderAddressLength);
     if (n < 0) {
       const errno = this.lib.errno();
-      if (errno === Errno.EAGAIN || errno === Errno.EINTR) return { kind: 'timeout' };
-      if (errno === Errno.ENOBUFS) return { kind: 'overrun' };
+      if (errno === Errno.EAGAIN || errno === Errno.EINTR) return RECEIVED_NOTHING;
+      if (errno === Errno.ENOBUFS) return RECEIVED_OVERRUN;
       // The descriptor was closed under us: it is gone, and its number may already be someone
       // else's, so close() must not close it again.
       if (errno === Errno.EBADF) this.closed = true;
@@ -236,9 +255,13 @@ export class NetlinkTransport {
     }
     if (n > RECEIVE_BUFFER_SIZE) throw new SystemError('recvfrom', Errno.ENOBUFS, `datagram larger than ${RECEIVE_BUFFER_SIZE} bytes`);
     // Only the kernel (port 0) may talk to us; anything else is ignored like a spurious wake-up.
-    if (readU32LE(this.senderAddress, 4) !== 0) return { kind: 'timeout' };
-    // A copy (TypedArray's slice makes a Buffer of a Buffer): the receive buffer is used again.
-    return { kind: 'data', datagram: Uint8Array.prototype.slice.call(this.receiveBuffer, 0, n) as Buffer };
+    if (readU32LE(this.senderAddress, 4) !== 0) return RECEIVED_NOTHING;
+    return n;
+  }
+
+  /** Where {@link receiveInPlace} leaves a datagram; overwritten by the next receive. */
+  get received(): Buffer {
+    return this.receiveBuffer;
   }
 
   /**

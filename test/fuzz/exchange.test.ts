@@ -29,6 +29,7 @@ import type { NetlinkTransport, ReceiveResult } from '../../src/netlink/transpor
 import { SockDiag } from '../../src/diag/sockdiag.js';
 import * as captured from '../unit/fixtures/inet-diag-captures.js';
 import { CaseCounter, fuzzParameters, withoutStackTraces } from '../helpers/fuzz.js';
+import { withReceiveInPlace } from '../helpers/fake-transport.js';
 
 const PORT_ID = 4242;
 const counter = new CaseCounter();
@@ -60,7 +61,7 @@ class ScriptedKernel {
   async close(): Promise<void> {}
 }
 
-const asTransport = (k: ScriptedKernel): NetlinkTransport => k as unknown as NetlinkTransport;
+const asTransport = (k: ScriptedKernel): NetlinkTransport => withReceiveInPlace(k) as unknown as NetlinkTransport;
 
 /** This package's own errors (KernelError, ProtocolError, TimeoutError, FamilyMissingError...) or a decode error. */
 function isTyped(err: unknown): boolean {

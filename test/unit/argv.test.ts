@@ -147,5 +147,12 @@ describe('splitBatchLine', () => {
     ["limits set subflows '4'", ['limits', 'set', 'subflows', '4']],
   ];
   for (const [line, want] of cases) test(JSON.stringify(line), () => assert.deepEqual(splitBatchLine(line), want));
+  test('lines without quotes or # split as lines with them do (two paths, one reading)', () => {
+    // A `#` inside a word does not start a comment: the word is kept whole either way.
+    for (const line of ['\tendpoint\tshow\r', 'limits\u00a0set subflows\u20034', ' \v\f ', 'a  b\u2028c', 'id 3 a#b']) {
+      const quoted = line.replace(/(\S+)/g, "'$1'");
+      assert.deepEqual(splitBatchLine(line), line.includes('#') ? ['id', '3', 'a#b'] : splitBatchLine(quoted), JSON.stringify(line));
+    }
+  });
   test('unterminated quote', () => assert.throws(() => splitBatchLine('endpoint add "10'), UsageError));
 });

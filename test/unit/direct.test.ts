@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import type { Command } from 'commander';
 import { normalizeArgv } from '../../src/cli/argv.js';
 import { actions } from '../../src/cli/actions.js';
-import { directRoute, type DirectRoute } from '../../src/cli/direct.js';
+import { directBatch, directRoute, type DirectRoute } from '../../src/cli/direct.js';
 import { buildProgram } from '../../src/cli/program.js';
 
 /** A route as commander can show it: everything but the action function. */
@@ -103,12 +103,52 @@ const forCommander = [
   ['-n', '-j', 'endpoint', 'show'],
   ['endpoint', 'show', '-n'],
   ['-n'],
-  ['-b', 'file'],
+  ['-b', 'file', 'endpoint', 'show'],
   ['limits', 'monitor'],
   [],
 ];
 
+/** The global options commander reads for a line without a command (a batch run), or undefined. */
+async function batchThroughCommander(argv: string[]): Promise<Record<string, unknown> | undefined> {
+  let options: Record<string, unknown> | undefined;
+  const program = buildProgram('0.0.0-test', async () => {
+    throw new Error('no command expected');
+  });
+  const quiet = { writeOut: () => {}, writeErr: () => {} };
+  program
+    .exitOverride()
+    .configureOutput(quiet)
+    .action(() => void (options = { ...program.opts() }));
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch {
+    return undefined;
+  }
+  return options;
+}
+
 describe('direct route', () => {
+  test('reads batch runs (-b FILE, --force) as commander does; a command as well is left to commander', async () => {
+    const lines = [
+      ['-b', 'file.txt'],
+      ['-b', '-'],
+      ['-n', 'blue', '-b', '-', '--force'],
+      ['-force', '-j', '-p', '-batch', 'f'],
+      ['-b', 'f', '-v', '-o', '--debug'],
+    ];
+    for (const argv of lines) {
+      const normalized = normalizeArgv(argv);
+      const reading = directBatch(normalized);
+      assert.ok(reading, `not routed: ${normalized.join(' ')}`);
+      assert.deepEqual({ ...reading }, await batchThroughCommander(normalized), normalized.join(' '));
+      assert.equal(directRoute(normalized), undefined, normalized.join(' '));
+    }
+    for (const argv of [['-b', 'f', 'endpoint', 'show'], ['--force', 'limits'], ['-b', 'f', '-c'], ['-b', '--json'], ['--force']]) {
+      assert.equal(directBatch(normalizeArgv(argv)), undefined, argv.join(' '));
+      assert.equal(directRoute(normalizeArgv(argv)), undefined, argv.join(' '));
+    }
+  });
+
   test('routes the common lines exactly as commander reads them', async () => {
     let routed = 0;
     for (const prefix of prefixes) {

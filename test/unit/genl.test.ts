@@ -11,6 +11,7 @@ import { AddressFlag, requestSetOf } from '../../src/mptcp/spec.js';
 import { hex } from '../helpers/bytes.js';
 import { kernelErrorFields } from '../helpers/errors.js';
 import { uncheckedRequest, uncheckedSetLimits } from '../helpers/requests.js';
+import { withReceiveInPlace } from '../helpers/fake-transport.js';
 
 describe('decodeFamily', () => {
   it('reads id, name, version, sizes, ops and multicast groups, ignoring unknown attributes', () => {
@@ -187,7 +188,7 @@ describe('family resolution (nlctrl), over a scripted transport', () => {
   function refusingKernel(errno: number) {
     const sent: Buffer[] = [];
     const queue: Buffer[] = [];
-    return {
+    return withReceiveInPlace({
       sent,
       portId: 7,
       protocol: 16,
@@ -204,7 +205,7 @@ describe('family resolution (nlctrl), over a scripted transport', () => {
       },
       receive: async () => ({ kind: 'timeout' as const }),
       close: async () => {},
-    };
+    });
   }
   const genlOver = (kernel: ReturnType<typeof refusingKernel>): GenericNetlink =>
     new (GenericNetlink as unknown as new (t: NetlinkTransport) => GenericNetlink)(kernel as unknown as NetlinkTransport);

@@ -4,7 +4,10 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readBatchFile } from '../../src/cli/batch.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { openBatch } from '../../src/cli/batch.js';
 import { parseMonitorOptions } from '../../src/cli/commands/monitor.js';
 import { parseEndpointArgs, parseToken } from '../../src/cli/grammar.js';
 import { describeOutputError, oneLine } from '../../src/cli/report.js';
@@ -132,9 +135,20 @@ describe('hardening', () => {
   });
 
   it('a batch file is read up to a bound (-b /dev/zero ran out of memory)', async () => {
-    await assert.rejects(readBatchFile('/dev/zero', text('')), (err: unknown) => err instanceof UsageError && /larger than/.test(err.message));
-    await assert.rejects(readBatchFile('-', text('x'.repeat(100)), 64), UsageError);
-    assert.equal(await readBatchFile('-', text('limits show\n')), 'limits show\n');
+    // A regular file is read whole, up to a bound; a stream one line at a time, each line bounded.
+    const file = join(mkdtempSync(join(tmpdir(), 'mptcpctl-hardening-')), 'batch.txt');
+    try {
+      writeFileSync(file, 'x'.repeat(100));
+      await assert.rejects(openBatch(file, text(''), () => false, 64), (err: unknown) => err instanceof UsageError && /larger than 64 bytes/.test(err.message));
+      writeFileSync(file, 'limits show\n');
+      assert.deepEqual(await openBatch(file, text(''), () => false), { text: 'limits show\n' });
+    } finally {
+      rmSync(dirname(file), { recursive: true, force: true });
+    }
+    const zero = await cli(['-b', '/dev/zero']);
+    assert.equal(zero.code, 2);
+    assert.equal(zero.stderr, 'mptcpctl: /dev/zero:1: a batch line is longer than 1048576 characters\n');
+    assert.equal(zero.opens, 0);
   });
 
   it('batch: status 2 only when no line got past its grammar (a later line may have been sent)', async () => {

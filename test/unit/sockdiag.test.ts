@@ -10,6 +10,7 @@ import { KernelError, PermissionError, UsageError } from '../../src/netlink/erro
 import { decodeMessages, encodeMessage, NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/message.js';
 import type { NetlinkTransport, ReceiveResult } from '../../src/netlink/transport.js';
 import * as captured from './fixtures/inet-diag-captures.js';
+import { withReceiveInPlace } from '../helpers/fake-transport.js';
 
 const PORT_ID = 4242;
 
@@ -68,7 +69,7 @@ function errorAck(seq: number, error: number): Buffer {
 
 const open = (script: Script) => {
   const kernel = new ScriptedKernel(script);
-  return { kernel, diag: SockDiag.fromTransport(kernel as unknown as NetlinkTransport) };
+  return { kernel, diag: SockDiag.fromTransport(withReceiveInPlace(kernel) as unknown as NetlinkTransport) };
 };
 
 /** The client namespace at capture time: one connection with two subflows, spread over several datagrams. */

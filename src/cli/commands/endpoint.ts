@@ -10,15 +10,37 @@ import { withInKernelHint, type RefusedRequest } from '../hints.js';
 import { parseEndpointArgs, type EndpointArgs, type EndpointVerb } from '../grammar.js';
 import { endpointsJson, endpointsTable, endpointsText } from '../render/endpoint.js';
 import { print } from '../print.js';
+import { UsageError } from '../../netlink/errors.js';
 import { textOutput } from '../output.js';
 import { hostNames } from '../host-names.js';
 
-/** Parses first (nothing is sent for invalid input), then runs. */
-export async function endpointCommand(ctx: CommandContext, verb: EndpointVerb, words: string[]): Promise<void> {
-  // `show --check` also lints the configuration (the word reaches here from commander and from batch lines alike).
+/**
+ * The words after `endpoint VERB`, checked (pure). `show --check` also lints the configuration
+ * (the word reaches here from commander and from batch lines alike); a lookup (`show id N
+ * --check`) is not a lint of the whole configuration, so it is refused.
+ */
+export function parseEndpointCommand(verb: EndpointVerb, words: string[]): { args: EndpointArgs; check: boolean } {
   const check = verb === 'show' && words.includes('--check');
   const args = parseEndpointArgs(verb, check ? words.filter((w) => w !== '--check') : words);
-  switch (verb) {
+  if (check && (args.id !== undefined || args.address !== undefined || args.token !== undefined || args.dev !== undefined || args.flags !== 0)) {
+    throw new UsageError('endpoint show --check checks the whole configuration: give no other arguments');
+  }
+  return { args, check };
+}
+
+/** The interface a command would resolve `dev NAME` to: add, and change without a token. */
+export function endpointDevice(args: EndpointArgs): string | undefined {
+  return args.verb === 'add' || (args.verb === 'change' && args.token === undefined) ? args.dev : undefined;
+}
+
+/** Parses first (nothing is sent for invalid input), then runs. */
+export async function endpointCommand(ctx: CommandContext, verb: EndpointVerb, words: string[]): Promise<void> {
+  return runEndpointCommand(ctx, parseEndpointCommand(verb, words));
+}
+
+/** Runs a parsed `endpoint VERB` (batch lines are parsed when the file is checked). */
+export async function runEndpointCommand(ctx: CommandContext, { args, check }: { args: EndpointArgs; check: boolean }): Promise<void> {
+  switch (args.verb) {
     case 'add':
       return add(ctx, args);
     case 'delete':
@@ -26,7 +48,7 @@ export async function endpointCommand(ctx: CommandContext, verb: EndpointVerb, w
     case 'change':
       return change(ctx, args);
     case 'show':
-      return check ? (await import('./status.js')).endpointCheck(ctx, args) : show(ctx, args);
+      return check ? (await import('./status.js')).endpointCheck(ctx) : show(ctx, args);
   }
 }
 

@@ -1,13 +1,17 @@
 /** `limits set|show`: the in-kernel PM's per-connection limits. */
 import type { CommandContext } from '../context.js';
-import { parseLimitsArgs } from '../grammar.js';
+import { parseLimitsArgs, type LimitsArgs } from '../grammar.js';
 import { withInKernelHint } from '../hints.js';
 import { limitsJson, limitsTable, limitsText } from '../render/limits.js';
 import { print } from '../print.js';
 import { textOutput } from '../output.js';
 
 export async function limitsSet(ctx: CommandContext, words: string[]): Promise<void> {
-  const args = parseLimitsArgs(words);
+  return runLimitsSet(ctx, parseLimitsArgs(words));
+}
+
+/** Runs a parsed `limits set` (batch lines are parsed when the file is checked). */
+export async function runLimitsSet(ctx: CommandContext, args: LimitsArgs): Promise<void> {
   const pm = await ctx.session.pathManager();
   await withInKernelHint(ctx.session.netns, args, () => pm.listEndpoints(), () => pm.setLimits(args));
   if (ctx.verbose) ctx.note(limitsText(await pm.getLimits()).trimEnd());
@@ -16,6 +20,10 @@ export async function limitsSet(ctx: CommandContext, words: string[]): Promise<v
 /** Accepts the same words as set, like ip (they are checked, then ignored). */
 export async function limitsShow(ctx: CommandContext, words: string[]): Promise<void> {
   parseLimitsArgs(words);
+  return runLimitsShow(ctx);
+}
+
+export async function runLimitsShow(ctx: CommandContext): Promise<void> {
   const pm = await ctx.session.pathManager();
   const limits = await pm.getLimits();
   await print(ctx, {

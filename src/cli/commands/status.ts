@@ -7,7 +7,7 @@ import { lintStatus } from '../../diag/lint.js';
 import { gatherStatus } from '../../diag/status.js';
 import { UsageError } from '../../netlink/errors.js';
 import type { CommandContext } from '../context.js';
-import { quote, type EndpointArgs } from '../grammar.js';
+import { quote } from '../grammar.js';
 import { textOutput } from '../output.js';
 import { endpointJson, endpointsTable, endpointsText } from '../render/endpoint.js';
 import { ipJson } from '../render/ip-json.js';
@@ -23,8 +23,13 @@ async function snapshot(ctx: CommandContext) {
   return { s, warnings: lintStatus(s) };
 }
 
-export async function statusCommand(ctx: CommandContext, words: string[]): Promise<void> {
+/** `status` takes no words (pure). */
+export function checkStatusWords(words: string[]): void {
   if (words.length) throw new UsageError(`status takes no arguments (got ${quote(words[0]!)}); use -n NAME for another namespace`);
+}
+
+export async function statusCommand(ctx: CommandContext, words: string[]): Promise<void> {
+  checkStatusWords(words);
   const { s, warnings } = await snapshot(ctx);
   await print(ctx, {
     json: () => statusJson(s, warnings, s.interfaces, ctx.out.pretty),
@@ -35,13 +40,10 @@ export async function statusCommand(ctx: CommandContext, words: string[]): Promi
 
 /**
  * `endpoint show --check`: the endpoints as `endpoint show` prints them, then the warnings; under
- * JSON one object `{"endpoints": [...], "warnings": [...]}`. Lookups (`show id N --check`) are not
- * lints of the whole configuration, so they are refused.
+ * JSON one object `{"endpoints": [...], "warnings": [...]}`. Its words were checked by
+ * parseEndpointCommand (endpoint.ts).
  */
-export async function endpointCheck(ctx: CommandContext, args: EndpointArgs): Promise<void> {
-  if (args.id !== undefined || args.address !== undefined || args.token !== undefined || args.dev !== undefined || args.flags !== 0) {
-    throw new UsageError('endpoint show --check checks the whole configuration: give no other arguments');
-  }
+export async function endpointCheck(ctx: CommandContext): Promise<void> {
   const { s, warnings } = await snapshot(ctx);
   await print(ctx, {
     json: () => ipJson({ endpoints: s.endpoints.map((e) => endpointJson(e, s.interfaces)), warnings: warnings.map(warningJson) }, ctx.out.pretty),
