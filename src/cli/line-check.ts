@@ -21,6 +21,8 @@ export type CheckedRun = (ctx: CommandContext) => Promise<void>;
 type Check = (session: Session, words: string[]) => Promise<CheckedRun | void> | CheckedRun | void;
 
 const userspace = () => import('./grammar-userspace.js');
+// The listings' module is in the lazy bundle: their grammars are reached through it.
+const connection = () => import('./commands/connection.js');
 
 const withDevice = async (session: Session, dev: string | undefined): Promise<void> => {
   if (dev !== undefined) await session.interfaceIndex(dev);
@@ -60,9 +62,12 @@ export const checks: Record<string, Record<string, Check>> = {
   subflow: {
     create: async (session, words) => withDevice(session, (await userspace()).parseSubflowCreateArgs(words).local.dev),
     destroy: async (_, words) => void (await userspace()).parseSubflowDestroyArgs(words),
-    show: async (_, words) => void (await import('./commands/connection.js')).parseTokenFilter(words),
+    show: async (session, words) => withDevice(session, (await connection()).parseSocketSelectors(words).dev),
   },
-  connection: { show: async (_, words) => void (await import('./commands/connection.js')).parseTokenFilter(words) },
+  connection: {
+    show: async (session, words) => withDevice(session, (await connection()).parseSocketSelectors(words).dev),
+    explain: async (_, words) => void (await connection()).parseExplainArgs(words),
+  },
   status: { status: async (_, words) => (await import('./commands/status.js')).checkStatusWords(words) },
 };
 

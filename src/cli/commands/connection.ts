@@ -13,7 +13,8 @@ import { connectionsJson, connectionsTable, connectionsText, subflowsJson, subfl
 import { print } from '../print.js';
 
 // In this module's lazy bundle (scripts/split-bundle.mjs), with the other connection verbs.
-export { connectionExplain } from './connection-explain.js';
+export { connectionExplain, parseExplainArgs } from './connection-explain.js';
+export { parseSocketSelectors } from '../grammar-selectors.js';
 
 async function withDiag<T>(ctx: CommandContext, fn: (diag: SockDiag) => Promise<T>): Promise<T> {
   const diag = SockDiag.open(ctx.session.netns === undefined ? {} : { netns: ctx.session.netns });

@@ -10,7 +10,6 @@ import { withInKernelHint, type RefusedRequest } from '../hints.js';
 import { parseEndpointArgs, type EndpointArgs, type EndpointVerb } from '../grammar.js';
 import { endpointsJson, endpointsTable, endpointsText } from '../render/endpoint.js';
 import { print } from '../print.js';
-import { UsageError } from '../../netlink/errors.js';
 import { textOutput } from '../output.js';
 import { hostNames } from '../host-names.js';
 
