@@ -12,6 +12,7 @@ import type { CommandContext } from './context.js';
 import { quote } from './grammar.js';
 import { resolveOutput } from './output.js';
 import { directRoute } from './direct.js';
+import { monitorLine } from './monitor-line.js';
 import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './report.js';
 import { UsageError } from '../netlink/errors.js';
 import { checkNetnsName } from '../netlink/transport.js';
@@ -84,6 +85,9 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await direct.action(await contextFor(direct.options), direct.words);
       return EXIT_OK;
     }
+    // The monitor subscribes first: the kernel queues events while commander and the renderers load.
+    const early = monitorLine(normalized);
+    if (early) await (await contextFor(early)).session.subscribeEarly();
     const { buildProgram } = await import('./program.js');
     const program = buildProgram(version, (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()), { lazyVerbs: true });
     let exitCode = EXIT_OK;

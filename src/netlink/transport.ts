@@ -11,7 +11,9 @@ import { NetnsError, SystemError } from './errors.js';
 import { encodeText, readU32LE, writeI16LE, writeI32LE, writeU16LE, writeU32LE } from '../util/bytes.js';
 
 const AF_NETLINK = 16;
+const AF_UNIX = 1;
 const SOCK_RAW = 3;
+const SOCK_DGRAM = 2;
 const SOCK_NONBLOCK = 0x800;
 const SOCK_CLOEXEC = 0x80000;
 const SOL_SOCKET = 1;
@@ -26,6 +28,9 @@ const NETLINK_ADD_MEMBERSHIP = 1;
 const NETLINK_CAP_ACK = 10;
 const NETLINK_EXT_ACK = 11;
 const MSG_TRUNC = 0x20;
+const MSG_NOSIGNAL = 0x4000;
+/** sizeof(struct sockaddr_un): the family, then sun_path[108]. */
+const SOCKADDR_UN_SIZE = 110;
 const POLLIN = 0x1;
 const CLONE_NEWNET = 0x40000000;
 const O_RDONLY = 0;
@@ -130,7 +135,7 @@ export class NetlinkTransport {
   private readonly senderAddressLength = Buffer.alloc(4);
   private readonly kernelAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
   private pendingPoll: Promise<unknown> | undefined;
-  /** struct pollfd for waitReadable, made on first wait. */
+  /** struct pollfd for the waits, made on first wait. */
   private pollfd: Buffer | undefined;
 
   private constructor(
@@ -248,23 +253,44 @@ export class NetlinkTransport {
       if (result.kind !== 'timeout') return result;
       const remaining = deadline - Date.now();
       if (remaining <= 0 || signal?.aborted) return result;
-      await this.waitReadable(Math.min(remaining, POLL_SLICE_MS));
+      await this.waitReadable(remaining);
       if (this.closed || signal?.aborted) return { kind: 'timeout' };
     }
   }
 
-  private waitReadable(ms: number): Promise<unknown> {
+  /**
+   * Waits up to `ms` (at most one slice) on koffi's worker thread for a datagram, so the event
+   * loop runs meanwhile; resolves to whether one is queued (false on timeout).
+   */
+  waitReadable(ms: number): Promise<boolean> {
+    const pollfd = this.pollDescriptor();
+    const wait = new Promise<boolean>((resolve) => {
+      this.lib.poll.async(pollfd, 1, Math.ceil(Math.min(ms, POLL_SLICE_MS)), (_err, ready) => resolve(ready > 0));
+    });
+    this.pendingPoll = wait;
+    return wait;
+  }
+
+  /**
+   * The same wait on the calling thread, which does nothing else meanwhile (no timers, no
+   * callbacks): cheaper per wake-up than a hand-over to the worker thread and back. A signal ends
+   * it at once (poll returns EINTR), so its handler runs at the caller's next turn of the event loop.
+   * False on timeout, on a signal, or once closed.
+   */
+  waitReadableHere(ms: number): boolean {
+    if (this.closed) return false;
+    return this.lib.poll(this.pollDescriptor(), 1, Math.ceil(ms)) > 0;
+  }
+
+  /** struct pollfd for the waits, made on first use, revents cleared. */
+  private pollDescriptor(): Buffer {
     if (!this.pollfd) {
       this.pollfd = Buffer.alloc(8);
       writeI32LE(this.pollfd, this.fd, 0);
       writeI16LE(this.pollfd, POLLIN, 4);
     }
-    const pollfd = this.pollfd;
-    writeI16LE(pollfd, 0, 6); // revents
-    this.pendingPoll = new Promise((resolve) => {
-      this.lib.poll.async(pollfd, 1, Math.ceil(ms), () => resolve(undefined));
-    });
-    return this.pendingPoll;
+    writeI16LE(this.pollfd, 0, 6); // revents
+    return this.pollfd;
   }
 
   /** Closes the socket, after any poll in flight has returned (it is bounded by one slice). */
@@ -299,6 +325,36 @@ function createSocket(lib: Libc, protocol: number): number {
   const fd = lib.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
   if (fd < 0) throw new SystemError('socket', lib.errno(), `AF_NETLINK protocol ${protocol}`);
   return fd;
+}
+
+/**
+ * Sends one datagram to the AF_UNIX datagram socket at `address`: a path, or an abstract name
+ * written with a leading '@' (as NOTIFY_SOCKET gives it). This is how sd_notify(3) talks to a service
+ * manager. Throws a SystemError (ENOENT, ECONNREFUSED, EINVAL for a name that does not fit...).
+ */
+export function sendUnixDatagram(address: string, payload: Uint8Array): void {
+  const name = encodeText(address);
+  const abstract = address.startsWith('@');
+  // A path needs its terminating NUL inside sun_path; an abstract name is counted exactly.
+  const length = 2 + name.length + (abstract ? 0 : 1);
+  // As sd_notify: an absolute path or an abstract name, non-empty either way.
+  if (!/^[/@]./s.test(address) || length > SOCKADDR_UN_SIZE || address.includes('\0')) {
+    throw new SystemError('sendto', Errno.EINVAL, `not a socket address: ${JSON.stringify(address)}`);
+  }
+  const sockaddr = Buffer.alloc(SOCKADDR_UN_SIZE);
+  writeU16LE(sockaddr, AF_UNIX, 0);
+  sockaddr.set(name, 2);
+  if (abstract) sockaddr[2] = 0;
+  const lib = loadLibc();
+  const fd = lib.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw new SystemError('socket', lib.errno(), 'AF_UNIX');
+  try {
+    if (lib.sendto(fd, payload as Buffer, payload.length, MSG_NOSIGNAL, sockaddr, length) < 0) {
+      throw new SystemError('sendto', lib.errno(), address);
+    }
+  } finally {
+    lib.close(fd);
+  }
 }
 
 /** Checks a namespace name the way `ip netns` does, before any path is built from it. */

@@ -10,12 +10,14 @@
 import { GenericNetlink, type FamilyInfo, type GenlReply, type TraceHook } from '../netlink/genl.js';
 import { familyPolicy, type FamilyPolicy } from '../netlink/genl-policy.js';
 import type { TransportOptions } from '../netlink/transport.js';
-import { decodeEndpointReply, decodeEventDatagram, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
+import { decodeEndpointReply, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp/records.js';
-import { AddressFlag, EVENTS_GROUP, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
-import { PermissionError, ProtocolError, SystemError } from '../netlink/errors.js';
-import { Errno } from '../netlink/errno.js';
+import { AddressFlag, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
+import { ProtocolError } from '../netlink/errors.js';
 import { TimeSlice } from '../util/time-slice.js';
+import { EventSubscription, type EventLoss } from './event-subscription.js';
+
+export { DEFAULT_EVENT_BUFFER_BYTES, type EventLoss } from './event-subscription.js';
 
 export interface OpenOptions {
   /** Network namespace name, as `ip -n NAME` (a file in /run/netns). Default: the current one. */
@@ -37,21 +39,10 @@ export interface EventOptions {
   onOverrun?: (loss: EventLoss) => void;
 }
 
-/** Events the kernel could not deliver (see EventOptions.onOverrun). */
-export interface EventLoss {
-  /** The socket reported ENOBUFS: a new overrun. */
-  overrun: boolean;
-  /** Events dropped since the previous report, from the socket's drop counter; undefined if unknown. */
-  lost: number | undefined;
-}
-
 /** Longest stretch of back-to-back decoding before timers and signal handlers get a turn. */
 const EVENT_SLICE_MS = 20;
 /** How long the event socket may stay idle before its drop counter is read again. */
 const IDLE_CHECK_MS = 1000;
-
-/** Default event-socket buffer: large enough for bursts of thousands of connections. */
-export const DEFAULT_EVENT_BUFFER_BYTES = 4 * 1024 * 1024;
 
 export class MptcpPm {
   private constructor(
@@ -171,53 +162,32 @@ export class MptcpPm {
    * CAP_NET_ADMIN). Ends when `signal` aborts.
    */
   async *events(options: EventOptions = {}): AsyncGenerator<MptcpEvent> {
-    const genl = GenericNetlink.open({
+    const subscription = await EventSubscription.open({
       ...transportOptions(this.options),
-      receiveBufferBytes: options.receiveBufferBytes ?? DEFAULT_EVENT_BUFFER_BYTES,
+      family: this.family,
+      ...(options.receiveBufferBytes === undefined ? {} : { receiveBufferBytes: options.receiveBufferBytes }),
     });
-    const transport = genl.transport;
-    let dropped = 0;
-    // Reports drops the kernel counted since the last report (ENOBUFS comes once per overrun).
-    const report = (overrun: boolean): void => {
-      const now = transport.droppedMessages();
-      const lost = now === undefined ? undefined : now - dropped;
-      if (!overrun && !lost) return;
-      if (now !== undefined) dropped = now;
-      options.onOverrun?.({ overrun, lost });
-    };
-    let joined = false;
+    const { signal, onOverrun } = options;
     try {
-      try {
-        genl.joinGroup(this.family, EVENTS_GROUP, 'path-manager events need Linux >= 5.12');
-      } catch (err) {
-        // The group is CAP_NET_ADMIN-only: say that, not just "setsockopt failed".
-        if (err instanceof SystemError && err.errno === Errno.EPERM) {
-          throw new PermissionError({ errno: err.errno, operation: `joining ${EVENTS_GROUP}` });
-        }
-        throw err;
-      }
-      joined = true;
-      const familyId = this.family.id;
       const slice = new TimeSlice(EVENT_SLICE_MS);
-      while (!options.signal?.aborted) {
-        const result = await transport.receive(IDLE_CHECK_MS, options.signal);
-        if (result.kind === 'timeout') {
-          if (options.onOverrun) report(false);
-          slice.restart();
+      while (!signal?.aborted) {
+        // Everything queued is read before the next wait: a wait is a round trip to koffi's worker thread.
+        const events = subscription.takeQueued(onOverrun);
+        if (events.length === 0) {
+          if (!(await subscription.waitOnWorker(IDLE_CHECK_MS, signal))) {
+            subscription.reportDrops(false, onOverrun);
+            slice.restart();
+          }
           continue;
         }
-        if (result.kind === 'overrun') {
-          report(true);
-          continue;
-        }
-        yield* decodeEventDatagram(result.datagram, familyId);
-        // A busy socket never makes receive() wait: give timers and signals their turn now and then.
+        yield* events;
+        // A busy socket never makes the loop wait: give timers and signals their turn now and then.
         if (slice.due()) await slice.nextTurn();
       }
     } finally {
       // Drops counted after the last ENOBUFS are reported before the socket (and its counter) goes.
-      if (joined && options.onOverrun) report(false);
-      await genl.close();
+      subscription.reportDrops(false, onOverrun);
+      await subscription.close();
     }
   }
 

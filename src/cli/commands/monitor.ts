@@ -5,7 +5,7 @@
  */
 import type { MptcpEvent } from '../../mptcp/records.js';
 import { EventType } from '../../mptcp/spec.js';
-import type { EventLoss } from '../../pm/client.js';
+import type { EventLoss, EventSubscription } from '../../pm/event-subscription.js';
 import { NetnsError, UsageError } from '../../netlink/errors.js';
 import type { CommandContext } from '../context.js';
 import { didYouMean, parseToken, quote } from '../grammar.js';
@@ -13,6 +13,8 @@ import { eventNames } from '../render/event-fields.js';
 import { eventJsonLine, lostJsonLine } from '../render/event-json.js';
 import { eventText } from '../render/event-text.js';
 import { watchNetns } from '../netns-watch.js';
+import { notifyReady, parseReadyFd } from '../readiness.js';
+import { TimeSlice } from '../../util/time-slice.js';
 
 /** The options as commander hands them over (strings, unchecked). */
 export interface MonitorOptions {
@@ -21,6 +23,7 @@ export interface MonitorOptions {
   count?: string;
   timeout?: string;
   rcvbuf?: string;
+  readyFd?: string;
   /** Global `-t`: prefix each event with its time. */
   timestamp?: boolean;
 }
@@ -33,6 +36,8 @@ export interface MonitorArgs {
   count?: number;
   timeoutMs?: number;
   receiveBufferBytes?: number;
+  /** Where to say "ready" once subscribed. */
+  readyFd?: number;
   timestamp: boolean;
 }
 
@@ -76,7 +81,7 @@ function parseBytes(text: string): number {
 /** The longest --timeout in ms: what a timer can wait (2^31 - 1 ms), rounded down to whole seconds. */
 const MAX_TIMEOUT_MS = 2147483000;
 
-/** Checks the options (pure); nothing is opened for invalid input. */
+/** Checks the options (pure but for asking whether --ready-fd is open); nothing is opened for invalid input. */
 export function parseMonitorOptions(o: MonitorOptions): MonitorArgs {
   const args: MonitorArgs = { timestamp: o.timestamp ?? false };
   if (o.event?.length) args.types = parseTypes(o.event);
@@ -88,6 +93,7 @@ export function parseMonitorOptions(o: MonitorOptions): MonitorArgs {
     if (args.timeoutMs > MAX_TIMEOUT_MS) throw new UsageError(`invalid --timeout ${quote(o.timeout)}: at most ${MAX_TIMEOUT_MS / 1000} seconds (24.8 days)`);
   }
   if (o.rcvbuf !== undefined) args.receiveBufferBytes = parseBytes(o.rcvbuf);
+  if (o.readyFd !== undefined) args.readyFd = parseReadyFd(o.readyFd);
   return args;
 }
 
@@ -102,19 +108,27 @@ const nowMicros = (): number => Math.round((performance.timeOrigin + performance
 
 /** Interface names for `dev=`, read when first needed and again (at most once a second) on a miss. */
 class InterfaceNameCache {
-  private names: Map<number, string> = new Map();
+  names: ReadonlyMap<number, string> = new Map();
   private loadedAt = -Infinity;
 
   constructor(private readonly ctx: CommandContext) {}
 
-  async for(event: MptcpEvent): Promise<ReadonlyMap<number, string>> {
-    if (event.ifindex === undefined || this.names.has(event.ifindex) || Date.now() - this.loadedAt < 1000) return this.names;
+  /** Whether `event` names an interface not known yet, and the list may be read again. */
+  stale(event: MptcpEvent): boolean {
+    return event.ifindex !== undefined && !this.names.has(event.ifindex) && Date.now() - this.loadedAt >= 1000;
+  }
+
+  async reload(): Promise<void> {
     this.ctx.session.forgetInterfaces();
     this.loadedAt = Date.now();
     this.names = await this.ctx.session.interfaces();
-    return this.names;
   }
 }
+
+/** Longest stretch of back-to-back events before timers and signal handlers get a turn. */
+const EVENT_SLICE_MS = 20;
+/** Longest single wait for events; also how often the kernel's drop counter is read when idle. */
+const WAIT_SLICE_MS = 100;
 
 export async function monitorCommand(ctx: CommandContext, options: MonitorOptions): Promise<void> {
   const args = parseMonitorOptions(options);
@@ -143,8 +157,11 @@ export async function monitorCommand(ctx: CommandContext, options: MonitorOption
   // A deleted namespace ends the monitor (exit 1) instead of being kept alive by it.
   let deleted = false;
   let unwatch: (() => void) | undefined;
+  let subscription: EventSubscription | undefined;
   try {
-    const pm = await ctx.session.pathManager();
+    // Subscribed already when run.ts saw the monitor's line: events since then are queued.
+    subscription = await ctx.session.eventSubscription();
+    if (args.receiveBufferBytes !== undefined) subscription.setReceiveBuffer(args.receiveBufferBytes);
     const netns = ctx.session.netns;
     if (netns !== undefined) {
       unwatch = watchNetns(netns, () => {
@@ -152,20 +169,41 @@ export async function monitorCommand(ctx: CommandContext, options: MonitorOption
         end();
       });
     }
-    const events = pm.events({ signal: stop.signal, onOverrun, ...(args.receiveBufferBytes ? { receiveBufferBytes: args.receiveBufferBytes } : {}) });
-    for await (const event of events) {
-      if (!eventSelected(event, args)) continue;
-      const timestamp = args.timestamp ? nowMicros() : undefined;
-      const view = { names: await names.for(event), ...(timestamp === undefined ? {} : { timestamp }) };
-      // One write per event: each line reaches a pipe (`| jq`, `| grep`) as soon as it happens.
-      ctx.write(json ? eventJsonLine(event, view) : eventText(event, { ...view, color: ctx.out.color, human }));
-      if (++printed === args.count) break;
+    notifyReady(args.readyFd, { warn: (problem) => ctx.note(`mptcpctl: cannot say "ready": ${problem}`) });
+    const deadline = args.timeoutMs === undefined ? Infinity : Date.now() + args.timeoutMs;
+    const slice = new TimeSlice(EVENT_SLICE_MS);
+    receiving: while (!stop.signal.aborted) {
+      // Everything queued is read before waiting again: a wait costs more than a read.
+      const events = subscription.takeQueued(onOverrun);
+      if (events.length === 0) {
+        // This process does nothing else meanwhile, so it waits on its own thread, a cheaper
+        // wake-up than koffi's worker thread; a signal ends the wait, and the turn of the event
+        // loop after a wait that found nothing runs its handler (and the timers).
+        if (!subscription.waitHere(Math.max(0, Math.min(WAIT_SLICE_MS, deadline - Date.now())))) {
+          subscription.reportDrops(false, onOverrun);
+          await slice.nextTurn();
+        }
+        continue;
+      }
+      for (const event of events) {
+        if (!eventSelected(event, args)) continue;
+        if (names.stale(event)) await names.reload();
+        const timestamp = args.timestamp ? nowMicros() : undefined;
+        const view = { names: names.names, ...(timestamp === undefined ? {} : { timestamp }) };
+        // One write per event: each line reaches a pipe (`| jq`, `| grep`) as soon as it happens.
+        ctx.write(json ? eventJsonLine(event, view) : eventText(event, { ...view, color: ctx.out.color, human }));
+        if (++printed === args.count) break receiving;
+      }
+      if (slice.due()) await slice.nextTurn();
     }
   } finally {
     process.removeListener('SIGINT', end);
     process.removeListener('SIGTERM', end);
     if (timer) clearTimeout(timer);
     unwatch?.();
+    // Drops counted after the last ENOBUFS are reported before the socket (and its counter) goes.
+    subscription?.reportDrops(false, onOverrun);
+    await subscription?.close();
   }
   if (overruns || lost) {
     ctx.note(`mptcpctl: ${lostKnown ? `${lost} event${lost === 1 ? '' : 's'}` : 'events'} lost in ${overruns} receive-buffer overrun${overruns === 1 ? '' : 's'}`);
