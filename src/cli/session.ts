@@ -46,8 +46,9 @@ export class Session {
     return subscription;
   }
 
+  /** A CLI process that reads events does nothing else: it may wait for them on its own thread. */
   private subscribe(): Promise<EventSubscription> {
-    return EventSubscription.open({ ...(this.netns === undefined ? {} : { netns: this.netns }), ...(this.trace ? { trace: this.trace } : {}) });
+    return EventSubscription.open({ ...(this.netns === undefined ? {} : { netns: this.netns }), ...(this.trace ? { trace: this.trace } : {}), waitHere: true });
   }
 
   /** Interface index -> name in the namespace, read once. */

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, writeSync } from 'node:fs';
 import { Errno, errnoName } from './errno.js';
 import { loadKoffi } from './koffi-loader.js';
 import { NetnsError, SystemError } from './errors.js';
-import { encodeText, readU32LE, writeI16LE, writeI32LE, writeU16LE, writeU32LE } from '../util/bytes.js';
+import { encodeText, readU32LE, subarrayOf, writeI16LE, writeI32LE, writeU16LE, writeU32LE } from '../util/bytes.js';
 
 const AF_NETLINK = 16;
 const AF_UNIX = 1;
@@ -20,6 +20,7 @@ const SOL_SOCKET = 1;
 const SO_RCVBUF = 8;
 const SO_RCVBUFFORCE = 33;
 const SO_MEMINFO = 55;
+const SO_RCVTIMEO = 20;
 /** Index of the drop counter (sk_drops) in SO_MEMINFO's u32 array, and the array's length. */
 const SK_MEMINFO_DROPS = 8;
 const SK_MEMINFO_VARS = 9;
@@ -28,6 +29,7 @@ const NETLINK_ADD_MEMBERSHIP = 1;
 const NETLINK_CAP_ACK = 10;
 const NETLINK_EXT_ACK = 11;
 const MSG_TRUNC = 0x20;
+const MSG_DONTWAIT = 0x40;
 const MSG_NOSIGNAL = 0x4000;
 /** sizeof(struct sockaddr_un): the family, then sun_path[108]. */
 const SOCKADDR_UN_SIZE = 110;
@@ -124,6 +126,11 @@ export interface TransportOptions {
   netns?: string;
   /** SO_RCVBUF(FORCE) in bytes. */
   receiveBufferBytes?: number;
+  /**
+   * A socket on which receiveHere may wait in the receive itself (every other receive still
+   * never waits): for a process that does nothing but read this socket.
+   */
+  waitingReceives?: boolean;
 }
 
 /** A bound netlink socket. Not safe to receive on concurrently from two callers. */
@@ -137,6 +144,8 @@ export class NetlinkTransport {
   private pendingPoll: Promise<unknown> | undefined;
   /** struct pollfd for the waits, made on first wait. */
   private pollfd: Buffer | undefined;
+  /** SO_RCVTIMEO as last set by receiveHere, in ms (0: never set). */
+  private receiveTimeoutMs = 0;
 
   private constructor(
     private readonly lib: Libc,
@@ -156,8 +165,9 @@ export class NetlinkTransport {
     const lib = loadLibc();
     let fd = -1;
     try {
-      if (options.netns === undefined) fd = createSocket(lib, protocol);
-      else inNetns(lib, options.netns, () => (fd = createSocket(lib, protocol)));
+      const blocking = options.waitingReceives ?? false;
+      if (options.netns === undefined) fd = createSocket(lib, protocol, blocking);
+      else inNetns(lib, options.netns, () => (fd = createSocket(lib, protocol, blocking)));
     } catch (err) {
       // Made inside the namespace but the switch back failed: the socket must not leak.
       if (fd >= 0) lib.close(fd);
@@ -215,17 +225,46 @@ export class NetlinkTransport {
     const sent = this.lib.sendto(this.fd, message, message.length, 0, this.kernelAddress, SOCKADDR_NL_SIZE);
     if (sent < 0) {
       const errno = this.lib.errno();
-      if (errno === Errno.EBADF) this.closed = true; // as in receiveNow
+      if (errno === Errno.EBADF) this.closed = true; // as in receiveWith
       throw new SystemError('sendto', errno, 'netlink');
     }
   }
 
   /** Takes one datagram if one is queued; never waits. */
   receiveNow(): ReceiveResult {
+    // MSG_DONTWAIT: never waits, also on a socket opened for waitingReceives.
+    return this.receiveWith(MSG_DONTWAIT);
+  }
+
+  /**
+   * Takes one datagram, waiting for it up to `ms` on the calling thread, which does nothing else
+   * meanwhile (no timers, no callbacks): one system call per datagram, as a C program makes,
+   * instead of a hand-over to koffi's worker thread and back. Only on a socket opened with
+   * `waitingReceives` (elsewhere it never waits). A signal ends the wait at once (the receive
+   * timeout makes the kernel return EINTR rather than restart it), as a timeout: its handler
+   * runs at the caller's next turn of the event loop. The datagram is a view of the receive
+   * buffer: valid until the next receive on this socket.
+   */
+  receiveHere(ms: number): ReceiveResult {
+    const wait = Math.ceil(ms);
+    if (wait <= 0) return this.receiveNow();
+    if (wait !== this.receiveTimeoutMs) {
+      // struct timeval; a zero timeout would mean "for ever", which signals could not end.
+      const timeval = Buffer.alloc(16);
+      writeU32LE(timeval, Math.floor(wait / 1000), 0);
+      writeU32LE(timeval, (wait % 1000) * 1000, 8);
+      if (this.lib.setsockopt(this.fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16) < 0) throw new SystemError('setsockopt', this.lib.errno(), 'SO_RCVTIMEO');
+      this.receiveTimeoutMs = wait;
+    }
+    return this.receiveWith(0, false);
+  }
+
+  /** One recvfrom; the datagram copied, or (`copy` false) a view of the receive buffer, valid until the next receive. */
+  private receiveWith(flags: number, copy = true): ReceiveResult {
     this.assertOpen();
     writeU32LE(this.senderAddressLength, SOCKADDR_NL_SIZE, 0);
     // MSG_TRUNC: the datagram's whole length is returned even when it did not fit.
-    const n = this.lib.recvfrom(this.fd, this.receiveBuffer, RECEIVE_BUFFER_SIZE, MSG_TRUNC, this.senderAddress, this.senderAddressLength);
+    const n = this.lib.recvfrom(this.fd, this.receiveBuffer, RECEIVE_BUFFER_SIZE, MSG_TRUNC | flags, this.senderAddress, this.senderAddressLength);
     if (n < 0) {
       const errno = this.lib.errno();
       if (errno === Errno.EAGAIN || errno === Errno.EINTR) return { kind: 'timeout' };
@@ -239,7 +278,9 @@ export class NetlinkTransport {
     // Only the kernel (port 0) may talk to us; anything else is ignored like a spurious wake-up.
     if (readU32LE(this.senderAddress, 4) !== 0) return { kind: 'timeout' };
     // A copy (TypedArray's slice makes a Buffer of a Buffer): the receive buffer is used again.
-    return { kind: 'data', datagram: Uint8Array.prototype.slice.call(this.receiveBuffer, 0, n) as Buffer };
+    // receiveHere's caller decodes before it receives again, so it gets a view (no allocation).
+    const datagram = copy ? (Uint8Array.prototype.slice.call(this.receiveBuffer, 0, n) as Buffer) : subarrayOf(this.receiveBuffer, 0, n);
+    return { kind: 'data', datagram };
   }
 
   /**
@@ -269,17 +310,6 @@ export class NetlinkTransport {
     });
     this.pendingPoll = wait;
     return wait;
-  }
-
-  /**
-   * The same wait on the calling thread, which does nothing else meanwhile (no timers, no
-   * callbacks): cheaper per wake-up than a hand-over to the worker thread and back. A signal ends
-   * it at once (poll returns EINTR), so its handler runs at the caller's next turn of the event loop.
-   * False on timeout, on a signal, or once closed.
-   */
-  waitReadableHere(ms: number): boolean {
-    if (this.closed) return false;
-    return this.lib.poll(this.pollDescriptor(), 1, Math.ceil(ms)) > 0;
   }
 
   /** struct pollfd for the waits, made on first use, revents cleared. */
@@ -321,8 +351,8 @@ export class NetlinkTransport {
   }
 }
 
-function createSocket(lib: Libc, protocol: number): number {
-  const fd = lib.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+function createSocket(lib: Libc, protocol: number, blocking: boolean): number {
+  const fd = lib.socket(AF_NETLINK, SOCK_RAW | (blocking ? 0 : SOCK_NONBLOCK) | SOCK_CLOEXEC, protocol);
   if (fd < 0) throw new SystemError('socket', lib.errno(), `AF_NETLINK protocol ${protocol}`);
   return fd;
 }

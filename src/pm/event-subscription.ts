@@ -2,10 +2,10 @@
  * A socket subscribed to the path-manager events group: opened, the family resolved on it and
  * the group joined in one step, so the kernel queues every event from then on, whatever the
  * caller does before reading them (`monitor` subscribes before loading its command-line parser
- * and renderers). Reading is split in two so a loop pays for a wait only when the socket is
- * empty: `takeQueued` drains what is queued without waiting, and the waits come in two kinds,
- * on koffi's worker thread (the event loop stays free: the library's iterator) or on the calling
- * thread (cheaper per wake-up: a process that does nothing else, such as the CLI's monitor).
+ * and renderers). Two ways to read: `takeQueued` drains what is queued without waiting and
+ * `waitOnWorker` waits on koffi's worker thread, so the event loop stays free (the library's
+ * iterator); or `receiveHere` waits in the receive itself on the calling thread, one system call
+ * per datagram (a process that does nothing else: the CLI's monitor).
  */
 import { GenericNetlink, type FamilyInfo, type TraceHook } from '../netlink/genl.js';
 import type { TransportOptions } from '../netlink/transport.js';
@@ -35,6 +35,8 @@ export interface SubscribeOptions {
   family?: FamilyInfo;
   /** Observer of the netlink messages (the family request), for tracing. */
   trace?: TraceHook;
+  /** Allows receiveHere, which waits on the calling thread (see there). */
+  waitHere?: boolean;
 }
 
 /** How many datagrams one takeQueued reads at most, so a busy socket still lets its caller breathe. */
@@ -55,6 +57,7 @@ export class EventSubscription {
     const genl = GenericNetlink.open({
       ...(options.netns === undefined ? {} : { netns: options.netns }),
       receiveBufferBytes: options.receiveBufferBytes ?? DEFAULT_EVENT_BUFFER_BYTES,
+      waitingReceives: options.waitHere ?? false,
     } satisfies TransportOptions);
     genl.trace = options.trace;
     try {
@@ -114,12 +117,21 @@ export class EventSubscription {
   }
 
   /**
-   * Waits up to `ms` for a datagram on this thread, which does nothing else meanwhile (no timers,
-   * no callbacks); a signal ends the wait at once. For a process that only watches events: a
-   * wake-up costs less than the worker thread's hand-over. True once a datagram is queued.
+   * The events of the next datagram, waiting for it up to `ms` on this thread, which does nothing
+   * else meanwhile (no timers, no callbacks): one system call per datagram, cheaper than the
+   * worker thread's hand-over, for a process that only watches events. Needs a subscription
+   * opened with `waitHere`. Undefined when none came: the time ran out, or a signal ended the
+   * wait (its handler runs at the caller's next turn of the event loop).
    */
-  waitHere(ms: number): boolean {
-    return !this.closed && this.genl.transport.waitReadableHere(ms);
+  receiveHere(ms: number, onOverrun?: (loss: EventLoss) => void): MptcpEvent[] | undefined {
+    if (this.closed) return undefined;
+    const result = this.genl.transport.receiveHere(ms);
+    if (result.kind === 'timeout') return undefined;
+    if (result.kind === 'overrun') {
+      this.reportDrops(true, onOverrun);
+      return [];
+    }
+    return decodeEventDatagram(result.datagram, this.family.id);
   }
 
   /**

@@ -138,12 +138,30 @@ function watch(child: ChildProcessWithoutNullStreams, netns: string): MonitorPro
   };
 }
 
-/** `mptcpctl -n NETNS monitor ARGS...` (the built CLI). */
-export function startMptcpctlMonitor(netns: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): MonitorProcess {
+/** `mptcpctl -n NETNS monitor ARGS...` (the built CLI, or `command`: another build, for benchmarks). */
+export function startMptcpctlMonitor(netns: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, command: readonly string[] = cliCommand): MonitorProcess {
   const cenv = { ...process.env, ...env };
   delete cenv['FORCE_COLOR'];
-  const child = spawn(cliCommand[0]!, [...cliCommand.slice(1), '-n', netns, 'monitor', ...args], { env: cenv });
+  const child = spawn(command[0]!, [...command.slice(1), '-n', netns, 'monitor', ...args], { env: cenv });
   return watch(child, netns);
+}
+
+/**
+ * The same with `--ready-fd 3`: resolves once the monitor said it is ready (subscribed, options
+ * checked, everything loaded that its first event needs but the code compiled on first use).
+ */
+export async function startReadyMptcpctlMonitor(netns: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<MonitorProcess> {
+  const cenv = { ...process.env, ...env };
+  delete cenv['FORCE_COLOR'];
+  const child = spawn(cliCommand[0]!, [...cliCommand.slice(1), '-n', netns, 'monitor', '--ready-fd', '3', ...args], { env: cenv, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+  const monitor = watch(child as ChildProcessWithoutNullStreams, netns);
+  let said = '';
+  await new Promise<void>((resolve, reject) => {
+    const readiness = child.stdio[3] as NodeJS.ReadableStream;
+    readiness.on('data', (d: Buffer) => (said += d.toString()));
+    readiness.once('end', () => (said === 'READY=1\n' ? resolve() : reject(new Error(`monitor not ready (${JSON.stringify(said)}): ${monitor.stderr()}`))));
+  });
+  return monitor;
 }
 
 /** `ip -n NETNS mptcp monitor` (iproute2 as installed: 6.1 on the development machines). */

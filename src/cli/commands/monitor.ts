@@ -130,6 +130,36 @@ const EVENT_SLICE_MS = 20;
 /** Longest single wait for events; also how often the kernel's drop counter is read when idle. */
 const WAIT_SLICE_MS = 100;
 
+/**
+ * Receives events and hands each datagram's to `print` until `signal` aborts, `deadline` (ms
+ * since 1970) passes or `print` says it is done. Apart from monitorCommand and small on purpose:
+ * V8 optimises the whole function around a hot loop, and compiling that is a good part of the
+ * CPU a burst of a few thousand events costs.
+ */
+async function receiveEvents(
+  subscription: EventSubscription,
+  signal: AbortSignal,
+  deadline: number,
+  onOverrun: (loss: EventLoss) => void,
+  print: (events: MptcpEvent[]) => boolean | Promise<boolean>,
+): Promise<void> {
+  const slice = new TimeSlice(EVENT_SLICE_MS);
+  while (!signal.aborted) {
+    // This process does nothing else meanwhile, so it waits for each datagram in the receive
+    // itself, as ip does: one system call per datagram. A signal ends the wait, and the turn of
+    // the event loop after a wait that brought nothing runs its handler (and the timers).
+    const events = subscription.receiveHere(Math.min(WAIT_SLICE_MS, deadline - Date.now()), onOverrun);
+    if (events === undefined) {
+      subscription.reportDrops(false, onOverrun);
+      await slice.nextTurn();
+      continue;
+    }
+    const done = print(events);
+    if (done === true || (done !== false && (await done))) return;
+    if (slice.due()) await slice.nextTurn();
+  }
+}
+
 export async function monitorCommand(ctx: CommandContext, options: MonitorOptions): Promise<void> {
   const args = parseMonitorOptions(options);
   const names = new InterfaceNameCache(ctx);
@@ -154,6 +184,21 @@ export async function monitorCommand(ctx: CommandContext, options: MonitorOption
     if (json) ctx.write(lostJsonLine(loss.lost === undefined ? { overruns } : { overruns, lost: loss.lost }, args.timestamp ? nowMicros() : undefined));
   };
   let printed = 0;
+  // Prints the events of one datagram; true once --count is reached. Synchronous but when an
+  // interface name must be read first, which is rare (then it goes on where it stopped).
+  const print = (events: MptcpEvent[], from = 0): boolean | Promise<boolean> => {
+    for (let i = from; i < events.length; i++) {
+      const event = events[i]!;
+      if (!eventSelected(event, args)) continue;
+      if (names.stale(event)) return names.reload().then(() => print(events, i));
+      const timestamp = args.timestamp ? nowMicros() : undefined;
+      const view = { names: names.names, ...(timestamp === undefined ? {} : { timestamp }) };
+      // One write per event: each line reaches a pipe (`| jq`, `| grep`) as soon as it happens.
+      ctx.write(json ? eventJsonLine(event, view) : eventText(event, { ...view, color: ctx.out.color, human }));
+      if (++printed === args.count) return true;
+    }
+    return false;
+  };
   // A deleted namespace ends the monitor (exit 1) instead of being kept alive by it.
   let deleted = false;
   let unwatch: (() => void) | undefined;
@@ -170,32 +215,7 @@ export async function monitorCommand(ctx: CommandContext, options: MonitorOption
       });
     }
     notifyReady(args.readyFd, { warn: (problem) => ctx.note(`mptcpctl: cannot say "ready": ${problem}`) });
-    const deadline = args.timeoutMs === undefined ? Infinity : Date.now() + args.timeoutMs;
-    const slice = new TimeSlice(EVENT_SLICE_MS);
-    receiving: while (!stop.signal.aborted) {
-      // Everything queued is read before waiting again: a wait costs more than a read.
-      const events = subscription.takeQueued(onOverrun);
-      if (events.length === 0) {
-        // This process does nothing else meanwhile, so it waits on its own thread, a cheaper
-        // wake-up than koffi's worker thread; a signal ends the wait, and the turn of the event
-        // loop after a wait that found nothing runs its handler (and the timers).
-        if (!subscription.waitHere(Math.max(0, Math.min(WAIT_SLICE_MS, deadline - Date.now())))) {
-          subscription.reportDrops(false, onOverrun);
-          await slice.nextTurn();
-        }
-        continue;
-      }
-      for (const event of events) {
-        if (!eventSelected(event, args)) continue;
-        if (names.stale(event)) await names.reload();
-        const timestamp = args.timestamp ? nowMicros() : undefined;
-        const view = { names: names.names, ...(timestamp === undefined ? {} : { timestamp }) };
-        // One write per event: each line reaches a pipe (`| jq`, `| grep`) as soon as it happens.
-        ctx.write(json ? eventJsonLine(event, view) : eventText(event, { ...view, color: ctx.out.color, human }));
-        if (++printed === args.count) break receiving;
-      }
-      if (slice.due()) await slice.nextTurn();
-    }
+    await receiveEvents(subscription, stop.signal, args.timeoutMs === undefined ? Infinity : Date.now() + args.timeoutMs, onOverrun, print);
   } finally {
     process.removeListener('SIGINT', end);
     process.removeListener('SIGTERM', end);
