@@ -113,6 +113,8 @@ function __mptcpctl_value
             echo none
         case '--rcvbuf'
             echo none
+        case '--ready-fd'
+            echo none
         case 'announce  id'
             echo none
         case 'announce  token'
@@ -167,7 +169,7 @@ function __mptcpctl_describe
         case options
             printf '%s\n' '-V	print the version' '--version	print the version' '-n	run in network namespace NAME (as `ip -n`)' '--netns	run in network namespace NAME (as `ip -n`)' '-j	JSON output (same as --format json)' '--json	JSON output (same as --format json)' '-p	indent JSON as `ip -j -p` does' '--pretty	indent JSON as `ip -j -p` does' '--format	output format; auto = table on a terminal, text otherwise' '-c	colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respec' '--color	colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respec' '-v	say what a change did (changes are silent by default, like ip)' '--verbose	say what a change did (changes are silent by default, like ip)' '-b	run the commands in FILE, one per line (- for stdin), on one socket' '--batch	run the commands in FILE, one per line (- for stdin), on one socket' '--force	with --batch: go on after a failing line; exit 1 if any failed' '-o	text output: end records with \'\\\' instead of a newline, as `ip -o`' '--oneline	text output: end records with \'\\\' instead of a newline, as `ip -o`' '-t	monitor: prefix each event with its time' '--timestamp	monitor: prefix each event with its time' '--debug	trace every netlink message on stderr, decoded attribute by attribute (tokens in' '-h	show help' '--help	show help'
         case 'options monitor'
-            printf '%s\n' '--event	only these events (comma-separated, case-insensitive, e.g. sf_established,closed' '--token	only events of this connection (hex, as printed)' '--count	exit (0) after N printed events' '--timeout	exit (0) after this many seconds' '--rcvbuf	receive buffer of the event socket (default 4M; e.g. 262144, 512K, 16M)'
+            printf '%s\n' '--event	only these events (comma-separated, case-insensitive, e.g. sf_established,closed' '--token	only events of this connection (hex, as printed)' '--count	exit (0) after N printed events' '--timeout	exit (0) after this many seconds' '--rcvbuf	receive buffer of the event socket (default 4M; e.g. 262144, 512K, 16M)' '--ready-fd	once subscribed, write "READY=1" and a newline to file descriptor FD (3 or above'
     end
 end
 
