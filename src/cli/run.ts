@@ -13,6 +13,7 @@ import { quote } from './grammar.js';
 import { resolveOutput } from './output.js';
 import { directRoute } from './direct.js';
 import { monitorLine } from './monitor-line.js';
+import { parseMonitorOptions } from './monitor-options.js';
 import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './report.js';
 import { UsageError } from '../netlink/errors.js';
 import { checkNetnsName } from '../netlink/transport.js';
@@ -85,9 +86,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       await direct.action(await contextFor(direct.options), direct.words);
       return EXIT_OK;
     }
-    // The monitor subscribes first: the kernel queues events while commander and the renderers load.
+    // The monitor subscribes first: the kernel queues events while commander and the renderers
+    // load. Its options are checked before (a usage error opens nothing), and again by the command.
     const early = monitorLine(normalized);
-    if (early) await (await contextFor(early)).session.subscribeEarly();
+    if (early) {
+      const { receiveBufferBytes } = parseMonitorOptions(early.options);
+      await (await contextFor(early)).session.subscribeEarly(receiveBufferBytes);
+    }
     const { buildProgram } = await import('./program.js');
     const program = buildProgram(version, (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()), { lazyVerbs: true });
     let exitCode = EXIT_OK;

@@ -33,8 +33,8 @@ export class Session {
    * subscribed or failed: a failure is kept for eventSubscription() to throw, after the command
    * has checked its own arguments.
    */
-  async subscribeEarly(): Promise<void> {
-    this.subscription ??= this.subscribe();
+  async subscribeEarly(receiveBufferBytes?: number): Promise<void> {
+    this.subscription ??= this.subscribe(receiveBufferBytes);
     // Handled here so an unused failure is not an unhandled rejection; the promise keeps it.
     await this.subscription.catch(() => undefined);
   }
@@ -47,8 +47,13 @@ export class Session {
   }
 
   /** A CLI process that reads events does nothing else: it may wait for them on its own thread. */
-  private subscribe(): Promise<EventSubscription> {
-    return EventSubscription.open({ ...(this.netns === undefined ? {} : { netns: this.netns }), ...(this.trace ? { trace: this.trace } : {}), waitHere: true });
+  private subscribe(receiveBufferBytes?: number): Promise<EventSubscription> {
+    return EventSubscription.open({
+      ...(this.netns === undefined ? {} : { netns: this.netns }),
+      ...(this.trace ? { trace: this.trace } : {}),
+      ...(receiveBufferBytes === undefined ? {} : { receiveBufferBytes }),
+      waitHere: true,
+    });
   }
 
   /** Interface index -> name in the namespace, read once. */

@@ -1,7 +1,8 @@
 /**
  * The monitor's early subscription (src/cli/monitor-line.ts) against commander, the reference:
  * every line it takes must be one that commander runs as the monitor, in the same namespace, so
- * the early subscription is never made for a line that ends otherwise (help, a mistake). Lines
+ * the early subscription is never made for a line that ends otherwise (help, a mistake), and its
+ * options (checked before subscribing, so a usage error opens nothing) are commander's. Lines
  * it leaves alone are still the monitor's when commander says so; they just subscribe later.
  */
 import { describe, test } from 'node:test';
@@ -11,16 +12,21 @@ import { normalizeArgv } from '../../src/cli/argv.js';
 import { monitorLine } from '../../src/cli/monitor-line.js';
 import { buildProgram } from '../../src/cli/program.js';
 
-/** The namespace commander would run the monitor in for `argv`, or 'not the monitor'. */
-async function commanderMonitorNetns(argv: string[]): Promise<{ netns?: string } | 'not the monitor'> {
+/** What commander reads in a monitor line: the namespace and the monitor's options. */
+type Reading = { netns?: string; options: Record<string, unknown> };
+
+/** What commander would run the monitor with for `argv`, or 'not the monitor'. */
+async function commanderMonitor(argv: readonly string[]): Promise<Reading | 'not the monitor'> {
   class Captured {
-    constructor(readonly netns: string | undefined) {}
+    constructor(readonly reading: Reading) {}
   }
   const program = buildProgram(
     '0.0.0-test',
     async (command: Command) => {
       if (command.name() !== 'monitor') throw new Error('another command');
-      throw new Captured(command.optsWithGlobals<{ netns?: string }>().netns);
+      const all = command.optsWithGlobals<Record<string, unknown>>();
+      const options = Object.fromEntries(['event', 'token', 'count', 'timeout', 'rcvbuf', 'readyFd', 'timestamp'].filter((k) => all[k] !== undefined).map((k) => [k, all[k]]));
+      throw new Captured(all['netns'] === undefined ? { options } : { netns: all['netns'] as string, options });
     },
     { lazyVerbs: true },
   );
@@ -28,9 +34,9 @@ async function commanderMonitorNetns(argv: string[]): Promise<{ netns?: string }
   program.exitOverride().configureOutput(quiet);
   for (const sub of program.commands) sub.exitOverride().configureOutput(quiet);
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
-    if (err instanceof Captured) return err.netns === undefined ? {} : { netns: err.netns };
+    if (err instanceof Captured) return err.reading;
   }
   return 'not the monitor';
 }
@@ -41,7 +47,7 @@ const monitorWords = [
   ['monitor', '--json'],
   ['monitor', '-t', '--event', 'created,closed', '--token', '0a1b2c3d'],
   ['monitor', '--count', '3', '--timeout', '2.5', '--rcvbuf', '512K', '--ready-fd', '3'],
-  ['monitor', '--count=3', '--ready-fd=4'],
+  ['monitor', '--count=3', '--ready-fd=4', '--event', 'created', '--event=closed,sf_closed', '--count', '5'],
   ['monitor', '-n', 'green'],
   ['monitor', '--netns', 'green', '-j'],
   ['mon'],
@@ -69,13 +75,13 @@ const leftAlone = [
 ];
 
 describe('the monitor line, subscribed before commander loads', () => {
-  test('takes the monitor lines, in the namespace commander reads', async () => {
+  test('takes the monitor lines, with the namespace and options commander reads', async () => {
     for (const prefix of prefixes) {
       for (const words of monitorWords) {
         const normalized = normalizeArgv([...prefix, ...words]);
         const line = monitorLine(normalized);
         assert.ok(line, `not taken: ${normalized.join(' ')}`);
-        assert.deepEqual(line, await commanderMonitorNetns(normalized), normalized.join(' '));
+        assert.deepEqual(line, await commanderMonitor(normalized), normalized.join(' '));
       }
     }
   });
@@ -103,7 +109,7 @@ describe('the monitor line, subscribed before commander loads', () => {
         const reading = monitorLine(line);
         if (!reading) continue;
         taken++;
-        assert.deepEqual(reading, await commanderMonitorNetns(line), line.join(' '));
+        assert.deepEqual(reading, await commanderMonitor(line), line.join(' '));
       }
     }
     assert.ok(taken > 100, `only ${taken} lines taken`);
