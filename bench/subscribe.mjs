@@ -36,7 +36,9 @@ function traced(command, args, until) {
   if (!start || endIndex < 0) throw new Error(`${command}: no ${start ? 'end' : 'execve'} in its trace`);
   const inKernel = lines
     .slice(0, endIndex)
-    .filter((l) => l.includes(' sendto('))
+    // Another thread's call between a call's start and end splits it: `sendto(... <unfinished ...>`,
+    // then `<... sendto resumed> ... <0.000123>`; the time is on the line that ends it.
+    .filter((l) => l.includes(' sendto(') || l.includes('<... sendto resumed>'))
     .reduce((sum, l) => sum + Number(/<([0-9.]+)>$/.exec(l)?.[1] ?? 0) * 1000, 0);
   return { ms: at(lines[endIndex]) - at(start), inKernel };
 }
@@ -65,8 +67,8 @@ try {
   console.log(`subscribed (execve -> NETLINK_ADD_MEMBERSHIP) vs node -e 0 (execve -> exit), both under strace -f; medians of ${runs} interleaved runs (node ${process.version})`);
   console.log(`  node -e 0 under strace ${fmt(reference)} (range ${fmt(Math.min(...node))} - ${fmt(Math.max(...node))}); without strace ${fmt(plain)}`);
   // The reference must be a real Node start, which strace slows a little (not many times over);
-  // the two are timed apart, so noise may put the traced one a little below.
-  if (!(reference >= 0.8 * plain && reference <= 4 * plain && plain >= 10)) {
+  // the two are timed apart, so on a busy machine noise may put the traced one below.
+  if (!(reference >= 0.5 * plain && reference <= 4 * plain && plain >= 10)) {
     console.log(`  reference broken (node -e 0 ${fmt(reference)} under strace against ${fmt(plain)} without): no ratio reported`);
     process.exitCode = 1;
   } else {
