@@ -59,6 +59,17 @@ function stdoutIncludes(child: ChildProcess, text: string, limitMs = 30_000): Pr
   });
 }
 
+/** `promise`, or a failure naming `what` after `limitMs`: a hang guard, not a timing check. */
+async function within<T>(promise: Promise<T>, what: string, limitMs = 30_000): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: nothing after ${limitMs} ms`)), limitMs)));
+  try {
+    return await Promise.race([promise, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 const PYTHON_RECEIVER = `
 import socket, sys
 s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -100,10 +111,10 @@ describe('monitor readiness', () => {
 
   test('--ready-fd 3: one line once subscribed, the descriptor closed; a listener opened right after is seen', async () => {
     const monitor = spawnTracked(cliCommand[0]!, [...cliCommand.slice(1), '-n', ns, 'monitor', '--json', '--ready-fd', '3'], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
-    const { line, ended } = await firstLine(monitor.stdio[3] as Readable);
+    const { line, ended } = await within(firstLine(monitor.stdio[3] as Readable), 'the ready line');
     assert.equal(line, 'READY=1');
     // Closed after the line, while the monitor keeps running: a reader waiting for the end is released.
-    await ended;
+    await within(ended, 'the ready descriptor closed');
     assert.equal(monitor.exitCode, null);
     openListener(ns);
     const out = await stdoutIncludes(monitor, '"LISTENER_CLOSED"');
@@ -117,12 +128,12 @@ describe('monitor readiness', () => {
       // The receiver runs in this namespace, as the monitor's own process does (abstract names are per namespace).
       const receiver = spawnTracked('python3', ['-c', PYTHON_RECEIVER, address], { stdio: ['ignore', 'pipe', 'pipe'] });
       const lines = createInterface({ input: receiver.stdout as Readable })[Symbol.asyncIterator]();
-      assert.equal((await lines.next()).value, 'bound');
+      assert.equal((await within(lines.next(), 'the receiver bound')).value, 'bound');
       const monitor = spawnTracked(cliCommand[0]!, [...cliCommand.slice(1), '-n', ns, 'monitor'], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: { ...process.env, NOTIFY_SOCKET: address },
       });
-      assert.equal((await lines.next()).value, 'READY=1');
+      assert.equal((await within(lines.next(), 'READY=1 on NOTIFY_SOCKET')).value, 'READY=1');
       openListener(ns);
       await stdoutIncludes(monitor, '[ LISTENER_CLOSED]');
       assert.equal(await stop(monitor), 0);
@@ -136,7 +147,7 @@ describe('monitor readiness', () => {
     });
     let stderr = '';
     monitor.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-    assert.equal((await firstLine(monitor.stdio[3] as Readable)).line, 'READY=1');
+    assert.equal((await within(firstLine(monitor.stdio[3] as Readable), 'the ready line')).line, 'READY=1');
     openListener(ns);
     await stdoutIncludes(monitor, '[ LISTENER_CLOSED]');
     assert.equal(await stop(monitor), 0);

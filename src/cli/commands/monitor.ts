@@ -12,9 +12,9 @@ import { eventText } from '../render/event-text.js';
 import { watchNetns } from '../netns-watch.js';
 import { notifyReady } from '../readiness.js';
 import { parseMonitorOptions, type MonitorArgs, type MonitorOptions } from '../monitor-options.js';
+import { TimeSlice } from '../../util/time-slice.js';
 
 export { parseMonitorOptions, type MonitorArgs, type MonitorOptions };
-import { TimeSlice } from '../../util/time-slice.js';
 
 /** Whether an event passes --event and --token. */
 export function eventSelected(event: MptcpEvent, args: MonitorArgs): boolean {
