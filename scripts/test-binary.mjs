@@ -17,6 +17,7 @@ const subset = [
   'build/test/kernel/userspace-cli.test.js',
   'build/test/kernel/monitor-cli-smoke.test.js',
   'build/test/kernel/monitor.test.js',
+  'build/test/kernel/monitor-ready.test.js',
   'build/test/kernel/connection-cli.test.js',
   'build/test/kernel/completion-values.test.js',
 ];
@@ -35,6 +36,7 @@ const suites = [
   'monitor through the CLI',
   'monitor options and process behaviour',
   'monitor --token and --event on connections',
+  'monitor readiness',
   'connection show',
   'subflow show',
   'mptcpctl __complete',
