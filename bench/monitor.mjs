@@ -1,12 +1,15 @@
 // The event monitor's speed, two ways (run as root after `npm run build`):
-//   node bench/monitor.mjs [decode] [storm] [--events N] [--connections N]
+//   node bench/monitor.mjs [decode] [storm] [--events N] [--connections N] [--also BUNDLE]
 // decode: in-process decode + render throughput on real event datagrams recorded from this
 //   kernel (bench/fixtures/events.json, made by bench/fixtures/record.mjs), for JSON Lines and
 //   ip's text, and the RSS growth over the run (default 1,000,000 events each).
 // storm: N MPTCP connections (default 2000, four clients at once) between two throw-away
 //   namespaces while `ip mptcp monitor`, `mptcpctl monitor` and `mptcpctl monitor --json` watch
 //   the server side: events each delivered per second (from the storm's start to its last
-//   CLOSED) and the CPU each used. Both modes run when none is named.
+//   CLOSED) and the CPU each used (all threads, from /proc/PID/task/*/schedstat), counted from
+//   when each was ready (mptcpctl: its --ready-fd line; ip: its group membership). --also BUNDLE
+//   adds `node BUNDLE monitor --json` of another build (e.g. the code before a change; ready when
+//   subscribed) to the same storm. Both modes run when none is named.
 import { readFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -15,10 +18,11 @@ import { runInNewContext } from 'node:vm';
 delete process.env.NODE_EXTRA_CA_CERTS;
 
 const argv = process.argv.slice(2);
-const option = (name, fallback) => {
+const text = (name) => {
   const i = argv.indexOf(name);
-  return i >= 0 ? Number(argv[i + 1]) : fallback;
+  return i >= 0 ? argv[i + 1] : undefined;
 };
+const option = (name, fallback) => Number(text(name) ?? fallback);
 const modes = argv.filter((a) => a === 'decode' || a === 'storm');
 const run = (mode) => modes.length === 0 || modes.includes(mode);
 
@@ -77,7 +81,7 @@ async function stormBench(connections) {
   const clients = 4;
   const { createNetnsPair, deleteNetns } = await import('../build/test/helpers/netns.js');
   const { runStorm, startServer } = await import('../build/test/helpers/mptcp.js');
-  const { countEvents, startIpMonitor, startMptcpctlMonitor } = await import('../build/test/helpers/monitor.js');
+  const { countEvents, startIpMonitor, startMptcpctlMonitor, startReadyMptcpctlMonitor } = await import('../build/test/helpers/monitor.js');
   const { MptcpPm } = await import('../build/src/pm/client.js');
   const pair = createNetnsPair('bmon', 1);
   const monitors = {};
@@ -87,9 +91,14 @@ async function stormBench(connections) {
     const group = pm.family.groups.get('mptcp_pm_events');
     await pm.close();
     monitors['ip mptcp monitor (6.1)'] = startIpMonitor(pair.b);
-    monitors['mptcpctl monitor'] = startMptcpctlMonitor(pair.b);
-    monitors['mptcpctl monitor --json'] = startMptcpctlMonitor(pair.b, ['--json']);
-    for (const m of Object.values(monitors)) await m.ready(group);
+    await monitors['ip mptcp monitor (6.1)'].ready(group);
+    monitors['mptcpctl monitor'] = await startReadyMptcpctlMonitor(pair.b);
+    monitors['mptcpctl monitor --json'] = await startReadyMptcpctlMonitor(pair.b, ['--json']);
+    const also = text('--also');
+    if (also) {
+      monitors['--also: monitor --json'] = startMptcpctlMonitor(pair.b, ['--json'], {}, [process.execPath, also]);
+      await monitors['--also: monitor --json'].ready(group);
+    }
     server = await startServer(pair.b, '0.0.0.0', 5600);
     const cpu0 = Object.fromEntries(Object.entries(monitors).map(([k, m]) => [k, m.cpuSeconds()]));
     const done = {};

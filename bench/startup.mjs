@@ -1,5 +1,8 @@
 // Start-up: `mptcpctl endpoint show` (8 endpoints, text, in a namespace) next to `node -e 0`
 // and `ip mptcp endpoint show`, medians of interleaved runs. Target: <= 1.25x node -e 0.
+//   node bench/startup.mjs [OTHER/bin/mptcpctl ...]   (RUNS, default 31)
+// Other builds named on the command line (e.g. the code before a change, built elsewhere) run
+// in the same rounds.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +17,7 @@ try {
     ['node -e 0', process.execPath, ['-e', '0']],
     ['ip mptcp endpoint show', 'ip', ['-n', ns.name, 'mptcp', 'endpoint', 'show']],
     ['bin/mptcpctl endpoint show', `${root}bin/mptcpctl`, ['-n', ns.name, 'endpoint', 'show']],
+    ...process.argv.slice(2).map((bin) => [`${bin} endpoint show`, bin, ['-n', ns.name, 'endpoint', 'show']]),
   ];
   const binary = `${root}dist/mptcpctl`;
   if (existsSync(binary)) {

@@ -30,7 +30,7 @@ _mptcpctl_alias() {
 # object -> options of its own
 _mptcpctl_options() {
   case $1 in
-    'monitor') REPLY='--event --token --count --timeout --rcvbuf' ;;
+    'monitor') REPLY='--event --token --count --timeout --rcvbuf --ready-fd' ;;
     'stats') REPLY='--all --delta --watch --prometheus --output' ;;
     'exporter') REPLY='--listen --max-connections --max-age --no-events' ;;
     *) REPLY='' ;;
@@ -89,6 +89,7 @@ _mptcpctl_value() {
     '--count') REPLY='none' ;;
     '--timeout') REPLY='none' ;;
     '--rcvbuf') REPLY='none' ;;
+    '--ready-fd') REPLY='none' ;;
     'announce  id') REPLY='none' ;;
     'announce  token') REPLY='tokens' ;;
     'announce  port') REPLY='none' ;;

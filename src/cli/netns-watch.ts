@@ -16,14 +16,16 @@ function identity(name: string): string | undefined {
 }
 
 /**
- * Calls `onGone` once when /run/netns/NAME disappears or comes to name another namespace (deleted
- * and made again). Checked every `intervalMs`; the timer never keeps the process alive. Returns
+ * Calls `onGone` once when /run/netns/NAME disappears (or is missing already) or comes to name
+ * another namespace (deleted and made again). Checked every `intervalMs`; the timer never keeps the process alive. Returns
  * the function that stops watching.
  */
 export function watchNetns(name: string, onGone: () => void, intervalMs = 1000): () => void {
+  // The caller has entered the namespace already (the monitor subscribes first): a name gone
+  // by now was deleted since.
   const first = identity(name);
   const timer = setInterval(() => {
-    if (identity(name) === first) return;
+    if (first !== undefined && identity(name) === first) return;
     clearInterval(timer);
     onGone();
   }, intervalMs);

@@ -320,6 +320,7 @@ function addMonitor(program: Command, makeContext: ContextFactory): void {
     .option('--count <n>', 'exit (0) after N printed events')
     .option('--timeout <seconds>', 'exit (0) after this many seconds')
     .option('--rcvbuf <bytes>', 'receive buffer of the event socket (default 4M; e.g. 262144, 512K, 16M)')
+    .option('--ready-fd <fd>', 'once subscribed, write "READY=1" and a newline to file descriptor FD (3 or above) and close it')
     .helpOption('-h, --help', 'show this help')
     .addHelpText(
       'after',
@@ -334,12 +335,16 @@ Each line is written as soon as the event arrives. SIGINT/SIGTERM and a closed p
 monitor with exit status 0. If the kernel drops events (receive buffer overrun), this is
 reported at once on stderr (and as {"event":"LOST",...} under --json); the total is repeated
 at exit. Needs CAP_NET_ADMIN (and Linux >= 5.12).
+The monitor subscribes before anything else, and the kernel keeps the events from then on: to
+act only once it listens, wait for --ready-fd's line (or READY=1 on NOTIFY_SOCKET, sent when
+that is set, as systemd's Type=notify expects).
 
 Examples:
   mptcpctl monitor
   mptcpctl -n blue monitor --json | jq -c 'select(.event == "SF_CLOSED")'
   mptcpctl monitor -t --event sf_established,sf_closed --token 0a1b2c3d
   mptcpctl monitor --json --count 10 --timeout 30
+  mkfifo ready; mptcpctl monitor --json --ready-fd 3 3>ready >events & read -r _ <ready
 ${EXIT_CODES_HELP}`,
     )
     .action(async (_opts: unknown, command: Command) => {

@@ -12,6 +12,8 @@ import type { CommandContext } from './context.js';
 import { quote } from './grammar.js';
 import { resolveOutput } from './output.js';
 import { directBatch, directRoute } from './direct.js';
+import { monitorLine } from './monitor-line.js';
+import { parseMonitorOptions } from './monitor-options.js';
 import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './report.js';
 import { UsageError } from '../netlink/errors.js';
 import { checkNetnsName } from '../netlink/transport.js';
@@ -103,6 +105,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     }
     const directRun = directBatch(normalized);
     if (directRun) return await batch(directRun);
+    // The monitor subscribes first: the kernel queues events while commander and the renderers
+    // load. Its options are checked before (a usage error opens nothing), and again by the command.
+    const early = monitorLine(normalized);
+    if (early) {
+      const { receiveBufferBytes } = parseMonitorOptions(early.options);
+      await (await contextFor(early)).session.subscribeEarly(receiveBufferBytes);
+    }
     const { buildProgram } = await import('./program.js');
     const program = buildProgram(version, (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()), { lazyVerbs: true });
     let exitCode = EXIT_OK;

@@ -3,6 +3,7 @@
  * batch file uses one socket for all its lines): the path-manager client and interface names.
  */
 import { MptcpPm } from '../pm/client.js';
+import { EventSubscription } from '../pm/event-subscription.js';
 import type { TraceHook } from '../netlink/exchange.js';
 import { listInterfaces } from '../netlink/rtnl.js';
 import { UsageError } from '../netlink/errors.js';
@@ -10,6 +11,8 @@ import { UsageError } from '../netlink/errors.js';
 export class Session {
   private pm: Promise<MptcpPm> | undefined;
   private links: Promise<Map<number, string>> | undefined;
+  /** A subscription to path-manager events made ahead of its command, not yet handed out. */
+  private subscription: Promise<EventSubscription> | undefined;
 
   constructor(
     /** The namespace every socket is opened in (`-n NAME`), or undefined for the current one. */
@@ -22,6 +25,35 @@ export class Session {
   pathManager(): Promise<MptcpPm> {
     this.pm ??= MptcpPm.open({ ...(this.netns === undefined ? {} : { netns: this.netns }), ...(this.trace ? { trace: this.trace } : {}) });
     return this.pm;
+  }
+
+  /**
+   * Subscribes to path-manager events now, ahead of the command that reads them (which gets the
+   * subscription from eventSubscription()); the kernel queues events from then on. Resolves when
+   * subscribed or failed: a failure is kept for eventSubscription() to throw, after the command
+   * has checked its own arguments.
+   */
+  async subscribeEarly(receiveBufferBytes?: number): Promise<void> {
+    this.subscription ??= this.subscribe(receiveBufferBytes);
+    // Handled here so an unused failure is not an unhandled rejection; the promise keeps it.
+    await this.subscription.catch(() => undefined);
+  }
+
+  /** The events subscription: the one made early if any, else a new one. The caller closes it. */
+  eventSubscription(): Promise<EventSubscription> {
+    const subscription = this.subscription ?? this.subscribe();
+    this.subscription = undefined;
+    return subscription;
+  }
+
+  /** A CLI process that reads events does nothing else: it may wait for them on its own thread. */
+  private subscribe(receiveBufferBytes?: number): Promise<EventSubscription> {
+    return EventSubscription.open({
+      ...(this.netns === undefined ? {} : { netns: this.netns }),
+      ...(this.trace ? { trace: this.trace } : {}),
+      ...(receiveBufferBytes === undefined ? {} : { receiveBufferBytes }),
+      waitHere: true,
+    });
   }
 
   /** Interface index -> name in the namespace, read once. */
@@ -45,7 +77,10 @@ export class Session {
 
   async close(): Promise<void> {
     const pm = this.pm;
+    const subscription = this.subscription;
     this.pm = undefined;
+    this.subscription = undefined;
     if (pm) await (await pm.catch(() => undefined))?.close();
+    if (subscription) await (await subscription.catch(() => undefined))?.close();
   }
 }

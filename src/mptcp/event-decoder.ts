@@ -101,7 +101,9 @@ function decodeEventAt(type: number, buf: Buffer, start: number, end: number): M
     if (read !== undefined && len - NLA_HDRLEN >= sizeOf[read]) {
       record[keys[attrType]!] = readValue(read, buf, at);
     } else {
-      const unknown: RawAttribute = { type: attrType, nested: (rawType & 0x8000) !== 0, data: subarrayOf(buf, at, offset + len), offset: offset - start };
+      // A copy: the datagram may be a receive buffer that is used again (EventSubscription.receiveHere).
+      const data = Uint8Array.prototype.slice.call(buf, at, offset + len) as Buffer;
+      const unknown: RawAttribute = { type: attrType, nested: (rawType & 0x8000) !== 0, data, offset: offset - start };
       event.unknown.push(unknown);
     }
     offset += (len + 3) & ~3;

@@ -8,16 +8,19 @@ import { readdirSync, readFileSync, writeSync } from 'node:fs';
 import { Errno, errnoName } from './errno.js';
 import { loadKoffi } from './koffi-loader.js';
 import { NetnsError, SystemError } from './errors.js';
-import { encodeText, readU16LE, readU32LE, writeI16LE, writeI32LE, writeU16LE, writeU32LE } from '../util/bytes.js';
+import { encodeText, readU16LE, readU32LE, subarrayOf, writeI16LE, writeI32LE, writeU16LE, writeU32LE } from '../util/bytes.js';
 
 const AF_NETLINK = 16;
+const AF_UNIX = 1;
 const SOCK_RAW = 3;
+const SOCK_DGRAM = 2;
 const SOCK_NONBLOCK = 0x800;
 const SOCK_CLOEXEC = 0x80000;
 const SOL_SOCKET = 1;
 const SO_RCVBUF = 8;
 const SO_RCVBUFFORCE = 33;
 const SO_MEMINFO = 55;
+const SO_RCVTIMEO = 20;
 /** Index of the drop counter (sk_drops) in SO_MEMINFO's u32 array, and the array's length. */
 const SK_MEMINFO_DROPS = 8;
 const SK_MEMINFO_VARS = 9;
@@ -26,6 +29,10 @@ const NETLINK_ADD_MEMBERSHIP = 1;
 const NETLINK_CAP_ACK = 10;
 const NETLINK_EXT_ACK = 11;
 const MSG_TRUNC = 0x20;
+const MSG_DONTWAIT = 0x40;
+const MSG_NOSIGNAL = 0x4000;
+/** sizeof(struct sockaddr_un): the family, then sun_path[108]. */
+const SOCKADDR_UN_SIZE = 110;
 const POLLIN = 0x1;
 const CLONE_NEWNET = 0x40000000;
 const O_RDONLY = 0;
@@ -128,6 +135,11 @@ export interface TransportOptions {
   netns?: string;
   /** SO_RCVBUF(FORCE) in bytes. */
   receiveBufferBytes?: number;
+  /**
+   * A socket on which receiveHere may wait in the receive itself (every other receive still
+   * never waits): for a process that does nothing but read this socket.
+   */
+  waitingReceives?: boolean;
 }
 
 /** A bound netlink socket. Not safe to receive on concurrently from two callers. */
@@ -139,8 +151,10 @@ export class NetlinkTransport {
   private readonly senderAddressLength = Buffer.alloc(4);
   private readonly kernelAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
   private pendingPoll: Promise<unknown> | undefined;
-  /** struct pollfd for waitReadable, made on first wait. */
+  /** struct pollfd for the waits, made on first wait. */
   private pollfd: Buffer | undefined;
+  /** SO_RCVTIMEO as last set by receiveHere, in ms (0: never set). */
+  private receiveTimeoutMs = 0;
 
   private constructor(
     private readonly lib: Libc,
@@ -160,8 +174,9 @@ export class NetlinkTransport {
     const lib = loadLibc();
     let fd = -1;
     try {
-      if (options.netns === undefined) fd = createSocket(lib, protocol);
-      else inNetns(lib, options.netns, () => (fd = createSocket(lib, protocol)));
+      const blocking = options.waitingReceives ?? false;
+      if (options.netns === undefined) fd = createSocket(lib, protocol, blocking);
+      else inNetns(lib, options.netns, () => (fd = createSocket(lib, protocol, blocking)));
     } catch (err) {
       // Made inside the namespace but the switch back failed: the socket must not leak.
       if (fd >= 0) lib.close(fd);
@@ -219,7 +234,7 @@ export class NetlinkTransport {
     const sent = this.lib.sendto(this.fd, message, message.length, 0, this.kernelAddress, SOCKADDR_NL_SIZE);
     if (sent < 0) {
       const errno = this.lib.errno();
-      if (errno === Errno.EBADF) this.closed = true; // as in receiveNow
+      if (errno === Errno.EBADF) this.closed = true; // as in receiveInPlace
       throw new SystemError('sendto', errno, 'netlink');
     }
   }
@@ -234,16 +249,44 @@ export class NetlinkTransport {
   }
 
   /**
-   * Takes one datagram if one is queued, never waits, and leaves it in {@link received} (its
-   * first bytes, until the next receive on this transport): no copy, for a reader that looks at
-   * it at once and copies what it keeps (an ACK, a write's only answer, needs nothing kept).
+   * Takes one datagram, waiting for it up to `ms` on the calling thread, which does nothing else
+   * meanwhile (no timers, no callbacks): one system call per datagram, as a C program makes,
+   * instead of a hand-over to koffi's worker thread and back. Only on a socket opened with
+   * `waitingReceives` (elsewhere it never waits). A signal ends the wait at once (the receive
+   * timeout makes the kernel return EINTR rather than restart it), as a timeout: its handler
+   * runs at the caller's next turn of the event loop. The datagram is a view of the receive
+   * buffer: valid until the next receive on this socket.
+   */
+  receiveHere(ms: number): ReceiveResult {
+    const wait = Math.ceil(ms);
+    if (wait <= 0) return this.receiveNow();
+    if (wait !== this.receiveTimeoutMs) {
+      // struct timeval; a zero timeout would mean "for ever", which signals could not end.
+      const timeval = Buffer.alloc(16);
+      writeU32LE(timeval, Math.floor(wait / 1000), 0);
+      writeU32LE(timeval, (wait % 1000) * 1000, 8);
+      if (this.lib.setsockopt(this.fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 16) < 0) throw new SystemError('setsockopt', this.lib.errno(), 'SO_RCVTIMEO');
+      this.receiveTimeoutMs = wait;
+    }
+    const n = this.receiveInPlace(0);
+    if (n === RECEIVED_NOTHING) return { kind: 'timeout' };
+    if (n === RECEIVED_OVERRUN) return { kind: 'overrun' };
+    // The caller decodes before it receives again, so it gets a view (no allocation).
+    return { kind: 'data', datagram: subarrayOf(this.receiveBuffer, 0, n) };
+  }
+
+  /**
+   * Takes one datagram and leaves it in {@link received} (its first bytes, until the next receive
+   * on this transport): no copy, for a reader that looks at it at once and copies what it keeps
+   * (an ACK, a write's only answer, needs nothing kept). Never waits unless `flags` lacks
+   * MSG_DONTWAIT on a socket opened for waitingReceives (receiveHere).
    * Returns its length, RECEIVED_NOTHING, or RECEIVED_OVERRUN (ENOBUFS: messages were dropped).
    */
-  receiveInPlace(): number {
+  receiveInPlace(flags = MSG_DONTWAIT): number {
     this.assertOpen();
     writeU32LE(this.senderAddressLength, SOCKADDR_NL_SIZE, 0);
     // MSG_TRUNC: the datagram's whole length is returned even when it did not fit.
-    const n = this.lib.recvfrom(this.fd, this.receiveBuffer, RECEIVE_BUFFER_SIZE, MSG_TRUNC, this.senderAddress, this.senderAddressLength);
+    const n = this.lib.recvfrom(this.fd, this.receiveBuffer, RECEIVE_BUFFER_SIZE, MSG_TRUNC | flags, this.senderAddress, this.senderAddressLength);
     if (n < 0) {
       const errno = this.lib.errno();
       if (errno === Errno.EAGAIN || errno === Errno.EINTR) return RECEIVED_NOTHING;
@@ -275,23 +318,33 @@ export class NetlinkTransport {
       if (result.kind !== 'timeout') return result;
       const remaining = deadline - Date.now();
       if (remaining <= 0 || signal?.aborted) return result;
-      await this.waitReadable(Math.min(remaining, POLL_SLICE_MS));
+      await this.waitReadable(remaining);
       if (this.closed || signal?.aborted) return { kind: 'timeout' };
     }
   }
 
-  private waitReadable(ms: number): Promise<unknown> {
+  /**
+   * Waits up to `ms` (at most one slice) on koffi's worker thread for a datagram, so the event
+   * loop runs meanwhile; resolves to whether one is queued (false on timeout).
+   */
+  waitReadable(ms: number): Promise<boolean> {
+    const pollfd = this.pollDescriptor();
+    const wait = new Promise<boolean>((resolve) => {
+      this.lib.poll.async(pollfd, 1, Math.ceil(Math.min(ms, POLL_SLICE_MS)), (_err, ready) => resolve(ready > 0));
+    });
+    this.pendingPoll = wait;
+    return wait;
+  }
+
+  /** struct pollfd for the waits, made on first use, revents cleared. */
+  private pollDescriptor(): Buffer {
     if (!this.pollfd) {
       this.pollfd = Buffer.alloc(8);
       writeI32LE(this.pollfd, this.fd, 0);
       writeI16LE(this.pollfd, POLLIN, 4);
     }
-    const pollfd = this.pollfd;
-    writeI16LE(pollfd, 0, 6); // revents
-    this.pendingPoll = new Promise((resolve) => {
-      this.lib.poll.async(pollfd, 1, Math.ceil(ms), () => resolve(undefined));
-    });
-    return this.pendingPoll;
+    writeI16LE(this.pollfd, 0, 6); // revents
+    return this.pollfd;
   }
 
   /** Closes the socket, after any poll in flight has returned (it is bounded by one slice). */
@@ -322,10 +375,40 @@ export class NetlinkTransport {
   }
 }
 
-function createSocket(lib: Libc, protocol: number): number {
-  const fd = lib.socket(AF_NETLINK, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol);
+function createSocket(lib: Libc, protocol: number, blocking: boolean): number {
+  const fd = lib.socket(AF_NETLINK, SOCK_RAW | (blocking ? 0 : SOCK_NONBLOCK) | SOCK_CLOEXEC, protocol);
   if (fd < 0) throw new SystemError('socket', lib.errno(), `AF_NETLINK protocol ${protocol}`);
   return fd;
+}
+
+/**
+ * Sends one datagram to the AF_UNIX datagram socket at `address`: a path, or an abstract name
+ * written with a leading '@' (as NOTIFY_SOCKET gives it). This is how sd_notify(3) talks to a service
+ * manager. Throws a SystemError (ENOENT, ECONNREFUSED, EINVAL for a name that does not fit...).
+ */
+export function sendUnixDatagram(address: string, payload: Uint8Array): void {
+  const name = encodeText(address);
+  const abstract = address.startsWith('@');
+  // A path needs its terminating NUL inside sun_path; an abstract name is counted exactly.
+  const length = 2 + name.length + (abstract ? 0 : 1);
+  // As sd_notify: an absolute path or an abstract name, non-empty either way.
+  if (!/^[/@]./s.test(address) || length > SOCKADDR_UN_SIZE || address.includes('\0')) {
+    throw new SystemError('sendto', Errno.EINVAL, `not a socket address: ${JSON.stringify(address)}`);
+  }
+  const sockaddr = Buffer.alloc(SOCKADDR_UN_SIZE);
+  writeU16LE(sockaddr, AF_UNIX, 0);
+  sockaddr.set(name, 2);
+  if (abstract) sockaddr[2] = 0;
+  const lib = loadLibc();
+  const fd = lib.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw new SystemError('socket', lib.errno(), 'AF_UNIX');
+  try {
+    if (lib.sendto(fd, payload as Buffer, payload.length, MSG_NOSIGNAL, sockaddr, length) < 0) {
+      throw new SystemError('sendto', lib.errno(), address);
+    }
+  } finally {
+    lib.close(fd);
+  }
 }
 
 /** Checks a namespace name the way `ip netns` does, before any path is built from it. */

@@ -10,12 +10,14 @@
 import { GenericNetlink, type FamilyInfo, type GenlReply, type TraceHook } from '../netlink/genl.js';
 import { familyPolicy, type FamilyPolicy } from '../netlink/genl-policy.js';
 import type { TransportOptions } from '../netlink/transport.js';
-import { decodeEndpointReply, decodeEventDatagram, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
+import { decodeEndpointReply, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp/records.js';
-import { AddressFlag, EVENTS_GROUP, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
-import { ClosedError, PermissionError, ProtocolError, SystemError } from '../netlink/errors.js';
-import { Errno } from '../netlink/errno.js';
+import { AddressFlag, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
+import { ClosedError, ProtocolError } from '../netlink/errors.js';
 import { TimeSlice } from '../util/time-slice.js';
+import { EventSubscription, type EventLoss } from './event-subscription.js';
+
+export { DEFAULT_EVENT_BUFFER_BYTES, type EventLoss } from './event-subscription.js';
 
 export interface OpenOptions {
   /** Network namespace name, as `ip -n NAME` (a file in /run/netns). Default: the current one. */
@@ -37,25 +39,14 @@ export interface EventOptions {
   onOverrun?: (loss: EventLoss) => void;
 }
 
-/** Events the kernel could not deliver (see EventOptions.onOverrun). */
-export interface EventLoss {
-  /** The socket reported ENOBUFS: a new overrun. */
-  overrun: boolean;
-  /** Events dropped since the previous report, from the socket's drop counter; undefined if unknown. */
-  lost: number | undefined;
-}
-
 /** Longest stretch of back-to-back decoding before timers and signal handlers get a turn. */
 const EVENT_SLICE_MS = 20;
 /** How long the event socket may stay idle before its drop counter is read again. */
 const IDLE_CHECK_MS = 1000;
 
-/** Default event-socket buffer: large enough for bursts of thousands of connections. */
-export const DEFAULT_EVENT_BUFFER_BYTES = 4 * 1024 * 1024;
-
 /** An events() iterator's socket, so that close() can end it. */
 interface EventStream {
-  /** The wait in progress, if any: close() lets it return (one poll slice) before the socket goes. */
+  /** The step in progress, if any (subscribing, waiting): close() lets it return (one wait slice) before the socket goes. */
   receiving: Promise<unknown> | undefined;
   /** Reports late drops and closes the socket, once, whoever comes first (the iterator or close()). */
   finish(): Promise<void>;
@@ -192,74 +183,49 @@ export class MptcpPm {
     options.signal?.addEventListener('abort', abort, { once: true });
     this.closing.signal.addEventListener('abort', abort, { once: true });
     if (options.signal?.aborted) stop.abort();
-    let genl: GenericNetlink;
-    try {
-      genl = GenericNetlink.open({
-        ...transportOptions(this.options),
-        receiveBufferBytes: options.receiveBufferBytes ?? DEFAULT_EVENT_BUFFER_BYTES,
-      });
-    } catch (err) {
-      options.signal?.removeEventListener('abort', abort);
-      this.closing.signal.removeEventListener('abort', abort);
-      throw err;
-    }
-    const transport = genl.transport;
-    let dropped = 0;
-    // Reports drops the kernel counted since the last report (ENOBUFS comes once per overrun).
-    const report = (overrun: boolean): void => {
-      const now = transport.droppedMessages();
-      const lost = now === undefined ? undefined : now - dropped;
-      if (!overrun && !lost) return;
-      if (now !== undefined) dropped = now;
-      options.onOverrun?.({ overrun, lost });
-    };
-    let joined = false;
+    const { onOverrun } = options;
+    const opening = EventSubscription.open({
+      ...transportOptions(this.options),
+      family: this.family,
+      ...(options.receiveBufferBytes === undefined ? {} : { receiveBufferBytes: options.receiveBufferBytes }),
+    });
     let finished: Promise<void> | undefined;
     const stream: EventStream = {
-      receiving: undefined,
+      receiving: opening,
       finish: () =>
         (finished ??= (async () => {
+          const subscription = await opening.catch(() => undefined);
+          if (!subscription) return;
           // Drops counted after the last ENOBUFS are reported before the socket (and its counter) goes.
-          if (joined && options.onOverrun) report(false);
-          await genl.close();
+          subscription.reportDrops(false, onOverrun);
+          await subscription.close();
         })()),
     };
     this.streams.add(stream);
     try {
-      try {
-        genl.joinGroup(this.family, EVENTS_GROUP, 'path-manager events need Linux >= 5.12');
-      } catch (err) {
-        // The group is CAP_NET_ADMIN-only: say that, not just "setsockopt failed".
-        if (err instanceof SystemError && err.errno === Errno.EPERM) {
-          throw new PermissionError({ errno: err.errno, operation: `joining ${EVENTS_GROUP}` });
-        }
-        throw err;
-      }
-      joined = true;
-      const familyId = this.family.id;
+      const subscription = await opening;
+      stream.receiving = undefined;
       const slice = new TimeSlice(EVENT_SLICE_MS);
       while (!stop.signal.aborted) {
-        const receiving = transport.receive(IDLE_CHECK_MS, stop.signal);
-        stream.receiving = receiving;
-        const result = await receiving;
-        stream.receiving = undefined;
-        // Closed meanwhile: the socket is gone. (A datagram read as the caller's signal aborted is still delivered.)
-        if (this.closing.signal.aborted) break;
-        if (result.kind === 'timeout') {
-          if (options.onOverrun) report(false);
-          slice.restart();
+        // Everything queued is read before the next wait: a wait is a round trip to koffi's worker thread.
+        const events = subscription.takeQueued(onOverrun);
+        if (events.length === 0) {
+          const waiting = subscription.waitOnWorker(IDLE_CHECK_MS, stop.signal);
+          stream.receiving = waiting;
+          const ready = await waiting;
+          stream.receiving = undefined;
+          if (!ready && !this.closing.signal.aborted) {
+            subscription.reportDrops(false, onOverrun);
+            slice.restart();
+          }
           continue;
         }
-        if (result.kind === 'overrun') {
-          report(true);
-          continue;
-        }
-        for (const event of decodeEventDatagram(result.datagram, familyId)) {
+        for (const event of events) {
           yield event;
           // Closed while the caller held this event: nothing more, not even the rest of the datagram.
           if (this.closing.signal.aborted) return;
         }
-        // A busy socket never makes receive() wait: give timers and signals their turn now and then.
+        // A busy socket never makes the loop wait: give timers and signals their turn now and then.
         if (slice.due()) await slice.nextTurn();
       }
     } finally {
@@ -278,7 +244,7 @@ export class MptcpPm {
     this.closing.abort();
     const streams = [...this.streams];
     this.streams.clear();
-    // A wait in progress sees the abort within one poll slice; then its socket can go.
+    // A wait in progress sees the abort within one wait slice; then its socket can go.
     await Promise.all(
       streams.map(async (stream) => {
         await stream.receiving?.catch(() => undefined);

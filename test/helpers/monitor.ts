@@ -53,7 +53,7 @@ export interface MonitorProcess {
   waitFor(what: string, done: (lines: string[]) => boolean, limitMs?: number): Promise<void>;
   /** Sends `signal` (SIGTERM) and waits for the exit; SIGKILL if it takes longer than 10 s. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** User + system CPU seconds used so far (from /proc; undefined once it has exited). */
+  /** CPU seconds its threads have run so far (from /proc, to the nanosecond; undefined once it has exited). */
   cpuSeconds(): number | undefined;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
@@ -118,11 +118,18 @@ function watch(child: ChildProcessWithoutNullStreams, netns: string): MonitorPro
       return exited;
     },
     cpuSeconds() {
+      // Every thread's run time in nanoseconds (the first field of /proc/PID/task/TID/schedstat):
+      // /proc/PID/stat counts in clock ticks (10 ms), too coarse for a few thousand events.
       try {
-        // Fields 14 and 15 of /proc/PID/stat (after the parenthesised name): utime, stime in ticks.
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        return (Number(fields[11]) + Number(fields[12])) / 100;
+        let ns = 0;
+        for (const tid of readdirSync(`/proc/${pid}/task`)) {
+          try {
+            ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').split(' ')[0]);
+          } catch {
+            // the thread ended meanwhile
+          }
+        }
+        return ns / 1e9;
       } catch {
         return undefined;
       }
@@ -131,12 +138,30 @@ function watch(child: ChildProcessWithoutNullStreams, netns: string): MonitorPro
   };
 }
 
-/** `mptcpctl -n NETNS monitor ARGS...` (the built CLI). */
-export function startMptcpctlMonitor(netns: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): MonitorProcess {
+/** `mptcpctl -n NETNS monitor ARGS...` (the built CLI, or `command`: another build, for benchmarks). */
+export function startMptcpctlMonitor(netns: string, args: string[] = [], env: NodeJS.ProcessEnv = {}, command: readonly string[] = cliCommand): MonitorProcess {
   const cenv = { ...process.env, ...env };
   delete cenv['FORCE_COLOR'];
-  const child = spawn(cliCommand[0]!, [...cliCommand.slice(1), '-n', netns, 'monitor', ...args], { env: cenv });
+  const child = spawn(command[0]!, [...command.slice(1), '-n', netns, 'monitor', ...args], { env: cenv });
   return watch(child, netns);
+}
+
+/**
+ * The same with `--ready-fd 3`: resolves once the monitor said it is ready (subscribed, options
+ * checked, everything loaded that its first event needs but the code compiled on first use).
+ */
+export async function startReadyMptcpctlMonitor(netns: string, args: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<MonitorProcess> {
+  const cenv = { ...process.env, ...env };
+  delete cenv['FORCE_COLOR'];
+  const child = spawn(cliCommand[0]!, [...cliCommand.slice(1), '-n', netns, 'monitor', '--ready-fd', '3', ...args], { env: cenv, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
+  const monitor = watch(child as ChildProcessWithoutNullStreams, netns);
+  let said = '';
+  await new Promise<void>((resolve, reject) => {
+    const readiness = child.stdio[3] as NodeJS.ReadableStream;
+    readiness.on('data', (d: Buffer) => (said += d.toString()));
+    readiness.once('end', () => (said === 'READY=1\n' ? resolve() : reject(new Error(`monitor not ready (${JSON.stringify(said)}): ${monitor.stderr()}`))));
+  });
+  return monitor;
 }
 
 /** `ip -n NETNS mptcp monitor` (iproute2 as installed: 6.1 on the development machines). */

@@ -4,92 +4,17 @@
  * --timeout, and never losing events silently: every kernel overrun is reported at once.
  */
 import type { MptcpEvent } from '../../mptcp/records.js';
-import { EventType } from '../../mptcp/spec.js';
-import type { EventLoss } from '../../pm/client.js';
-import { NetnsError, UsageError } from '../../netlink/errors.js';
+import type { EventLoss, EventSubscription } from '../../pm/event-subscription.js';
+import { NetnsError } from '../../netlink/errors.js';
 import type { CommandContext } from '../context.js';
-import { didYouMean, parseToken, quote } from '../grammar.js';
-import { eventNames } from '../render/event-fields.js';
 import { eventJsonLine, lostJsonLine } from '../render/event-json.js';
 import { eventText } from '../render/event-text.js';
 import { watchNetns } from '../netns-watch.js';
+import { notifyReady } from '../readiness.js';
+import { parseMonitorOptions, type MonitorArgs, type MonitorOptions } from '../monitor-options.js';
+import { TimeSlice } from '../../util/time-slice.js';
 
-/** The options as commander hands them over (strings, unchecked). */
-export interface MonitorOptions {
-  event?: string[];
-  token?: string;
-  count?: string;
-  timeout?: string;
-  rcvbuf?: string;
-  /** Global `-t`: prefix each event with its time. */
-  timestamp?: boolean;
-}
-
-/** Checked options. */
-export interface MonitorArgs {
-  /** Event types to print; undefined = all. */
-  types?: ReadonlySet<number>;
-  token?: number;
-  count?: number;
-  timeoutMs?: number;
-  receiveBufferBytes?: number;
-  timestamp: boolean;
-}
-
-/** Event names as printed (case-insensitive), also the kernel's SUB_* spellings. */
-const typesByName = new Map<string, number>([
-  ...[...eventNames].map(([type, name]) => [name, type] as [string, number]),
-  ...Object.entries(EventType),
-]);
-
-function parseTypes(lists: string[]): Set<number> {
-  const types = new Set<number>();
-  for (const word of lists.flatMap((l) => l.split(',')).map((w) => w.trim()).filter(Boolean)) {
-    const type = typesByName.get(word.toUpperCase()) ?? (/^[0-9]+$/.test(word) ? Number(word) : undefined);
-    if (type === undefined || type > 255) {
-      const guess = didYouMean(word.toLowerCase(), [...eventNames.values()].map((n) => n.toLowerCase()))?.toUpperCase();
-      throw new UsageError(`unknown event ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected ${[...eventNames.values()].join(', ')})`}`);
-    }
-    types.add(type);
-  }
-  if (!types.size) throw new UsageError('--event needs at least one event name');
-  return types;
-}
-
-function positive(text: string, what: string, integer: boolean): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`invalid ${what} ${quote(text)}: expected a positive ${integer ? 'integer' : 'number'}`);
-  }
-  return value;
-}
-
-/** `4194304`, `512K`, `16M` (powers of 1024). */
-function parseBytes(text: string): number {
-  const m = /^([0-9]+)\s*([kKmMgG])?i?[bB]?$/.exec(text.trim());
-  const scale = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 }[(m?.[2] ?? '').toLowerCase() as 'k' | 'm' | 'g'] ?? 1;
-  const bytes = m ? Number(m[1]) * scale : NaN;
-  if (!(bytes >= 1 && bytes <= 0x7fffffff)) throw new UsageError(`invalid --rcvbuf ${quote(text)}: expected bytes (1..2G), e.g. 262144, 512K, 16M`);
-  return bytes;
-}
-
-/** The longest --timeout in ms: what a timer can wait (2^31 - 1 ms), rounded down to whole seconds. */
-const MAX_TIMEOUT_MS = 2147483000;
-
-/** Checks the options (pure); nothing is opened for invalid input. */
-export function parseMonitorOptions(o: MonitorOptions): MonitorArgs {
-  const args: MonitorArgs = { timestamp: o.timestamp ?? false };
-  if (o.event?.length) args.types = parseTypes(o.event);
-  if (o.token !== undefined) args.token = parseToken(o.token);
-  if (o.count !== undefined) args.count = positive(o.count, '--count', true);
-  if (o.timeout !== undefined) {
-    args.timeoutMs = positive(o.timeout, '--timeout', false) * 1000;
-    // setTimeout cannot wait longer: it would warn and fire after 1 ms instead.
-    if (args.timeoutMs > MAX_TIMEOUT_MS) throw new UsageError(`invalid --timeout ${quote(o.timeout)}: at most ${MAX_TIMEOUT_MS / 1000} seconds (24.8 days)`);
-  }
-  if (o.rcvbuf !== undefined) args.receiveBufferBytes = parseBytes(o.rcvbuf);
-  return args;
-}
+export { parseMonitorOptions, type MonitorArgs, type MonitorOptions };
 
 /** Whether an event passes --event and --token. */
 export function eventSelected(event: MptcpEvent, args: MonitorArgs): boolean {
@@ -102,17 +27,55 @@ const nowMicros = (): number => Math.round((performance.timeOrigin + performance
 
 /** Interface names for `dev=`, read when first needed and again (at most once a second) on a miss. */
 class InterfaceNameCache {
-  private names: Map<number, string> = new Map();
+  names: ReadonlyMap<number, string> = new Map();
   private loadedAt = -Infinity;
 
   constructor(private readonly ctx: CommandContext) {}
 
-  async for(event: MptcpEvent): Promise<ReadonlyMap<number, string>> {
-    if (event.ifindex === undefined || this.names.has(event.ifindex) || Date.now() - this.loadedAt < 1000) return this.names;
+  /** Whether `event` names an interface not known yet, and the list may be read again. */
+  stale(event: MptcpEvent): boolean {
+    return event.ifindex !== undefined && !this.names.has(event.ifindex) && Date.now() - this.loadedAt >= 1000;
+  }
+
+  async reload(): Promise<void> {
     this.ctx.session.forgetInterfaces();
     this.loadedAt = Date.now();
     this.names = await this.ctx.session.interfaces();
-    return this.names;
+  }
+}
+
+/** Longest stretch of back-to-back events before timers and signal handlers get a turn. */
+const EVENT_SLICE_MS = 20;
+/** Longest single wait for events; also how often the kernel's drop counter is read when idle. */
+const WAIT_SLICE_MS = 100;
+
+/**
+ * Receives events and hands each datagram's to `print` until `signal` aborts, `deadline` (ms
+ * since 1970) passes or `print` says it is done. Apart from monitorCommand and small on purpose:
+ * V8 optimises the whole function around a hot loop, and compiling that is a good part of the
+ * CPU a burst of a few thousand events costs.
+ */
+async function receiveEvents(
+  subscription: EventSubscription,
+  signal: AbortSignal,
+  deadline: number,
+  onOverrun: (loss: EventLoss) => void,
+  print: (events: MptcpEvent[]) => boolean | Promise<boolean>,
+): Promise<void> {
+  const slice = new TimeSlice(EVENT_SLICE_MS);
+  while (!signal.aborted) {
+    // This process does nothing else meanwhile, so it waits for each datagram in the receive
+    // itself, as ip does: one system call per datagram. A signal ends the wait, and the turn of
+    // the event loop after a wait that brought nothing runs its handler (and the timers).
+    const events = subscription.receiveHere(Math.min(WAIT_SLICE_MS, deadline - Date.now()), onOverrun);
+    if (events === undefined) {
+      subscription.reportDrops(false, onOverrun);
+      await slice.nextTurn();
+      continue;
+    }
+    const done = print(events);
+    if (done === true || (done !== false && (await done))) return;
+    if (slice.due()) await slice.nextTurn();
   }
 }
 
@@ -140,11 +103,29 @@ export async function monitorCommand(ctx: CommandContext, options: MonitorOption
     if (json) ctx.write(lostJsonLine(loss.lost === undefined ? { overruns } : { overruns, lost: loss.lost }, args.timestamp ? nowMicros() : undefined));
   };
   let printed = 0;
+  // Prints the events of one datagram; true once --count is reached. Synchronous but when an
+  // interface name must be read first, which is rare (then it goes on where it stopped).
+  const print = (events: MptcpEvent[], from = 0): boolean | Promise<boolean> => {
+    for (let i = from; i < events.length; i++) {
+      const event = events[i]!;
+      if (!eventSelected(event, args)) continue;
+      if (names.stale(event)) return names.reload().then(() => print(events, i));
+      const timestamp = args.timestamp ? nowMicros() : undefined;
+      const view = { names: names.names, ...(timestamp === undefined ? {} : { timestamp }) };
+      // One write per event: each line reaches a pipe (`| jq`, `| grep`) as soon as it happens.
+      ctx.write(json ? eventJsonLine(event, view) : eventText(event, { ...view, color: ctx.out.color, human }));
+      if (++printed === args.count) return true;
+    }
+    return false;
+  };
   // A deleted namespace ends the monitor (exit 1) instead of being kept alive by it.
   let deleted = false;
   let unwatch: (() => void) | undefined;
+  let subscription: EventSubscription | undefined;
   try {
-    const pm = await ctx.session.pathManager();
+    // Subscribed already when run.ts saw the monitor's line: events since then are queued.
+    subscription = await ctx.session.eventSubscription();
+    if (args.receiveBufferBytes !== undefined) subscription.setReceiveBuffer(args.receiveBufferBytes);
     const netns = ctx.session.netns;
     if (netns !== undefined) {
       unwatch = watchNetns(netns, () => {
@@ -152,20 +133,16 @@ export async function monitorCommand(ctx: CommandContext, options: MonitorOption
         end();
       });
     }
-    const events = pm.events({ signal: stop.signal, onOverrun, ...(args.receiveBufferBytes ? { receiveBufferBytes: args.receiveBufferBytes } : {}) });
-    for await (const event of events) {
-      if (!eventSelected(event, args)) continue;
-      const timestamp = args.timestamp ? nowMicros() : undefined;
-      const view = { names: await names.for(event), ...(timestamp === undefined ? {} : { timestamp }) };
-      // One write per event: each line reaches a pipe (`| jq`, `| grep`) as soon as it happens.
-      ctx.write(json ? eventJsonLine(event, view) : eventText(event, { ...view, color: ctx.out.color, human }));
-      if (++printed === args.count) break;
-    }
+    notifyReady(args.readyFd, { warn: (problem) => ctx.note(`mptcpctl: cannot say "ready": ${problem}`) });
+    await receiveEvents(subscription, stop.signal, args.timeoutMs === undefined ? Infinity : Date.now() + args.timeoutMs, onOverrun, print);
   } finally {
     process.removeListener('SIGINT', end);
     process.removeListener('SIGTERM', end);
     if (timer) clearTimeout(timer);
     unwatch?.();
+    // Drops counted after the last ENOBUFS are reported before the socket (and its counter) goes.
+    subscription?.reportDrops(false, onOverrun);
+    await subscription?.close();
   }
   if (overruns || lost) {
     ctx.note(`mptcpctl: ${lostKnown ? `${lost} event${lost === 1 ? '' : 's'}` : 'events'} lost in ${overruns} receive-buffer overrun${overruns === 1 ? '' : 's'}`);

@@ -4,30 +4,14 @@
  */
 import { tokenJson, tokenText } from './token.js';
 import type { MptcpEvent } from '../../mptcp/records.js';
-import { EventFlag, EventType } from '../../mptcp/spec.js';
+import { EventFlag } from '../../mptcp/spec.js';
 import { errnoName } from '../../netlink/errno.js';
+import { eventName, eventNames } from './event-names.js';
+
+export { eventName, eventNames };
 
 /** Interface index -> name in the monitored namespace. */
 export type InterfaceNames = ReadonlyMap<number, string>;
-
-/** ip's event names (ip says SF_* where the kernel says SUB_*). */
-export const eventNames: ReadonlyMap<number, string> = new Map([
-  [EventType.CREATED, 'CREATED'],
-  [EventType.ESTABLISHED, 'ESTABLISHED'],
-  [EventType.CLOSED, 'CLOSED'],
-  [EventType.ANNOUNCED, 'ANNOUNCED'],
-  [EventType.REMOVED, 'REMOVED'],
-  [EventType.SUB_ESTABLISHED, 'SF_ESTABLISHED'],
-  [EventType.SUB_CLOSED, 'SF_CLOSED'],
-  [EventType.SUB_PRIORITY, 'SF_PRIO'],
-  [EventType.LISTENER_CREATED, 'LISTENER_CREATED'],
-  [EventType.LISTENER_CLOSED, 'LISTENER_CLOSED'],
-]);
-
-/** `SF_ESTABLISHED` for 10, `UNKNOWN 42` for a type this tool does not know. */
-export function eventName(type: number): string {
-  return eventNames.get(type) ?? `UNKNOWN ${type}`;
-}
 
 /** RFC 8684 3.6 MP_TCPRST reason codes: short name and the RFC's description. */
 export const resetReasons: ReadonlyMap<number, { name: string; description: string }> = new Map([
