@@ -40,7 +40,7 @@ const globalOptions: GlobalOption[] = [
 ];
 
 /** Objects in first-match order: ip's own first, then mptcpctl's. */
-export const objects = ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion'] as const;
+export const objects = ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion', 'config'] as const;
 
 /** Each object's verbs in first-match order, and the verb used when none is given. */
 export const verbs: Record<string, { list: readonly string[]; default?: string; implicit?: boolean }> = {
@@ -50,6 +50,7 @@ export const verbs: Record<string, { list: readonly string[]; default?: string; 
   // `subflow token T` and `connection token T` read as show (implicit: a non-verb word starts its arguments).
   subflow: { list: ['create', 'destroy', 'show'], default: 'show', implicit: true },
   connection: { list: ['show'], default: 'show', implicit: true },
+  config: { list: ['show', 'diff', 'apply', 'try', 'confirm', 'follow'], default: 'show' },
 };
 
 function translateLeadingOptions(argv: string[]): { options: string[]; rest: string[] } {

@@ -4,7 +4,7 @@
  * a non-blocking recvfrom first, then poll() on koffi's worker thread in bounded slices.
  * koffi itself comes from koffi-loader.ts (node_modules, or the single binary's embedded copy).
  */
-import { readdirSync, readFileSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { Errno, errnoName } from './errno.js';
 import { loadKoffi } from './koffi-loader.js';
 import { NetnsError, SystemError } from './errors.js';
@@ -341,6 +341,51 @@ export function readDirInNetns(netns: string | undefined, dir: string): Map<stri
     return files;
   };
   return netns === undefined ? readAll() : inNetns(loadLibc(), netns, readAll);
+}
+
+/**
+ * Writes a file from inside /run/netns/NAME (here when `netns` is undefined): how a per-namespace
+ * setting under /proc/sys/net is set. A value the kernel refuses is a SystemError (EINVAL...).
+ */
+export function writeInNetns(netns: string | undefined, path: string, text: string): void {
+  const write = (): void => {
+    try {
+      writeFileSync(path, text);
+    } catch (err) {
+      const errno = (err as NodeJS.ErrnoException).errno;
+      throw typeof errno === 'number' ? new SystemError('write', Math.abs(errno), path) : err;
+    }
+  };
+  if (netns === undefined) write();
+  else inNetns(loadLibc(), netns, write);
+}
+
+const AF_UNIX = 1;
+const SOCK_DGRAM = 2;
+/** struct sockaddr_un: sa_family_t then a 108-byte path. */
+const SOCKADDR_UN_PATH_MAX = 108;
+
+/**
+ * Sends one datagram to the AF_UNIX socket at `path` (`@name`: the abstract namespace), from a
+ * socket made for it and closed after: how a service tells systemd it is ready (sd_notify).
+ */
+export function sendUnixDatagram(path: string, message: string): void {
+  const lib = loadLibc();
+  const name = encodeText(path.startsWith('@') ? `\0${path.slice(1)}` : path);
+  if (name.length >= SOCKADDR_UN_PATH_MAX) throw new SystemError('sendto', Errno.EINVAL, `socket path longer than ${SOCKADDR_UN_PATH_MAX - 1} bytes`);
+  const address = Buffer.alloc(2 + SOCKADDR_UN_PATH_MAX);
+  writeU16LE(address, AF_UNIX, 0);
+  address.set(name, 2);
+  // An abstract name is exactly its bytes; a path includes its terminating NUL.
+  const length = 2 + name.length + (path.startsWith('@') ? 0 : 1);
+  const fd = lib.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw new SystemError('socket', lib.errno(), 'AF_UNIX');
+  try {
+    const bytes = Buffer.from(encodeText(message));
+    if (lib.sendto(fd, bytes, bytes.length, 0, address, length) < 0) throw new SystemError('sendto', lib.errno(), path);
+  } finally {
+    lib.close(fd);
+  }
 }
 
 /**
