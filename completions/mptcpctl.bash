@@ -1,7 +1,7 @@
 # bash completion for mptcpctl, generated from its command tree by `mptcpctl completion bash`.
 # Use: source it, or copy it to /usr/share/bash-completion/completions/mptcpctl.
 _mptcpctl_global_options='-V --version -n --netns -j --json -p --pretty --format -c --color -v --verbose -b --batch --force -o --oneline -t --timestamp --debug -h --help'
-_mptcpctl_objects='endpoint limits monitor help announce remove subflow connection status completion'
+_mptcpctl_objects='endpoint limits monitor help announce remove subflow connection status completion config'
 _mptcpctl_events='created established closed announced removed sf_established sf_closed sf_prio listener_created listener_closed'
 # object -> its verbs, in the order abbreviations are matched
 _mptcpctl_verbs() {
@@ -10,6 +10,7 @@ _mptcpctl_verbs() {
     'limits') REPLY='set show' ;;
     'subflow') REPLY='create destroy show' ;;
     'connection') REPLY='show' ;;
+    'config') REPLY='show diff apply try confirm follow' ;;
     *) REPLY='' ;;
   esac
 }
@@ -45,7 +46,7 @@ _mptcpctl_keywords() {
     'limits set') REPLY='subflows add_addr_accepted' ;;
     'limits show') REPLY='' ;;
     'monitor ') REPLY='' ;;
-    'help ') REPLY='endpoint limits announce remove status subflow connection monitor completion' ;;
+    'help ') REPLY='endpoint limits announce remove status subflow connection config monitor completion' ;;
     'announce ') REPLY='id token port dev' ;;
     'remove ') REPLY='id token' ;;
     'subflow create') REPLY='token local id port dev remote backup' ;;
@@ -54,6 +55,12 @@ _mptcpctl_keywords() {
     'connection show') REPLY='token' ;;
     'status ') REPLY='' ;;
     'completion ') REPLY='bash zsh fish' ;;
+    'config show') REPLY='' ;;
+    'config diff') REPLY='' ;;
+    'config apply') REPLY='--dry-run' ;;
+    'config try') REPLY='--timeout' ;;
+    'config confirm') REPLY='' ;;
+    'config follow') REPLY='--once --resync' ;;
     *) REPLY='' ;;
   esac
 }
@@ -102,6 +109,8 @@ _mptcpctl_value() {
     'subflow destroy remote') REPLY='none' ;;
     'subflow show token') REPLY='tokens' ;;
     'connection show token') REPLY='tokens' ;;
+    'config try --timeout') REPLY='none' ;;
+    'config follow --resync') REPLY='none' ;;
     *) REPLY='' ;;
   esac
 }
