@@ -69,6 +69,25 @@ export async function runChange(target: ApplyTarget, change: Change): Promise<vo
   }
 }
 
+/** The changes as kernel requests: both limits go in one SET_LIMITS (the kernel sets them together or not at all). */
+export function steps(changes: readonly Change[]): Change[][] {
+  const out: Change[][] = [];
+  for (const change of changes) {
+    const last = out.at(-1);
+    if (change.kind === 'limit' && last?.[0]?.kind === 'limit') last.push(change);
+    else out.push([change]);
+  }
+  return out;
+}
+
+/** Carries out one step (one change, or the limits together). */
+export async function runStep(target: ApplyTarget, step: readonly Change[]): Promise<void> {
+  if (step.length === 1) return runChange(target, step[0]!);
+  const limits: { subflows?: number; addAddrAccepted?: number } = {};
+  for (const change of step) if (change.kind === 'limit') limits[change.name === 'subflows' ? 'subflows' : 'addAddrAccepted'] = change.to;
+  return target.pm.setLimits(limits);
+}
+
 /** A state as a file that reproduces it exactly: its endpoints (ids, devices), limits and the given settings. */
 export function stateAsConfig(state: ObservedState, sysctlKeys: Iterable<string>, file = 'the state found'): DesiredConfig {
   const at = { line: 0, column: 0 };
@@ -95,11 +114,11 @@ export async function restoreState(target: ApplyTarget, before: ObservedState, s
     const plan = planConfig(wanted, await readState(target.pm, target.netns, target.trace));
     if (!plan.changes.length) return [];
     problems.length = 0;
-    for (const change of plan.changes) {
+    for (const step of steps(plan.changes)) {
       try {
-        await runChange(target, change);
+        await runStep(target, step);
       } catch (err) {
-        problems.push(`${changeLine(change)}: ${err instanceof Error ? err.message : String(err)}`);
+        problems.push(`${step.map(changeLine).join(', ')}: ${err instanceof Error ? err.message : String(err)}`);
       }
     }
   }
@@ -116,14 +135,14 @@ export async function applyConfig(config: DesiredConfig, target: ApplyTarget, op
   const plan = planConfig(config, before, options);
   if (!plan.changes.length) return { plan, before, after: before };
   const sysctlKeys = plan.changes.flatMap((c) => (c.kind === 'sysctl' ? [c.key] : []));
-  for (const change of plan.changes) {
+  for (const step of steps(plan.changes)) {
     try {
-      await runChange(target, change);
+      await runStep(target, step);
     } catch (err) {
       const problems = await restoreState(target, before, sysctlKeys).catch((e: unknown) => [e instanceof Error ? e.message : String(e)]);
-      throw new ApplyError(change, err, problems.length === 0, problems);
+      throw new ApplyError(step[0]!, err, problems.length === 0, problems);
     }
-    options.onChange?.(change);
+    for (const change of step) options.onChange?.(change);
   }
   const after = await readState(target.pm, target.netns, target.trace);
   const left = planConfig(config, after, options).changes;

@@ -120,3 +120,9 @@ test('an id the file gives is taken from whoever has it', () => {
 test('a dev that does not exist is a problem at its line', () => {
   assert.throws(() => plan('endpoints:\n  - address: 10.0.0.1\n    dev: eth9\n', state([])), /f\.yaml:2:5: dev eth9 does not exist/);
 });
+
+test('both limits go to the kernel in one request', async () => {
+  const { steps } = await import('../../src/config/apply.js');
+  const p = planConfig(parseConfig('limits:\n  subflows: 4\n  add_addr_accepted: 4\nendpoints:\n  - address: 10.0.0.1\n', 'f.yaml'), state([]));
+  assert.deepEqual(steps(p.changes).map((s) => s.map((c) => c.kind)), [['limit', 'limit'], ['add']]);
+});
