@@ -1,7 +1,7 @@
 /** `config try`: reverted (exit 1) without a confirmation, kept after `config confirm` from another process. */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,4 +51,14 @@ test('confirmed from another shell with config confirm: kept, exit 0', async () 
   const again = runCli(['-n', ns, 'config', 'confirm']);
   assert.equal(again.status, 1);
   assert.match(again.stderr, /no `config try` is waiting/);
+});
+
+test('confirmed by a key on the terminal (script gives it one)', () => {
+  ip(ns, 'mptcp', 'endpoint', 'flush');
+  const command = [...cliCommand, '-n', ns, 'config', 'try', path, '--timeout', '30'].map((w) => `'${w}'`).join(' ');
+  const r = spawnSync('sh', ['-c', `(sleep 1; printf x) | script -qec "${command.replace(/"/g, '\\"')}" /dev/null`], { encoding: 'utf8', timeout: 20000 });
+  assert.equal(r.status, 0, r.stdout);
+  assert.match(r.stdout, /press any key or run `mptcpctl -n \S+ config confirm` within 30 s/);
+  assert.match(r.stdout, /confirmed: the new state is kept/);
+  assert.match(state(), /10\.0\.0\.1 id 1 subflow/);
 });
