@@ -69,15 +69,20 @@ function loadFile(ctx: CommandContext, file: string): { config: DesiredConfig; s
   return { config, session };
 }
 
-/** Runs `fn`; a ConfigError with several problems is listed line by line first. */
+/** Runs `fn`; a ConfigError it throws goes through listProblems. */
 function checked<T>(ctx: CommandContext, fn: () => T): T {
   try {
     return fn();
   } catch (err) {
-    if (!(err instanceof ConfigError) || err.problems.length === 1) throw err;
-    for (const p of err.problems) ctx.note(`mptcpctl: ${problemText(p)}`);
-    throw new UsageError(`${err.problems[0]!.file}: ${err.problems.length} problems (listed above); nothing was changed`);
+    return listProblems(ctx, err);
   }
+}
+
+/** Rethrows `err`; a ConfigError with several problems is first printed one line per problem. */
+function listProblems(ctx: CommandContext, err: unknown): never {
+  if (!(err instanceof ConfigError) || err.problems.length === 1) throw err;
+  for (const p of err.problems) ctx.note(`mptcpctl: ${problemText(p)}`);
+  throw new UsageError(`${err.problems[0]!.file}: ${err.problems.length} problems (listed above); nothing was changed`);
 }
 
 async function target(session: Session): Promise<ApplyTarget> {
@@ -101,9 +106,7 @@ async function diff(ctx: CommandContext, session: Session, config: DesiredConfig
 
 /** Applies, printing each change (or that there was none). Returns what apply returned. */
 async function applyAndReport(ctx: CommandContext, t: ApplyTarget, config: DesiredConfig): Promise<Awaited<ReturnType<typeof applyConfig>>> {
-  const result = await applyConfig(config, t).catch((err: unknown) => checked(ctx, () => {
-    throw err;
-  }));
+  const result = await applyConfig(config, t).catch((err: unknown) => listProblems(ctx, err));
   const { plan } = result;
   if (ctx.out.format === 'json') ctx.write(`${JSON.stringify({ ...planJson(plan), applied: true }, null, ctx.out.pretty ? 2 : undefined)}\n`);
   else {
