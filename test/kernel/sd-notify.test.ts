@@ -21,7 +21,7 @@ async function listen(address: string, send: () => void): Promise<string> {
   }
 }
 
-test('READY=1 reaches a socket named by a path', async () => {
+test('READY=1 reaches a socket named by a path', { timeout: 10000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'mptcpctl-notify-'));
   try {
     const path = join(dir, 'notify');
@@ -31,7 +31,7 @@ test('READY=1 reaches a socket named by a path', async () => {
   }
 });
 
-test('READY=1 reaches an abstract socket (@name)', async () => {
+test('READY=1 reaches an abstract socket (@name)', { timeout: 10000 }, async () => {
   const name = `@mptcpctl-notify-${process.pid}`;
   assert.equal(await listen(name, () => sdNotify('READY=1', { NOTIFY_SOCKET: name })), 'READY=1');
 });
