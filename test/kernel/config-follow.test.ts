@@ -230,7 +230,7 @@ describe('config follow: budget, unlisted keep, systemd', () => {
     }
   });
 
-  test('tells systemd READY=1 once the first round is done (NOTIFY_SOCKET)', async () => {
+  test('tells systemd READY=1 once the first round is done (NOTIFY_SOCKET)', { timeout: 30000 }, async () => {
     const ns = namespace('cfn');
     const socketPath = join(work, 'notify.sock');
     const listener = spawn('python3', ['-c', `import socket,sys\ns=socket.socket(socket.AF_UNIX,socket.SOCK_DGRAM)\ns.bind(sys.argv[1])\nprint('bound',flush=True)\nwhile True:\n  print(s.recv(4096).decode(),flush=True)`, socketPath]);

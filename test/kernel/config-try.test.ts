@@ -32,7 +32,7 @@ test('not confirmed within the timeout: the state found is restored, exit 1', ()
   assert.equal(state(), found);
 });
 
-test('confirmed from another shell with config confirm: kept, exit 0', async () => {
+test('confirmed from another shell with config confirm: kept, exit 0', { timeout: 30000 }, async () => {
   const child = spawn(cliCommand[0]!, [...cliCommand.slice(1), '-n', ns, 'config', 'try', path, '--timeout', '30']);
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
