@@ -14,6 +14,9 @@ import type { DesiredConfig } from './model.js';
 import type { Change } from './plan.js';
 import { skipLine } from './render.js';
 
+/** The longest a change waits for the events after it to settle. */
+const MAX_WAIT_MS = 250;
+
 export interface FollowOptions {
   /** Ends the follow (it resolves once its sockets are closed). */
   signal: AbortSignal;
@@ -39,7 +42,6 @@ export async function followConfig(config: DesiredConfig, target: ApplyTarget, o
   const owned = new Set<string>();
   const key = (e: { id?: number; address: string }): string => `${e.id} ${e.address}`;
   let lastSkips = '';
-  let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
   let again = false;
 
@@ -83,10 +85,8 @@ export async function followConfig(config: DesiredConfig, target: ApplyTarget, o
       }
     });
   };
-  const schedule = (): void => {
-    if (timer) clearTimeout(timer);
-    timer = setTimeout(run, debounceMs);
-  };
+  const debounced = debounce(run, debounceMs, MAX_WAIT_MS);
+  const schedule = debounced.schedule;
 
   // Watches first, so that nothing between the first round and them is missed. They end with
   // `stop`: when the caller aborts, or when one of them fails (the error is then the result).
@@ -112,8 +112,33 @@ export async function followConfig(config: DesiredConfig, target: ApplyTarget, o
     stop.abort();
     options.signal.removeEventListener('abort', onAbort);
     if (resync) clearInterval(resync);
-    if (timer) clearTimeout(timer);
+    debounced.cancel();
     await running;
     await Promise.allSettled([routes, events]);
   }
+}
+
+/**
+ * Calls `fn` once things have been quiet for `quietMs` after the last `schedule()`, but at most
+ * `maxWaitMs` after the first one: a storm of path-manager events (thousands of connections)
+ * must not starve the reaction to an address change.
+ */
+export function debounce(fn: () => void, quietMs: number, maxWaitMs: number): { schedule(): void; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let pendingSince = 0;
+  return {
+    schedule() {
+      const now = Date.now();
+      if (timer) clearTimeout(timer);
+      else pendingSince = now;
+      timer = setTimeout(() => {
+        timer = undefined;
+        fn();
+      }, Math.max(0, Math.min(quietMs, pendingSince + maxWaitMs - now)));
+    },
+    cancel() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+    },
+  };
 }
