@@ -165,6 +165,12 @@ export function planConfig(config: DesiredConfig, state: ObservedState, options:
     }
   }
   const planned = wants.filter((w) => !dropped.has(w));
+  // The kernel lets an added endpoint take over an implicit one of the same address only when
+  // no id is given; with an id, the implicit one has to go first.
+  for (const w of planned) {
+    const shadow = w.match || w.id === undefined ? undefined : implicit.find((e) => e.address === w.address && e.port === w.port && e.id !== w.id);
+    if (shadow && !deletes.some((d) => d.kind === 'delete' && d.endpoint === shadow)) deletes.push({ kind: 'delete', endpoint: shadow, ...devOf(shadow), reason: `implicit endpoint of ${w.address}, which the file gives id ${w.id}` });
+  }
 
   const flagChanges: Change[] = [];
   const adds: PlannedEndpoint[] = [];

@@ -126,3 +126,10 @@ test('both limits go to the kernel in one request', async () => {
   const p = planConfig(parseConfig('limits:\n  subflows: 4\n  add_addr_accepted: 4\nendpoints:\n  - address: 10.0.0.1\n', 'f.yaml'), state([]));
   assert.deepEqual(steps(p.changes).map((s) => s.map((c) => c.kind)), [['limit', 'limit'], ['add']]);
 });
+
+test('an implicit endpoint gives way to the file: replaced by the kernel without id, deleted first with one', () => {
+  const s = state([ep(5, '10.0.0.1', F.implicit)]);
+  assert.equal(plan('endpoints:\n  - address: 10.0.0.1\n    flags: [subflow]\n', s), '+ endpoint 10.0.0.1 subflow\n');
+  assert.equal(plan('endpoints:\n  - address: 10.0.0.1\n    id: 9\n    flags: [subflow]\n', s), '- endpoint id 5 10.0.0.1 implicit\n+ endpoint 10.0.0.1 id 9 subflow\n');
+  assert.equal(plan('endpoints:\n  - address: 10.0.0.1\n    id: 5\n    flags: [subflow]\n', s), '- endpoint id 5 10.0.0.1 implicit\n+ endpoint 10.0.0.1 id 5 subflow\n');
+});
