@@ -1,7 +1,7 @@
 # bash completion for mptcpctl, generated from its command tree by `mptcpctl completion bash`.
 # Use: source it, or copy it to /usr/share/bash-completion/completions/mptcpctl.
 _mptcpctl_global_options='-V --version -n --netns -j --json -p --pretty --format -c --color -v --verbose -b --batch --force -o --oneline -r --resolve -t --timestamp --debug -h --help'
-_mptcpctl_objects='endpoint limits monitor help announce remove subflow connection status completion stats exporter'
+_mptcpctl_objects='endpoint limits monitor help announce remove subflow connection status completion stats exporter config'
 _mptcpctl_events='created established closed announced removed sf_established sf_closed sf_prio listener_created listener_closed'
 # object -> its verbs, in the order abbreviations are matched
 _mptcpctl_verbs() {
@@ -10,6 +10,7 @@ _mptcpctl_verbs() {
     'limits') REPLY='set show' ;;
     'subflow') REPLY='create destroy show' ;;
     'connection') REPLY='show explain' ;;
+    'config') REPLY='show diff apply try confirm follow' ;;
     *) REPLY='' ;;
   esac
 }
@@ -47,7 +48,7 @@ _mptcpctl_keywords() {
     'limits set') REPLY='subflows add_addr_accepted' ;;
     'limits show') REPLY='' ;;
     'monitor ') REPLY='' ;;
-    'help ') REPLY='endpoint limits announce remove status subflow connection monitor stats exporter completion' ;;
+    'help ') REPLY='endpoint limits announce remove status subflow connection config monitor stats exporter completion' ;;
     'announce ') REPLY='id token port dev' ;;
     'remove ') REPLY='id token' ;;
     'subflow create') REPLY='token local id port dev remote backup' ;;
@@ -59,6 +60,12 @@ _mptcpctl_keywords() {
     'completion ') REPLY='bash zsh fish' ;;
     'stats ') REPLY='' ;;
     'exporter ') REPLY='' ;;
+    'config show') REPLY='' ;;
+    'config diff') REPLY='' ;;
+    'config apply') REPLY='--dry-run' ;;
+    'config try') REPLY='--timeout' ;;
+    'config confirm') REPLY='' ;;
+    'config follow') REPLY='--once --resync' ;;
     *) REPLY='' ;;
   esac
 }
@@ -127,6 +134,8 @@ _mptcpctl_value() {
     '--listen') REPLY='none' ;;
     '--max-connections') REPLY='none' ;;
     '--max-age') REPLY='none' ;;
+    'config try --timeout') REPLY='none' ;;
+    'config follow --resync') REPLY='none' ;;
     *) REPLY='' ;;
   esac
 }

@@ -1,6 +1,6 @@
 # fish completion for mptcpctl, generated from its command tree by `mptcpctl completion fish`.
 # Use: copy it to ~/.config/fish/completions/mptcpctl.fish (or source it).
-set -g __mptcpctl_objects endpoint limits monitor help announce remove subflow connection status completion stats exporter
+set -g __mptcpctl_objects endpoint limits monitor help announce remove subflow connection status completion stats exporter config
 set -g __mptcpctl_events created established closed announced removed sf_established sf_closed sf_prio listener_created listener_closed
 
 function __mptcpctl_verbs
@@ -13,6 +13,8 @@ function __mptcpctl_verbs
             echo create destroy show
         case 'connection'
             echo show explain
+        case 'config'
+            echo show diff apply try confirm follow
     end
 end
 
@@ -45,7 +47,7 @@ function __mptcpctl_keywords
         case 'limits set'
             echo subflows add_addr_accepted
         case 'help '
-            echo endpoint limits announce remove status subflow connection monitor stats exporter completion
+            echo endpoint limits announce remove status subflow connection config monitor stats exporter completion
         case 'announce '
             echo id token port dev
         case 'remove '
@@ -62,6 +64,12 @@ function __mptcpctl_keywords
             echo token dst src
         case 'completion '
             echo bash zsh fish
+        case 'config apply'
+            echo --dry-run
+        case 'config try'
+            echo --timeout
+        case 'config follow'
+            echo --once --resync
     end
 end
 
@@ -191,13 +199,17 @@ function __mptcpctl_value
             echo none
         case '--max-age'
             echo none
+        case 'config try --timeout'
+            echo none
+        case 'config follow --resync'
+            echo none
     end
 end
 
 function __mptcpctl_describe
     switch $argv[1]
         case objects
-            printf '%s\n' 'endpoint	in-kernel path-manager endpoints (same grammar and output as `ip mptcp endpoint`' 'limits	in-kernel path-manager limits (same grammar and output as `ip mptcp limits`)' 'monitor	print path-manager events as they happen (same lines as `ip mptcp monitor` of ip' 'help	help on an object' 'announce	userspace PM: announce a local address to the peer of one connection (ADD_ADDR)' 'remove	userspace PM: withdraw a local address from one connection (RM_ADDR) and close i' 'subflow	userspace PM: open and close subflows of one connection; list live subflows' 'connection	live MPTCP connections (from socket diagnostics, as `ss -M`)' 'status	the namespace\'s MPTCP state, what the kernel supports, and warnings for what is ' 'completion	print the shell completion script for bash, zsh or fish' 'stats	the namespace\'s MPTCP counters (MPTcpExt in /proc/net/netstat), grouped, each wi' 'exporter	serve Prometheus metrics over HTTP (/metrics, /healthz) until SIGTERM'
+            printf '%s\n' 'endpoint	in-kernel path-manager endpoints (same grammar and output as `ip mptcp endpoint`' 'limits	in-kernel path-manager limits (same grammar and output as `ip mptcp limits`)' 'monitor	print path-manager events as they happen (same lines as `ip mptcp monitor` of ip' 'help	help on an object' 'announce	userspace PM: announce a local address to the peer of one connection (ADD_ADDR)' 'remove	userspace PM: withdraw a local address from one connection (RM_ADDR) and close i' 'subflow	userspace PM: open and close subflows of one connection; list live subflows' 'connection	live MPTCP connections (from socket diagnostics, as `ss -M`)' 'status	the namespace\'s MPTCP state, what the kernel supports, and warnings for what is ' 'completion	print the shell completion script for bash, zsh or fish' 'stats	the namespace\'s MPTCP counters (MPTcpExt in /proc/net/netstat), grouped, each wi' 'exporter	serve Prometheus metrics over HTTP (/metrics, /healthz) until SIGTERM' 'config	desired state: show, plan, apply (all or nothing), try, and follow a YAML file'
         case 'verbs endpoint'
             printf '%s\n' 'add	add an endpoint to the in-kernel path manager' 'change	change an endpoint\'s backup/fullmesh flags, or (with a token) a userspace-PM sub' 'delete	delete an endpoint (id 0 ADDRESS: close the initial subflows using ADDRESS)' 'show	list endpoints (or one by id); with a token, the local addresses of a userspace-' 'flush	delete every endpoint'
         case 'verbs limits'
@@ -206,6 +218,8 @@ function __mptcpctl_describe
             printf '%s\n' 'create	userspace PM: open a new subflow of one connection (MP_JOIN)' 'destroy	userspace PM: close one subflow of a connection' 'show	list live subflows with their MPTCP state (ids, tokens, flags, sequence numbers)'
         case 'verbs connection'
             printf '%s\n' 'show	list live MPTCP connections (listeners included)' 'explain	for each connection, every path it could have (endpoint x peer address): the sub'
+        case 'verbs config'
+            printf '%s\n' 'show	the current state as a file that `config apply` reproduces exactly (-j: as JSON)' 'diff	the plan from the current state to FILE, one line per change, and what the rules' 'apply	make the namespace as FILE says with the fewest changes, all or nothing' 'try	apply FILE, then revert unless confirmed within the timeout (default 120 s), as ' 'confirm	keep what the waiting `config try` of this namespace applied' 'follow	apply FILE and keep it true as addresses and interfaces come and go (a service)'
         case options
             printf '%s\n' '-V	print the version' '--version	print the version' '-n	run in network namespace NAME (as `ip -n`)' '--netns	run in network namespace NAME (as `ip -n`)' '-j	JSON output (same as --format json)' '--json	JSON output (same as --format json)' '-p	indent JSON as `ip -j -p` does' '--pretty	indent JSON as `ip -j -p` does' '--format	output format; auto = table on a terminal, text otherwise' '-c	colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respec' '--color	colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respec' '-v	say what a change did (changes are silent by default, like ip)' '--verbose	say what a change did (changes are silent by default, like ip)' '-b	run the commands in FILE, one per line (- for stdin), on one socket: a regular f' '--batch	run the commands in FILE, one per line (- for stdin), on one socket: a regular f' '--force	with --batch: go on after a failing line; exit 1 if any failed' '-o	text output: end records with \'\\\' instead of a newline, as `ip -o`' '--oneline	text output: end records with \'\\\' instead of a newline, as `ip -o`' '-r	endpoint show: addresses as host names where the resolver knows one, as `ip -r`' '--resolve	endpoint show: addresses as host names where the resolver knows one, as `ip -r`' '-t	monitor: prefix each event with its time' '--timestamp	monitor: prefix each event with its time' '--debug	trace every netlink message on stderr, decoded attribute by attribute (tokens in' '-h	show help' '--help	show help'
         case 'options monitor'

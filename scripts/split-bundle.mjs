@@ -19,6 +19,7 @@ export const LAZY_ENTRIES = [
   'src/cli/commands/monitor.ts',
   'src/cli/commands/status.ts',
   'src/cli/commands/connection.ts',
+  'src/cli/commands/config.ts',
   'src/cli/completion-model.ts',
   'src/cli/completion.ts',
   'src/cli/trace.ts',

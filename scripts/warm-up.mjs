@@ -8,18 +8,25 @@
 // MPTCPCTL_CODE_CACHE_FILE or else beside the bundle's file (bin/mptcpctl, scripts/sea-main.cjs,
 // scripts/lazy-loader.mjs read both).
 import { spawnSync } from 'node:child_process';
+import { rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const endpoints = ['endpoint add 10.0.0.1 id 1 subflow', 'endpoint add 10.0.0.2 id 2 signal backup'];
 
+/** A desired-state file the state above already satisfies: `config diff` of it exits 0. */
+const DESIRED = 'endpoints:\n  - address: 10.0.0.1\n    id: 1\n    flags: [subflow]\nrules:\n  - interfaces: ["none*"]\nunlisted: keep\n';
+
 /**
- * The two cache-writing runs: `endpoint show`, the most common command, for the main bundle; a
- * line commander reads, with table and colour output, for the lazy one.
+ * The two cache-writing runs: `endpoint show`, the most common command, for the main bundle; for
+ * the lazy one, a batch that commander reads, with table and colour output, and the desired-state
+ * commands (yaml's parser and printer, the planner), read from standard input.
  */
-function cacheRuns(files) {
+function cacheRuns(files, desiredFile) {
   const env = (bundle, file) => ({ MPTCPCTL_WRITE_CODE_CACHE: bundle, ...(file ? { MPTCPCTL_CODE_CACHE_FILE: file } : {}) });
   return [
     { args: ['endpoint', 'show'], env: env('main', files.main) },
-    { args: ['--format', 'table', '--color', 'always', 'endpoint', 'show'], env: env('lazy', files.lazy) },
+    { args: ['--format', 'table', '--color', 'always', '-b', '-'], env: env('lazy', files.lazy), input: ['endpoint show', 'config show', `config diff ${desiredFile}`] },
   ];
 }
 
@@ -28,13 +35,19 @@ function cacheRuns(files) {
  * `lazy` caches go when not beside their bundles (the single executable has no such place).
  */
 export function warmUp(command, files = {}) {
-  const runs = cacheRuns(files);
-  const quote = (word) => `'${word}'`;
-  const lines = runs.map(({ args, env }) => `env ${Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`).join(' ')} "$@" ${args.map(quote).join(' ')}`);
-  const script = `printf '%s\\n' ${endpoints.map(quote).join(' ')} | "$@" -b - && ${lines.join(' && ')}`;
-  const inPrivateNamespace = spawnSync('unshare', ['-Urn', 'sh', '-c', script, 'sh', ...command], { stdio: 'ignore' });
-  if (inPrivateNamespace.status === 0) return;
-  for (const { args, env } of runs) {
-    spawnSync(command[0], [...command.slice(1), ...args], { env: { ...process.env, ...env }, stdio: 'ignore' });
+  const desiredFile = join(tmpdir(), `mptcpctl-warm-up-${process.pid}.yaml`);
+  writeFileSync(desiredFile, DESIRED);
+  try {
+    const runs = cacheRuns(files, desiredFile);
+    const quote = (word) => `'${word}'`;
+    const lines = runs.map(({ args, env, input }) => `${input ? `printf '%s\\n' ${input.map(quote).join(' ')} | ` : ''}env ${Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`).join(' ')} "$@" ${args.map(quote).join(' ')}`);
+    const script = `printf '%s\\n' ${endpoints.map(quote).join(' ')} | "$@" -b - && ${lines.join(' && ')}`;
+    const inPrivateNamespace = spawnSync('unshare', ['-Urn', 'sh', '-c', script, 'sh', ...command], { stdio: 'ignore' });
+    if (inPrivateNamespace.status === 0) return;
+    for (const { args, env, input } of runs) {
+      spawnSync(command[0], [...command.slice(1), ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'ignore', 'ignore'], input: input ? `${input.join('\n')}\n` : '' });
+    }
+  } finally {
+    rmSync(desiredFile, { force: true });
   }
 }

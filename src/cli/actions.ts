@@ -13,6 +13,7 @@ const limits = () => import('./commands/limits.js');
 const userspace = () => import('./commands/userspace.js');
 const connection = () => import('./commands/connection.js');
 const status = () => import('./commands/status.js');
+const config = () => import('./commands/config.js');
 
 export const actions: Record<string, Record<string, Action>> = {
   endpoint: {
@@ -40,6 +41,9 @@ export const actions: Record<string, Record<string, Action>> = {
     explain: async (ctx, w) => (await connection()).connectionExplain(ctx, w),
   },
   status: { status: async (ctx, w) => (await status()).statusCommand(ctx, w) },
+  config: Object.fromEntries(
+    (['show', 'diff', 'apply', 'try', 'confirm', 'follow'] as const).map((verb): [string, Action] => [verb, async (ctx, w) => (await config()).configCommand(ctx, verb, w)]),
+  ),
 };
 
 /** What `[object, verb, ...words]` (canonical words) runs. */

@@ -95,7 +95,7 @@ function findOption(name: string, commandFollows: boolean): GlobalOption | undef
 }
 
 /** Objects in first-match order: ip's own first, then mptcpctl's. */
-export const objects = ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion', 'stats', 'exporter'] as const;
+export const objects = ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion', 'stats', 'exporter', 'config'] as const;
 
 /** Each object's verbs in first-match order, and the verb used when none is given. */
 export const verbs: Record<string, { list: readonly string[]; default?: string; implicit?: boolean }> = {
@@ -105,6 +105,7 @@ export const verbs: Record<string, { list: readonly string[]; default?: string; 
   // `subflow token T` and `connection token T` read as show (implicit: a non-verb word starts its arguments).
   subflow: { list: ['create', 'destroy', 'show'], default: 'show', implicit: true },
   connection: { list: ['show', 'explain'], default: 'show', implicit: true },
+  config: { list: ['show', 'diff', 'apply', 'try', 'confirm', 'follow'], default: 'show' },
 };
 
 function translateLeadingOptions(argv: string[]): { options: string[]; rest: string[] } {

@@ -86,8 +86,8 @@ function optionModel(option: Option): OptionModel {
 export function usageKeywords(usage: string, object: string, verb: string): KeywordModel[] {
   const seen = new Map<string, KeywordModel>();
   // A word, then (with nothing but blanks between) an upper-case placeholder for its value.
-  // Verb-level options (`--check`) are kept with their dashes.
-  for (const m of usage.matchAll(/(-{0,2})([A-Za-z_][A-Za-z0-9_]*)(?: +([A-Z][A-Z0-9_]*)\b)?/g)) {
+  // Verb-level options (`--check`, `--dry-run`) are kept with their dashes.
+  for (const m of usage.matchAll(/(-{0,2})([A-Za-z_][A-Za-z0-9_]*(?:-[a-z0-9]+)*)(?: +([A-Z][A-Z0-9_]*)\b)?/g)) {
     const [, dashes, name, placeholder] = m;
     const word = `${dashes}${name}`;
     if (name !== name!.toLowerCase() || seen.has(word)) continue;

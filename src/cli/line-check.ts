@@ -10,6 +10,7 @@ import type { Session } from './session.js';
 import { parseLimitsArgs, type EndpointVerb } from './grammar.js';
 import { endpointDevice, flushCommand, parseEndpointCommand, runEndpointCommand } from './commands/endpoint.js';
 import { runLimitsSet, runLimitsShow } from './commands/limits.js';
+import { parseConfigArgs, type ConfigVerb } from './config-args.js';
 
 /** A checked line, ready to run. */
 export type CheckedRun = (ctx: CommandContext) => Promise<void>;
@@ -69,6 +70,10 @@ export const checks: Record<string, Record<string, Check>> = {
     explain: async (_, words) => void (await connection()).parseExplainArgs(words),
   },
   status: { status: async (_, words) => (await import('./commands/status.js')).checkStatusWords(words) },
+  // The file itself is read and checked when the line runs (its problems are listed then).
+  config: Object.fromEntries(
+    (['show', 'diff', 'apply', 'try', 'confirm', 'follow'] as const).map((verb: ConfigVerb): [string, Check] => [verb, (_, words) => void parseConfigArgs(verb, words)]),
+  ),
 };
 
 /**

@@ -168,12 +168,63 @@ const limitsVerbs: VerbHelp[] = [
   { verb: 'show', usage: '', summary: 'show the limits', examples: ['mptcpctl limits show', 'mptcpctl -j limits show'] },
 ];
 
+const CONFIG_FILE_NOTE =
+  'FILE (YAML) describes one namespace: limits, sysctl (net.mptcp.* keys the kernel has), endpoints (address, id, dev,\n' +
+  'port, flags), rules (endpoints made from interface addresses: interfaces globs, family, flags, scope, temporary,\n' +
+  'ula, deprecated, tentative, link, ids; in the order that hands out the 8 endpoint slots) and unlisted: remove|keep.\n' +
+  'The whole file is checked first: every problem is printed as FILE:LINE:COLUMN, exit status 2, nothing changed.\n' +
+  'The namespace is -n\'s, else the file\'s netns:, else this one. See README "Desired state".';
+
+const configVerbs: VerbHelp[] = [
+  {
+    verb: 'show',
+    usage: '',
+    summary: 'the current state as a file that `config apply` reproduces exactly (-j: as JSON)',
+    examples: ['mptcpctl config show > /etc/mptcpctl/main.yaml', 'mptcpctl -n blue config show'],
+  },
+  {
+    verb: 'diff',
+    usage: 'FILE',
+    summary: 'the plan from the current state to FILE, one line per change, and what the rules skipped',
+    examples: ['mptcpctl config diff /etc/mptcpctl/main.yaml', 'mptcpctl -j config diff main.yaml'],
+    notes: `Exit status 0: already in that state; 3: it differs (for cron jobs and configuration checks).\n${CONFIG_FILE_NOTE}`,
+  },
+  {
+    verb: 'apply',
+    usage: 'FILE [--dry-run]',
+    summary: 'make the namespace as FILE says with the fewest changes, all or nothing',
+    examples: ['mptcpctl config apply /etc/mptcpctl/main.yaml', 'mptcpctl config apply main.yaml --dry-run'],
+    notes: `Flags the kernel can change in place (backup, fullmesh) are changed in place, so live subflows stay;\nother differences delete and add the endpoint again under its id. The state is read back and compared with\nthe plan. If any step fails, the state found (endpoints, limits, sysctls) is restored and the failure named:\nnothing changed (exit status 1). --dry-run: the plan only, as diff (exit status 0 or 3).\n${CONFIG_FILE_NOTE}`,
+  },
+  {
+    verb: 'try',
+    usage: 'FILE [--timeout SECONDS]',
+    summary: 'apply FILE, then revert unless confirmed within the timeout (default 120 s), as `netplan try`',
+    examples: ['mptcpctl config try main.yaml', 'mptcpctl -n blue config try main.yaml --timeout 30'],
+    notes: 'Confirm with a key on the terminal, or `mptcpctl [-n NS] config confirm` from another shell. Without a\nconfirmation (or on SIGINT/SIGTERM) the state found is restored and the exit status is 1.',
+  },
+  {
+    verb: 'confirm',
+    usage: '',
+    summary: 'keep what the waiting `config try` of this namespace applied',
+    examples: ['mptcpctl config confirm', 'mptcpctl -n blue config confirm'],
+  },
+  {
+    verb: 'follow',
+    usage: 'FILE [--once] [--resync SECONDS]',
+    summary: 'apply FILE and keep it true as addresses and interfaces come and go (a service)',
+    examples: ['mptcpctl config follow /etc/mptcpctl/main.yaml', 'mptcpctl -j config follow main.yaml', 'mptcpctl config follow main.yaml --once'],
+    notes: `Re-plans on every address and link change (rtnetlink) and path-manager event, debounced, and every\n--resync seconds (default 60; 0 = only on events). A tentative address gets its endpoint once DAD is done.\nOne line per change (JSON Lines with -j). With NOTIFY_SOCKET set, tells systemd READY=1 after the first\nround. SIGINT/SIGTERM end it (exit status 0) and leave the endpoints as they are. --once: apply and exit.\nsystemd: mptcpctl-follow@.service (see README).\n${CONFIG_FILE_NOTE}`,
+  },
+];
+
 /** The objects that have verbs, and their verbs in help order. */
 const objectVerbs: Record<string, VerbHelp[]> = {
   endpoint: endpointVerbs,
   limits: limitsVerbs,
   subflow: [...subflowVerbs, subflowShowHelp],
   connection: [connectionShowHelp, connectionExplainHelp],
+  config: configVerbs,
 };
 
 /**
@@ -263,6 +314,7 @@ Objects and commands (abbreviations allowed, in ip's order: \`mptcpctl e s\` = e
   status                                    the namespace's MPTCP state and warnings (why no second subflow?)
   stats [--all] [--delta S|--watch S]       MPTCP counters (MPTcpExt), grouped and explained; --prometheus
   exporter [--listen ADDR:PORT] [-n NS]...  Prometheus /metrics endpoint: counters, endpoints, connections, events
+  config show|diff|apply|try|confirm|follow desired state from a YAML file, kept true as addresses change
 
 Options may come before the object (as with ip, also in ip's spelling: -json, -netns NAME)
 or after the command. ip's other global options are accepted before the object and ignored, as
@@ -301,6 +353,7 @@ ${EXIT_CODES_HELP}`,
   addVerbs(program, 'status', [statusHelp], makeContext);
   addObject('subflow', 'userspace PM: open and close subflows of one connection; list live subflows');
   addObject('connection', 'live MPTCP connections (from socket diagnostics, as `ss -M`)');
+  addObject('config', 'desired state: show, plan, apply (all or nothing), try, and follow a YAML file');
   if (options.lazyVerbs) program.hook('preSubcommand', (_program, object) => ensureVerbs(object));
 
   addMonitor(program, makeContext);

@@ -57,12 +57,22 @@ export function notifyReady(fd?: number, options: NotifyOptions = {}): void {
       // Already closed by whatever failed above: nothing left to release.
     }
   }
-  const socket = (options.env ?? process.env)['NOTIFY_SOCKET'];
-  if (socket) {
-    try {
-      sendUnixDatagram(socket, encodeText('READY=1'));
-    } catch (err) {
-      warn(`NOTIFY_SOCKET ${quote(socket)}: ${(err as Error).message}`);
-    }
+  const env = options.env ?? process.env;
+  try {
+    sdNotify('READY=1', env);
+  } catch (err) {
+    warn(`NOTIFY_SOCKET ${quote(env['NOTIFY_SOCKET'] ?? '')}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * sd_notify(3) for services run by systemd (Type=notify): sends `state` (e.g. `READY=1`,
+ * `STOPPING=1`) to the socket NOTIFY_SOCKET names; false when it is not set. Throws a
+ * SystemError when the datagram cannot be sent.
+ */
+export function sdNotify(state: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const socket = env['NOTIFY_SOCKET'];
+  if (!socket) return false;
+  sendUnixDatagram(socket, encodeText(state));
+  return true;
 }

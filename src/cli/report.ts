@@ -36,7 +36,15 @@ function isCommanderError(err: unknown): err is Error & { code: string } {
   return typeof code === 'string' && code.startsWith('commander.');
 }
 
+/** A command's own exit status where the task defines more than 0/1/2 (`config diff`: 3 = differs). */
+export class ExitStatus extends Error {
+  constructor(readonly status: number, message = '') {
+    super(message);
+  }
+}
+
 export function describeError(err: unknown): Report {
+  if (err instanceof ExitStatus) return { message: err.message || undefined, exitCode: err.status };
   if (isCommanderError(err)) {
     const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
     return { message: undefined, exitCode: ok ? EXIT_OK : EXIT_USAGE };

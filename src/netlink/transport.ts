@@ -4,7 +4,7 @@
  * a non-blocking recvfrom first, then poll() on koffi's worker thread in bounded slices.
  * koffi itself comes from koffi-loader.ts (node_modules, or the single binary's embedded copy).
  */
-import { readdirSync, readFileSync, writeSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { Errno, errnoName } from './errno.js';
 import { loadKoffi } from './koffi-loader.js';
 import { NetnsError, SystemError } from './errors.js';
@@ -451,6 +451,23 @@ export function readDirInNetns(netns: string | undefined, dir: string): Map<stri
     return files;
   };
   return netns === undefined ? readAll() : inNetns(loadLibc(), netns, readAll);
+}
+
+/**
+ * Writes a file from inside /run/netns/NAME (here when `netns` is undefined): how a per-namespace
+ * setting under /proc/sys/net is set. A value the kernel refuses is a SystemError (EINVAL...).
+ */
+export function writeInNetns(netns: string | undefined, path: string, text: string): void {
+  const write = (): void => {
+    try {
+      writeFileSync(path, text);
+    } catch (err) {
+      const errno = (err as NodeJS.ErrnoException).errno;
+      throw typeof errno === 'number' ? new SystemError('write', Math.abs(errno), path) : err;
+    }
+  };
+  if (netns === undefined) write();
+  else inNetns(loadLibc(), netns, write);
 }
 
 /**

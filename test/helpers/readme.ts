@@ -3,7 +3,8 @@
  * trailing `\` continues it on the next line), and the lines after it, up to the next `$ `, are
  * what it prints (stdout and stderr together). An HTML comment `<!-- example: SCENARIO -->` just
  * before the block names the set-up it runs in (test/kernel/readme.test.ts). A ```ts block
- * right before a console block is saved as `example.mjs` for it to run.
+ * right before a console block is saved as `example.mjs` for it to run; a ```yaml block whose
+ * first line is `# NAME.yaml` is saved as NAME.yaml for the next console block.
  *
  * Outputs are compared line by line, trailing blanks ignored. A line ending in ` ...` matches any
  * line that starts like it. Values the kernel picks (connection tokens, ephemeral ports) match
@@ -23,6 +24,8 @@ export interface ReadmeExample {
   commands: ReadmeCommand[];
   /** The ```ts block just before, if any. */
   script?: string;
+  /** ```yaml blocks named by their first line (`# NAME.yaml`) since the previous console block. */
+  files?: { name: string; text: string }[];
   line: number;
 }
 
@@ -31,6 +34,7 @@ export function readmeExamples(markdown: string, defaultScenario: string): Readm
   const lines = markdown.split('\n');
   const examples: ReadmeExample[] = [];
   let lastScript: { text: string; end: number } | undefined;
+  let files: { name: string; text: string }[] = [];
   for (let i = 0; i < lines.length; i++) {
     const fence = /^```(\w*)\s*$/.exec(lines[i]!);
     if (!fence) continue;
@@ -38,11 +42,15 @@ export function readmeExamples(markdown: string, defaultScenario: string): Readm
     const body: string[] = [];
     for (i++; i < lines.length && !/^```\s*$/.test(lines[i]!); i++) body.push(lines[i]!);
     if (fence[1] === 'ts') lastScript = { text: body.join('\n'), end: i };
+    const named = fence[1] === 'yaml' ? /^# ([\w.-]+\.yaml)$/.exec(body[0] ?? '') : null;
+    if (named) files.push({ name: named[1]!, text: `${body.join('\n')}\n` });
     if (fence[1] !== 'console') continue;
     const marker = lines.slice(Math.max(0, start - 3), start).map((l) => /^<!-- example: ([\w-]+) -->$/.exec(l)?.[1]).filter(Boolean).pop();
     const example: ReadmeExample = { scenario: marker ?? defaultScenario, commands: [], line: start + 1 };
     // The script belongs to this block when only blank lines or comments lie between them.
     if (lastScript && lines.slice(lastScript.end + 1, start).every((l) => l.trim() === '' || l.startsWith('<!--'))) example.script = lastScript.text;
+    if (files.length) example.files = files;
+    files = [];
     for (let j = 0; j < body.length; j++) {
       const text = body[j]!;
       if (text.startsWith('$ ')) {

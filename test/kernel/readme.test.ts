@@ -127,7 +127,7 @@ function run(command: string, pair: Pair): string {
 describe('README examples', () => {
   test('there are examples for every command group', () => {
     const all = examples.flatMap((e) => e.commands.map((c) => c.command)).join('\n');
-    for (const group of ['endpoint add', 'endpoint show', 'endpoint change', 'endpoint delete', 'endpoint flush', 'limits set', 'limits show', 'connection show', 'connection explain', 'subflow show', 'announce', 'remove', 'subflow create', 'subflow destroy', 'completion', ' -b ', 'node example.mjs']) {
+    for (const group of ['endpoint add', 'endpoint show', 'endpoint change', 'endpoint delete', 'endpoint flush', 'limits set', 'limits show', 'connection show', 'connection explain', 'subflow show', 'announce', 'remove', 'subflow create', 'subflow destroy', 'completion', ' -b ', 'node example.mjs', 'config diff', 'config apply']) {
       assert.ok(all.includes(group), group);
     }
   });
@@ -141,6 +141,7 @@ describe('README examples', () => {
       if (example.script !== undefined) {
         writeFileSync(join(work, 'example.mjs'), rename(example.script, pair).replace(/from 'mptcpctl'/g, `from '${resolve(repoRoot, 'build/src/index.js')}'`));
       }
+      for (const file of example.files ?? []) writeFileSync(join(work, file.name), rename(file.text, pair));
       for (const c of example.commands) {
         const command = rename(substitute(c.command, learnt), pair);
         const actual = run(command, pair);

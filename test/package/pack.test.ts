@@ -33,13 +33,14 @@ const allowed = [
   /^dist\/mptcpctl(-lazy)?\.cjs(\.cache|\.map)?$/,
   /^man\/mptcpctl\.8$/,
   /^completions\/(mptcpctl\.bash|_mptcpctl|mptcpctl\.fish)$/,
+  /^systemd\/mptcpctl-(follow|apply)@\.service$/,
   /^build\/src\/.+\.(js|d\.ts)$/,
 ];
 
 describe('npm package', () => {
   let tarball = '';
 
-  test('npm pack: bin, built code, types, man page, completions, README and LICENSE; nothing else', () => {
+  test('npm pack: bin, built code, types, man page, completions, systemd units, README and LICENSE; nothing else', () => {
     const [packed] = JSON.parse(npm('pack', '--json', '--pack-destination', work)) as { filename: string; files: { path: string }[] }[];
     tarball = join(work, packed!.filename);
     const files = packed!.files.map((f) => f.path);

@@ -69,7 +69,8 @@ describe('completion scripts from the command tree', () => {
 
 /** Static cases: words on the line (the last being completed) -> exactly these candidates. */
 const cases: { words: string[]; want: string[] }[] = [
-  { words: ['mptcpctl', ''], want: ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion', 'stats', 'exporter'] },
+  { words: ['mptcpctl', ''], want: ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion', 'stats', 'exporter', 'config'] },
+  { words: ['mptcpctl', 'config', ''], want: ['show', 'diff', 'apply', 'try', 'confirm', 'follow'] },
   { words: ['mptcpctl', 'e'], want: ['endpoint', 'exporter'] },
   { words: ['mptcpctl', 'endpoint', ''], want: ['add', 'change', 'delete', 'show', 'flush'] },
   // Abbreviated object, as argv.ts reads it.

@@ -1,0 +1,39 @@
+/**
+ * Reading a namespace's state (endpoints, limits, net.mptcp.* settings, interfaces and their
+ * addresses) and writing a setting: what plan and apply work on.
+ */
+import type { MptcpPm } from '../pm/client.js';
+import type { TraceHook } from '../netlink/exchange.js';
+import { listAddresses } from '../netlink/rtnl-addr.js';
+import { listLinks } from '../netlink/rtnl-link.js';
+import { readDirInNetns, writeInNetns, type TransportOptions } from '../netlink/transport.js';
+import type { ObservedState } from './model.js';
+import { READ_ONLY_SYSCTLS } from './parse.js';
+
+const SYSCTL_DIR = '/proc/sys/net/mptcp';
+
+/** Every net.mptcp.* setting of the namespace (read-only ones included), trimmed. */
+export function readSysctls(netns: string | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [name, value] of readDirInNetns(netns, SYSCTL_DIR)) out.set(name, value.trim());
+  return out;
+}
+
+/** The settings a file may set: those the kernel has that are not read-only. */
+export function writableSysctlKeys(sysctl: ReadonlyMap<string, string>): Set<string> {
+  return new Set([...sysctl.keys()].filter((k) => !READ_ONLY_SYSCTLS.has(k)));
+}
+
+/** Writes net.mptcp.KEY in the namespace, as `sysctl -w` does. */
+export function writeSysctl(netns: string | undefined, key: string, value: string): void {
+  writeInNetns(netns, `${SYSCTL_DIR}/${key}`, `${value}\n`);
+}
+
+export async function readState(pm: MptcpPm, netns: string | undefined, trace?: TraceHook): Promise<ObservedState> {
+  const options: TransportOptions = netns === undefined ? {} : { netns };
+  const endpoints = await pm.listEndpoints();
+  const limits = await pm.getLimits();
+  const links = await listLinks(options, trace);
+  const addresses = await listAddresses(options, trace);
+  return { endpoints, limits, sysctl: readSysctls(netns), links, addresses };
+}

@@ -1,0 +1,53 @@
+/** The desired state through the library: typed plans and results, and follow as a function. */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MptcpPm, parseConfig, planConfig, applyConfig, followConfig, readState, ApplyError, type Change } from '../../src/index.js';
+import { createNetns, deleteNetns, ip } from '../helpers/netns.js';
+
+let ns: string;
+let pm: MptcpPm;
+before(async () => {
+  ns = createNetns('cfl');
+  ip(ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth9');
+  ip(ns, 'link', 'set', 'eth0', 'up');
+  ip(ns, 'link', 'set', 'eth9', 'up');
+  ip(ns, 'addr', 'add', '10.4.0.1/24', 'dev', 'eth0');
+  pm = await MptcpPm.open({ netns: ns });
+});
+after(async () => {
+  await pm.close();
+  deleteNetns(ns);
+});
+
+test('plan and apply return typed plans and results', async () => {
+  const config = parseConfig('limits:\n  subflows: 3\nrules:\n  - interfaces: [eth0]\n    ids: 30-39\n', 'lib.yaml');
+  const plan = planConfig(config, await readState(pm, ns));
+  assert.deepEqual(plan.changes.map((c) => c.kind), ['limit', 'add']);
+  const add = plan.changes[1] as Extract<Change, { kind: 'add' }>;
+  assert.deepEqual({ ...add.endpoint }, { address: '10.4.0.1', id: 30, port: 0, ifindex: add.endpoint.ifindex, dev: 'eth0', flags: 2, source: 1 });
+  const result = await applyConfig(config, { pm, netns: ns });
+  assert.equal(result.plan.changes.length, 2);
+  assert.equal(result.after.endpoints[0]?.id, 30);
+  assert.equal(ip(ns, 'mptcp', 'endpoint', 'show'), '10.4.0.1 id 30 subflow dev eth0 \n');
+  assert.equal((await applyConfig(config, { pm, netns: ns })).plan.changes.length, 0);
+  // A refused step: ApplyError names it and the state is as found.
+  const bad = parseConfig('endpoints:\n  - address: 10.99.0.1\n    port: 9\n    flags: [signal]\n', 'bad.yaml');
+  await assert.rejects(applyConfig(bad, { pm, netns: ns }), (err: unknown) => err instanceof ApplyError && err.restored && err.failed?.kind === 'add');
+  assert.equal(ip(ns, 'mptcp', 'endpoint', 'show'), '10.4.0.1 id 30 subflow dev eth0 \n');
+});
+
+test('followConfig reports changes and ends when aborted', async () => {
+  const config = parseConfig('rules:\n  - interfaces: [eth0]\n', 'lib.yaml');
+  const stop = new AbortController();
+  const changes: string[] = [];
+  let ready!: () => void;
+  const isReady = new Promise<void>((r) => (ready = r));
+  const following = followConfig(config, { pm, netns: ns }, { signal: stop.signal, onChange: (c) => changes.push(c.kind), onReady: () => ready() });
+  await isReady;
+  ip(ns, 'addr', 'add', '10.4.0.2/24', 'dev', 'eth0');
+  for (let i = 0; i < 100 && !ip(ns, 'mptcp', 'endpoint', 'show').includes('10.4.0.2'); i++) await new Promise((r) => setTimeout(r, 20));
+  stop.abort();
+  await following;
+  assert.match(ip(ns, 'mptcp', 'endpoint', 'show'), /10\.4\.0\.2 id \d+ subflow dev eth0/);
+  assert.ok(changes.includes('add'), changes.join(','));
+});
