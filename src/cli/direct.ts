@@ -65,7 +65,8 @@ function readLine(argv: readonly string[]): { options: DirectOptions & DirectBat
 /** `argv` as normalizeArgv returns it; undefined when commander has to read it. */
 export function directRoute(argv: readonly string[]): DirectRoute | undefined {
   const line = readLine(argv);
-  if (!line || line.options.batch !== undefined || line.options.force) return undefined;
+  // --force without -b is ip's -force outside batch mode: accepted, and nothing to do.
+  if (!line || line.options.batch !== undefined) return undefined;
   const call = findAction(line.rest);
   return call && { options: line.options, ...call };
 }

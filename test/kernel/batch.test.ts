@@ -72,7 +72,7 @@ describe('a batch file is checked whole before its first request', () => {
   const bad = (name: string): string =>
     [
       `mptcpctl: ${name}:2: unknown word "singal": did you mean "signal"?`,
-      `mptcpctl: ${name}:5: invalid subflows "x": expected a number from 0 to 4294967295`,
+      `mptcpctl: ${name}:5: invalid subflows "x": expected a number from 0 to 8`,
       `mptcpctl: ${name}:6: device "nosuchdev0" does not exist in network namespace "${ns}"`,
       `mptcpctl: ${name}:8: "monitor" cannot be used in a batch file`,
       '',

@@ -356,7 +356,7 @@ describe('connection explain: the command line', () => {
       assert.match(missing.stderr, /^mptcpctl: no MPTCP connection has the token given .*\n$/);
       const usage = runCli(['-n', p.a, 'connection', 'explain', 'dst', '10.1.0.x'], { env: { MPTCPCTL_STATE_DIR: stateDir } });
       assert.equal(usage.status, 2);
-      assert.equal(usage.stderr, 'mptcpctl: "10.1.0.x" after "dst" is not an address (expected ADDR or ADDR:PORT, IPv6 as [ADDR]:PORT)\n');
+      assert.equal(usage.stderr, 'mptcpctl: invalid dst address "10.1.0.x": expected an IPv4 or IPv6 address, or "*"\n');
     } finally {
       for (const peer of peers) await peer.stop();
       deleteNetns(p.a);

@@ -143,7 +143,8 @@ describe('direct route', () => {
       assert.deepEqual({ ...reading }, await batchThroughCommander(normalized), normalized.join(' '));
       assert.equal(directRoute(normalized), undefined, normalized.join(' '));
     }
-    for (const argv of [['-b', 'f', 'endpoint', 'show'], ['--force', 'limits'], ['-b', 'f', '-c'], ['-b', '--json'], ['--force']]) {
+    assert.equal(directBatch(normalizeArgv(['--force', 'limits'])), undefined, '--force limits is no batch run');
+    for (const argv of [['-b', 'f', 'endpoint', 'show'], ['-b', 'f', '-c'], ['-b', '--json'], ['--force']]) {
       assert.equal(directBatch(normalizeArgv(argv)), undefined, argv.join(' '));
       assert.equal(directRoute(normalizeArgv(argv)), undefined, argv.join(' '));
     }

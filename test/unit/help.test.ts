@@ -62,7 +62,7 @@ describe('help', () => {
 
   it('help with an unknown topic is a usage error that names it', async () => {
     for (const [argv, message] of [
-      [['help', 'bogus'], 'mptcpctl: unknown help topic "bogus" (expected one of: endpoint, limits, monitor, help, announce, remove, subflow, connection, status, completion)\n'],
+      [['help', 'bogus'], 'mptcpctl: unknown help topic "bogus" (expected one of: endpoint, limits, monitor, help, announce, remove, subflow, connection, status, completion, stats, exporter, config)\n'],
       [['help', 'endpont'], 'mptcpctl: unknown help topic "endpont": did you mean "endpoint"?\n'],
       [['help', 'endpoint', 'bogus'], 'mptcpctl: unknown help topic "endpoint bogus" (endpoint commands: add, change, delete, show, flush)\n'],
     ] as const) {
