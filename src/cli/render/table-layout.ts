@@ -94,7 +94,7 @@ export async function drawTable(head: string[], rows: Cell[][], style: Paint, co
   table.push(...rows.map((row) => row.map((cell, i) => (asIs(i) ? cellText(cell) : wrapCell(cell, colWidths![i]! - 2 * PADDING)))));
   const lines = table.toString().split('\n');
   // The rule under the header (a single line: no column is made narrower than its heading),
-  // drawn from the top border's shape.
-  const rule = lines[0]!.replace('┌', '├').replace(/┬/g, '┼').replace('┐', '┤');
+  // drawn from the top border's shape (written as escapes: the bundles must be ASCII).
+  const rule = lines[0]!.replace('\u250c', '\u251c').replaceAll('\u252c', '\u253c').replace('\u2510', '\u2524');
   return `${[lines[0], lines[1], rule, ...lines.slice(2)].join('\n')}\n`;
 }
