@@ -1,6 +1,7 @@
 /**
- * The tests need nothing beside the checkout: a clone from a forge has no ../shared. Recorded
- * data lives in test/fixtures (.ci/run also runs the suite from a clone with nothing beside it).
+ * The tests need nothing beside the checkout: a clone from a forge has no shared folder beside
+ * it. Recorded data lives in test/fixtures (.ci/run also runs the suite from a clone with nothing
+ * beside it).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ import { repoRoot } from '../helpers/paths.js';
 
 const outside = /\.\.\/shared|['"]\.\.['"],\s*['"]shared['"]|\/work\/shared/;
 
-test('no source, test, script, benchmark or CI file reads ../shared', () => {
+test('no source, test, script, benchmark or CI file reads the shared folder beside the checkout', () => {
   const files = execFileSync('git', ['ls-files', 'src', 'test', 'scripts', 'bench', 'bin', '.ci'], { cwd: repoRoot, encoding: 'utf8' })
     .split('\n')
     .filter((f) => f && !f.startsWith('test/fixtures/') && f !== 'test/package/self-contained.test.ts');
