@@ -10,7 +10,7 @@ import type { Session } from './session.js';
 import { parseLimitsArgs, type EndpointVerb } from './grammar.js';
 import { endpointDevice, flushCommand, parseEndpointCommand, runEndpointCommand } from './commands/endpoint.js';
 import { runLimitsSet, runLimitsShow } from './commands/limits.js';
-import { parseConfigArgs, type ConfigVerb } from './config-args.js';
+import type { ConfigVerb } from './config-args.js';
 
 /** A checked line, ready to run. */
 export type CheckedRun = (ctx: CommandContext) => Promise<void>;
@@ -24,6 +24,8 @@ type Check = (session: Session, words: string[]) => Promise<CheckedRun | void> |
 const userspace = () => import('./grammar-userspace.js');
 // The listings' module is in the lazy bundle: their grammars are reached through it.
 const connection = () => import('./commands/connection.js');
+// So is `config`'s: its grammar is not loaded for the lines that do not need it.
+const config = () => import('./commands/config.js');
 
 const withDevice = async (session: Session, dev: string | undefined): Promise<void> => {
   if (dev !== undefined) await session.interfaceIndex(dev);
@@ -72,7 +74,7 @@ export const checks: Record<string, Record<string, Check>> = {
   status: { status: async (_, words) => (await import('./commands/status.js')).checkStatusWords(words) },
   // The file itself is read and checked when the line runs (its problems are listed then).
   config: Object.fromEntries(
-    (['show', 'diff', 'apply', 'try', 'confirm', 'follow'] as const).map((verb: ConfigVerb): [string, Check] => [verb, (_, words) => void parseConfigArgs(verb, words)]),
+    (['show', 'diff', 'apply', 'try', 'confirm', 'follow'] as const).map((verb: ConfigVerb): [string, Check] => [verb, async (_, words) => void (await config()).parseConfigArgs(verb, words)]),
   ),
 };
 

@@ -7,14 +7,8 @@
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readInNetns } from '../netlink/transport.js';
 import type { CounterEvidence } from './explain.js';
-import { parseMptcpCounters } from './status.js';
-
-/** The MPTcpExt counters as the namespace shows them now. */
-export function readMptcpCounters(netns: string | undefined): Record<string, number> {
-  return parseMptcpCounters(readInNetns(netns, '/proc/thread-self/net/netstat'));
-}
+import { countersObject, readMptcpCounters } from './netstat.js';
 
 /**
  * The counters that went up from `before` to `now`. A counter that went down was reset (a new
@@ -47,7 +41,7 @@ function namespaceKey(netns: string | undefined): string {
  * keep the state (read-only file system) only loses the comparison: the evidence then says so.
  */
 export function lookAtCounters(netns: string | undefined, dir = stateDir()): CounterEvidence {
-  const now = readMptcpCounters(netns);
+  const now = countersObject(readMptcpCounters(netns));
   let before: Record<string, number> | undefined;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -30,6 +30,13 @@ export function deleteNetns(name: string): void {
   created.delete(name);
 }
 
+/** A veth pair `a` <-> `b` inside one namespace, both ends up (a link with carrier to hang addresses on). */
+export function addVethPair(netns: string, a: string, b: string): void {
+  ip(netns, 'link', 'add', a, 'type', 'veth', 'peer', 'name', b);
+  ip(netns, 'link', 'set', a, 'up');
+  ip(netns, 'link', 'set', b, 'up');
+}
+
 /** Runs `ip -n NAME ARGS...` and returns stdout; throws with stderr on failure. */
 export function ip(netns: string, ...args: string[]): string {
   return execFileSync('ip', ['-n', netns, ...args], { encoding: 'utf8' });

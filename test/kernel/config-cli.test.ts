@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../helpers/cli.js';
-import { createNetns, createNetnsPair, deleteNetns, ip, sysctl, type NetnsPair } from '../helpers/netns.js';
+import { addVethPair, createNetns, createNetnsPair, deleteNetns, ip, sysctl, type NetnsPair } from '../helpers/netns.js';
 import { startClient, startServer, type Peer } from '../helpers/mptcp.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mptcpctl-config-'));
@@ -31,9 +31,7 @@ function file(text: string): string {
 function namespace(prefix: string): string {
   const ns = createNetns(prefix);
   made.push(ns);
-  ip(ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth1');
-  ip(ns, 'link', 'set', 'eth0', 'up');
-  ip(ns, 'link', 'set', 'eth1', 'up');
+  addVethPair(ns, 'eth0', 'eth1');
   ip(ns, 'addr', 'add', '10.0.1.1/24', 'dev', 'eth0');
   ip(ns, 'addr', 'add', '2001:db8:1::1/64', 'dev', 'eth0', 'nodad');
   ip(ns, 'addr', 'add', '10.0.2.1/24', 'dev', 'eth1');

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { cliCommand } from '../helpers/cli.js';
-import { createNetns, deleteNetns, ip, sysctl } from '../helpers/netns.js';
+import { addVethPair, createNetns, deleteNetns, ip, sysctl } from '../helpers/netns.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mptcpctl-follow-'));
 const made: string[] = [];
@@ -91,9 +91,7 @@ async function converges(ns: string, expected: string | ((table: string) => bool
 function namespace(prefix: string): string {
   const ns = createNetns(prefix);
   made.push(ns);
-  ip(ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth9');
-  ip(ns, 'link', 'set', 'eth0', 'up');
-  ip(ns, 'link', 'set', 'eth9', 'up');
+  addVethPair(ns, 'eth0', 'eth9');
   return ns;
 }
 

@@ -2,15 +2,13 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MptcpPm, parseConfig, planConfig, applyConfig, followConfig, readState, ApplyError, type Change } from '../../src/index.js';
-import { createNetns, deleteNetns, ip } from '../helpers/netns.js';
+import { addVethPair, createNetns, deleteNetns, ip } from '../helpers/netns.js';
 
 let ns: string;
 let pm: MptcpPm;
 before(async () => {
   ns = createNetns('cfl');
-  ip(ns, 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth9');
-  ip(ns, 'link', 'set', 'eth0', 'up');
-  ip(ns, 'link', 'set', 'eth9', 'up');
+  addVethPair(ns, 'eth0', 'eth9');
   ip(ns, 'addr', 'add', '10.4.0.1/24', 'dev', 'eth0');
   pm = await MptcpPm.open({ netns: ns });
 });

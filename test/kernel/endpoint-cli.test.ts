@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliCommand, runCli } from '../helpers/cli.js';
-import { createNetns, deleteNetns, ip } from '../helpers/netns.js';
+import { addVethPair, createNetns, deleteNetns, ip } from '../helpers/netns.js';
 
 let ns: string;
 const work = mkdtempSync(join(tmpdir(), 'mptcpctl-endpoint-'));
@@ -24,9 +24,7 @@ const ok = (...args: string[]) => {
 
 before(() => {
   ns = createNetns('ep');
-  ip(ns, 'link', 'add', 'veth0', 'type', 'veth', 'peer', 'name', 'veth1');
-  ip(ns, 'link', 'set', 'veth0', 'up');
-  ip(ns, 'link', 'set', 'veth1', 'up');
+  addVethPair(ns, 'veth0', 'veth1');
   ip(ns, 'addr', 'add', '10.0.1.1/24', 'dev', 'veth0');
   ip(ns, 'addr', 'add', '2001:db8:1::1/64', 'dev', 'veth0', 'nodad');
 });

@@ -17,15 +17,13 @@ import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { runCli } from '../helpers/cli.js';
 import { repoRoot } from '../helpers/paths.js';
-import { createNetns, deleteNetns, ip } from '../helpers/netns.js';
+import { addVethPair, createNetns, deleteNetns, ip } from '../helpers/netns.js';
 
 let ns: string;
 
 before(() => {
   ns = createNetns('ipcl');
-  ip(ns, 'link', 'add', 'd0', 'type', 'veth', 'peer', 'name', 'd1');
-  ip(ns, 'link', 'set', 'd0', 'up');
-  ip(ns, 'link', 'set', 'd1', 'up');
+  addVethPair(ns, 'd0', 'd1');
   ip(ns, 'addr', 'add', '10.0.1.1/24', 'dev', 'd0');
 });
 after(() => deleteNetns(ns));

@@ -23,6 +23,9 @@ import { Session } from '../session.js';
 import { sdNotify } from '../readiness.js';
 
 /** `config diff` (and `apply --dry-run`) when the namespace differs from the file. */
+// Batch files' lines are checked with it (line-check.ts), through this module's lazy bundle.
+export { parseConfigArgs };
+
 export const EXIT_DIFFERS = 3;
 
 /** `config try` ran out of time (or was interrupted): the state found was put back. */
