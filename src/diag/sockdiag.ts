@@ -20,7 +20,7 @@ import {
 } from './inet-diag.js';
 import { encodeFilterBytecode, type SocketFilter } from './inet-diag-bytecode.js';
 import { assignSides, TCP_LISTEN, toConnection, toSubflow, type MptcpConnection, type MptcpSubflow } from './records.js';
-import { checkToken } from '../mptcp/ranges.js';
+import { checkAddress, checkOptional, checkToken, IFINDEX, PORT } from '../mptcp/ranges.js';
 
 export interface SockDiagOptions {
   /** Network namespace name (as `ip -n`); the caller's namespace if absent. */
@@ -68,7 +68,7 @@ export class SockDiag {
    * subflows too, so this also dumps the TCP sockets (see `assignSides`).
    */
   async listConnections(filter: DiagFilter = {}): Promise<MptcpConnection[]> {
-    const token = filterToken(filter);
+    const token = checkFilter(filter);
     const bytecode = encodeFilterBytecode(filter);
     const sockets = (await this.dumpBothFamilies(IPPROTO_MPTCP, bytecode)).map(toConnection);
     const subflows = await this.listSubflows();
@@ -89,7 +89,7 @@ export class SockDiag {
 
   /** MPTCP subflows (TCP sockets with the "mptcp" ULP, listeners excluded), IPv4 then IPv6. */
   async listSubflows(filter: DiagFilter = {}): Promise<MptcpSubflow[]> {
-    const token = filterToken(filter);
+    const token = checkFilter(filter);
     const subflows: MptcpSubflow[] = [];
     for (const socket of await this.dumpBothFamilies(IPPROTO_TCP, encodeFilterBytecode(filter))) {
       const subflow = toSubflow(socket);
@@ -134,7 +134,14 @@ function diagError(ack: ExtendedAck, operation: string, protocol: number): Kerne
   return errno === Errno.EPERM ? new PermissionError(details) : new KernelError(details);
 }
 
-/** The filter's token, checked (a u32: 2**32 + 5 must not select token 5), or undefined. */
-function filterToken(filter: DiagFilter): number | undefined {
+/** The filter checked (a token is a u32: 2**32 + 5 must not select token 5); its token, or undefined. */
+function checkFilter(filter: DiagFilter): number | undefined {
+  // The selectors are checked here too, before any dump: a library caller gets a UsageError.
+  for (const end of ['src', 'dst'] as const) {
+    const host = filter[end];
+    if (host?.address !== undefined) checkAddress(host.address, `filter.${end}.address`);
+    checkOptional(host?.port, `filter.${end}.port`, PORT);
+  }
+  checkOptional(filter.ifindex, 'filter.ifindex', IFINDEX);
   return filter.token === undefined ? undefined : checkToken(filter.token, 'filter.token');
 }

@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SockDiag } from '../../src/diag/sockdiag.js';
+import { SockDiag, type DiagFilter } from '../../src/diag/sockdiag.js';
 import { KernelError, PermissionError, UsageError } from '../../src/netlink/errors.js';
 import { decodeMessages, encodeMessage, NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/message.js';
 import type { NetlinkTransport, ReceiveResult } from '../../src/netlink/transport.js';
@@ -109,6 +109,20 @@ describe('SockDiag (scripted kernel)', () => {
     for (const token of [2 ** 32 + 0x124cd9c7, -1, 1.5]) {
       await assert.rejects(diag.listConnections({ token }), (err: unknown) => err instanceof UsageError && err.argument === 'filter.token');
       await assert.rejects(diag.listSubflows({ token }), (err: unknown) => err instanceof UsageError && err.code === 'ERR_MPTCPCTL_USAGE');
+    }
+    assert.deepEqual(kernel.requests, []);
+  });
+
+  it('refuses selectors out of range (address text, port, ifindex) with a UsageError, before any dump', async () => {
+    const { kernel, diag } = open(clientSide);
+    const bad: [DiagFilter, string][] = [
+      [{ src: { address: '10.0.0.x' } }, 'filter.src.address'],
+      [{ dst: { port: 65536 } }, 'filter.dst.port'],
+      [{ ifindex: -1 }, 'filter.ifindex'],
+    ];
+    for (const [filter, argument] of bad) {
+      await assert.rejects(diag.listConnections(filter), (err: unknown) => err instanceof UsageError && err.argument === argument);
+      await assert.rejects(diag.listSubflows(filter), (err: unknown) => err instanceof UsageError && err.argument === argument);
     }
     assert.deepEqual(kernel.requests, []);
   });
