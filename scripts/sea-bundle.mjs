@@ -1,7 +1,7 @@
 // The CLI bundles for the single executable. A SEA's main script is CommonJS and can require only
 // Node's built-in modules, so unlike dist/mptcpctl.cjs everything is bundled, koffi's JS too.
 // koffi finds its native module with `require('@koromix/koffi-<platform>')`: the plugin below
-// answers that with src/netlink/koffi-loader.ts, which has loaded it from the SEA asset.
+// answers that with src/sys/koffi-loader.ts, which has loaded it from the SEA asset.
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { moduleWrapper } from './module-wrapper.mjs';
 import { buildSplit } from './split-bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const loader = resolve(root, 'src/netlink/koffi-loader.ts');
+const loader = resolve(root, 'src/sys/koffi-loader.ts');
 
 /** @param {string} platform e.g. linux-x64: the one koffi native package this binary carries. */
 function koffiNativePlugin(platform) {

@@ -35,8 +35,8 @@ export {
   TimeoutError,
   ProtocolError,
   NotFoundError,
-} from './netlink/errors.js';
-export { errnoName } from './netlink/errno.js';
+} from './errors.js';
+export { errnoName } from './errno.js';
 export {
   parseConfig,
   planConfig,

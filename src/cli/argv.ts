@@ -5,7 +5,7 @@
  * `mptcp` word, abbreviated objects and verbs (`e s`, `endpoint d`, `l s` = limits set, exactly
  * in ip's first-match order), and `help [OBJECT [COMMAND]]`.
  */
-import { UsageError } from '../netlink/errors.js';
+import { UsageError } from '../errors.js';
 import { didYouMean, matches, matchKeyword, parseBase0, quote } from './grammar.js';
 
 interface GlobalOption {

@@ -10,7 +10,7 @@
  * --force runs every line and fails at the end.
  */
 import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
-import { UsageError } from '../netlink/errors.js';
+import { UsageError } from '../errors.js';
 import { expandCommandWords, splitBatchLine, verbs } from './argv.js';
 import { quote } from './grammar.js';
 import type { CommandContext } from './context.js';

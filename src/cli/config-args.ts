@@ -1,5 +1,5 @@
 /** The words after `config VERB` (pure): the file and the verb's own options. */
-import { UsageError } from '../netlink/errors.js';
+import { UsageError } from '../errors.js';
 import { didYouMean, quote } from './grammar.js';
 
 export type ConfigVerb = 'show' | 'diff' | 'apply' | 'try' | 'confirm' | 'follow';

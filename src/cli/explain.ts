@@ -4,8 +4,8 @@
  * gets `userspace PM not selected`; neither says what the namespace uses or what to do. The
  * command wraps such a KernelError into an ExplainedKernelError, and report.ts prints the hint.
  */
-import { KernelError, PermissionError } from '../netlink/errors.js';
-import { readInNetns } from '../netlink/transport.js';
+import { KernelError, PermissionError } from '../errors.js';
+import { readInNetns } from '../sys/netns.js';
 
 /** The namespace's path-manager sysctl as read. */
 export interface PathManagerSetting {

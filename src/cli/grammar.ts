@@ -3,7 +3,7 @@
  * forgiving IPv4 forms, and the endpoint/limits argument rules with ip's client-side checks.
  * Everything here throws UsageError on bad input and never touches the kernel.
  */
-import { UsageError } from '../netlink/errors.js';
+import { UsageError } from '../errors.js';
 import { AddressFlag, addressFlagNames } from '../mptcp/spec.js';
 import { ADDRESS_ID, LIMIT, PORT, type Range } from '../mptcp/ranges.js';
 import { formatIPv4, formatIPv6, parseIPv6 } from '../util/inet.js';

@@ -6,8 +6,8 @@
  * and tested with tables; the command supplies what it sent and the endpoints that exist.
  */
 import type { Endpoint } from '../mptcp/records.js';
-import { Errno } from '../netlink/errno.js';
-import { KernelError, PermissionError } from '../netlink/errors.js';
+import { Errno } from '../errno.js';
+import { KernelError, PermissionError } from '../errors.js';
 import { ExplainedKernelError } from './explain.js';
 
 /** What the refused request asked for. */

@@ -6,7 +6,7 @@ import { fstatSync } from 'node:fs';
 import { describeOutputError } from './report.js';
 import { runCli } from './run.js';
 import { writeAll } from './stdout.js';
-import { isTerminal, terminalColumns } from '../netlink/transport.js';
+import { isTerminal, terminalColumns } from '../sys/tty.js';
 
 // A failed write to stdout ends the run at once: a closed pipe (`mptcpctl ... | head`) is a
 // normal way for a reader to stop (exit 0, silently); a full disk or an I/O error is reported

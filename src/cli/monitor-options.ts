@@ -3,7 +3,7 @@
  * command, and before that by run.ts for a line it subscribes for early (monitor-line.ts), so a
  * usage error opens nothing.
  */
-import { UsageError } from '../netlink/errors.js';
+import { UsageError } from '../errors.js';
 import { EventType } from '../mptcp/spec.js';
 import { didYouMean, parseToken, quote } from './grammar.js';
 import { parseReadyFd } from './readiness.js';

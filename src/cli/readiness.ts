@@ -6,8 +6,8 @@
  * socket, an abstract one if the name starts with '@').
  */
 import { closeSync, fstatSync } from 'node:fs';
-import { UsageError } from '../netlink/errors.js';
-import { sendUnixDatagram } from '../netlink/transport.js';
+import { UsageError } from '../errors.js';
+import { sendUnixDatagram } from '../sys/unix-datagram.js';
 import { encodeText } from '../util/bytes.js';
 import { quote } from './grammar.js';
 import { writeAll } from './stdout.js';

@@ -8,8 +8,8 @@ import {
   PermissionError,
   SystemError,
   UsageError,
-} from '../netlink/errors.js';
-import { Errno, errnoDescription } from '../netlink/errno.js';
+} from '../errors.js';
+import { Errno, errnoDescription } from '../errno.js';
 import { NetlinkDecodeError } from '../netlink/message.js';
 import { ExplainedKernelError } from './explain.js';
 

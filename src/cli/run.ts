@@ -15,8 +15,8 @@ import { directBatch, directRoute } from './direct.js';
 import { monitorLine } from './monitor-line.js';
 import { parseMonitorOptions } from './monitor-options.js';
 import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './report.js';
-import { UsageError } from '../netlink/errors.js';
-import { checkNetnsName } from '../netlink/transport.js';
+import { UsageError } from '../errors.js';
+import { checkNetnsName } from '../sys/netns.js';
 import { Session } from './session.js';
 
 declare const MPTCPCTL_VERSION: string | undefined;
@@ -66,7 +66,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   let debug = argv.includes('--debug') || argv.includes('-debug');
   const contextFor = async (opts: GlobalOptions): Promise<CommandContext> => {
     debug = opts.debug ?? debug;
-    // A bad name is a usage error, found before any namespace is opened (transport.ts checks again).
+    // A bad name is a usage error, found before any namespace is opened (src/sys/netns.ts checks again).
     const problem = opts.netns === undefined ? undefined : checkNetnsName(opts.netns);
     if (problem) throw new UsageError(`invalid network namespace name ${quote(opts.netns!)}: ${problem}`);
     if (!session) {

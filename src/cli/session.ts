@@ -6,7 +6,7 @@ import { MptcpPm } from '../pm/client.js';
 import { EventSubscription } from '../pm/event-subscription.js';
 import type { TraceHook } from '../netlink/exchange.js';
 import { listInterfaces } from '../netlink/rtnl.js';
-import { UsageError } from '../netlink/errors.js';
+import { UsageError } from '../errors.js';
 
 export class Session {
   private pm: Promise<MptcpPm> | undefined;

@@ -6,7 +6,7 @@
  */
 import { tokenText } from './render/token.js';
 import { defineAttributeSet } from '../netlink/attrset.js';
-import { errnoName } from '../netlink/errno.js';
+import { errnoName } from '../errno.js';
 import { nlctrlTraceSchema, opFlagNames, policyTypeNames } from '../netlink/nlctrl-spec.js';
 import type { GenlFamilySchema, MessageLayout, StructSchema, TraceField, TraceSchema } from '../netlink/trace-decode.js';
 import { NETLINK_GENERIC, NETLINK_ROUTE, NETLINK_SOCK_DIAG } from '../netlink/transport.js';

@@ -7,7 +7,7 @@
 import type { MptcpPm } from '../pm/client.js';
 import { AddressFlag } from '../mptcp/spec.js';
 import type { AddressInput } from '../mptcp/records.js';
-import { MptcpctlError } from '../netlink/errors.js';
+import { MptcpctlError } from '../errors.js';
 import type { TraceHook } from '../netlink/exchange.js';
 import type { DesiredConfig, ObservedState, StaticEndpoint } from './model.js';
 import { planConfig, type Change, type Plan, type PlanOptions } from './plan.js';

@@ -5,7 +5,7 @@
 import type { Endpoint, Limits } from '../mptcp/records.js';
 import type { InterfaceAddress } from '../netlink/rtnl-addr.js';
 import type { LinkInfo } from '../netlink/rtnl-link.js';
-import { UsageError } from '../netlink/errors.js';
+import { UsageError } from '../errors.js';
 
 /** The kernel's endpoint budget per namespace (MPTCP_PM_ADDR_MAX). */
 export const MAX_ENDPOINTS = 8;

@@ -6,7 +6,8 @@ import type { MptcpPm } from '../pm/client.js';
 import type { TraceHook } from '../netlink/exchange.js';
 import { listAddresses } from '../netlink/rtnl-addr.js';
 import { listLinks } from '../netlink/rtnl-link.js';
-import { readDirInNetns, writeInNetns, type TransportOptions } from '../netlink/transport.js';
+import { readDirInNetns, writeInNetns } from '../sys/netns.js';
+import type { TransportOptions } from '../netlink/transport.js';
 import type { ObservedState } from './model.js';
 import { READ_ONLY_SYSCTLS } from './parse.js';
 

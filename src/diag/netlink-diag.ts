@@ -8,8 +8,8 @@
  *                      u32 dst_group; u32 ino; u32 cookie[2] }                                     28 bytes
  *   NETLINK_DIAG_GROUPS (1): the socket's group bitmap (unsigned longs, host order): bit g-1 = group g.
  */
-import { Errno } from '../netlink/errno.js';
-import { KernelError, PermissionError } from '../netlink/errors.js';
+import { Errno } from '../errno.js';
+import { KernelError, PermissionError } from '../errors.js';
 import { dumpConsistently, type TraceHook } from '../netlink/exchange.js';
 import { decodeAttributes, encodeMessage, NLM_F_DUMP, NLM_F_REQUEST } from '../netlink/message.js';
 import { NETLINK_SOCK_DIAG, NetlinkTransport, type TransportOptions } from '../netlink/transport.js';

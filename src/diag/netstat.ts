@@ -3,8 +3,8 @@
  * network namespace. Names come from the kernel's own header line, so counters added by newer
  * kernels appear without a code change; counter-info.ts groups and explains the known ones.
  */
-import { NotFoundError, SystemError } from '../netlink/errors.js';
-import { readInNetns } from '../netlink/transport.js';
+import { NotFoundError, SystemError } from '../errors.js';
+import { readInNetns } from '../sys/netns.js';
 
 const NETSTAT_PATH = '/proc/thread-self/net/netstat';
 

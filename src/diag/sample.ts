@@ -5,7 +5,7 @@
  * the others, and the failure is counted instead of failing the scrape.
  */
 import type { Endpoint, Limits } from '../mptcp/records.js';
-import { NetnsError } from '../netlink/errors.js';
+import { NetnsError } from '../errors.js';
 import type { MptcpPm } from '../pm/client.js';
 import { listInterfaces } from '../netlink/rtnl.js';
 import { listAddresses, type InterfaceAddress } from '../netlink/rtnl-addr.js';

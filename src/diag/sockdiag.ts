@@ -2,8 +2,8 @@
  * Live MPTCP connections and subflows of a network namespace, from NETLINK_SOCK_DIAG (inet_diag),
  * the interface `ss -M` and `ss -tiO` read.
  */
-import { Errno } from '../netlink/errno.js';
-import { KernelError, PermissionError } from '../netlink/errors.js';
+import { Errno } from '../errno.js';
+import { KernelError, PermissionError } from '../errors.js';
 import { dumpConsistently, type TraceHook } from '../netlink/exchange.js';
 import type { ExtendedAck } from '../netlink/extack.js';
 import { NETLINK_SOCK_DIAG, NetlinkTransport } from '../netlink/transport.js';

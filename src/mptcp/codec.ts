@@ -7,7 +7,7 @@ import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
 import { AF_INET, AF_INET6, attrSet, Command, requestSetOf, type CommandName } from './spec.js';
 import type { AddressInput, Endpoint, Limits, Token } from './records.js';
 import { readU32BE } from '../util/bytes.js';
-import { UsageError } from '../netlink/errors.js';
+import { UsageError } from '../errors.js';
 import { ADDRESS_ID, checkAddress, checkInteger, checkOptional, checkToken, ENDPOINT_ID, EXACT_PORT, FLAGS, IFINDEX, LIMIT, PORT, type Range } from './ranges.js';
 
 /** A request ready for the generic netlink layer. */

@@ -4,7 +4,7 @@
  * before encoding, so both refuse the same values with a UsageError. Without the check the
  * encoder truncates (`id 300` went out as 44, `subflows 2**32 + 1` as 1). Pure.
  */
-import { UsageError } from '../netlink/errors.js';
+import { UsageError } from '../errors.js';
 import { parseInet } from '../util/inet.js';
 
 export interface Range {

@@ -3,7 +3,7 @@
  * collects the answers that carry its sequence number until the ACK, the error, or the
  * NLMSG_DONE of a dump. Generic netlink, rtnetlink and sock_diag all use it.
  */
-import { ProtocolError, TimeoutError } from './errors.js';
+import { ProtocolError, TimeoutError } from '../errors.js';
 import { decodeDonePayload, decodeErrorPayload, type ExtendedAck } from './extack.js';
 import {
   decodeMessageAt,

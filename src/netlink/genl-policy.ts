@@ -3,8 +3,8 @@
  * 5.10; per-op policies >= 6.7 for mptcp_pm): which attributes each operation accepts. Feature
  * detection reads this instead of guessing from version numbers, e.g. "does GET_ADDR take a token".
  */
-import { Errno } from './errno.js';
-import { KernelError } from './errors.js';
+import { Errno } from '../errno.js';
+import { KernelError } from '../errors.js';
 import type { GenericNetlink } from './genl.js';
 import { AttributeWriter, decodeAttributes } from './message.js';
 import { CtrlAttr, CtrlCommand, GENL_ID_CTRL } from './nlctrl.js';

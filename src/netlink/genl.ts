@@ -4,8 +4,8 @@
  * multicast membership, and kernel errors decoded with their extended ACK.
  */
 import { attributeName, attributePathAt, nestedSetAt, type AttributeSetSpec } from './attrset.js';
-import { Errno } from './errno.js';
-import { FamilyMissingError, GroupMissingError, KernelError, PermissionError, ProtocolError } from './errors.js';
+import { Errno } from '../errno.js';
+import { FamilyMissingError, GroupMissingError, KernelError, PermissionError, ProtocolError } from '../errors.js';
 import { dumpConsistently, exchange, type Exchange, type TraceHook } from './exchange.js';
 import type { ExtendedAck } from './extack.js';
 import {

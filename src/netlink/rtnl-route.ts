@@ -5,8 +5,8 @@
  */
 import { parseInet, formatInet } from '../util/inet.js';
 import { readU32LE, subarrayOf } from '../util/bytes.js';
-import { errnoName } from './errno.js';
-import { KernelError } from './errors.js';
+import { errnoName } from '../errno.js';
+import { KernelError } from '../errors.js';
 import { exchange, type TraceHook } from './exchange.js';
 import { AttributeWriter, decodeAttributes, encodeMessage, NLM_F_ACK, NLM_F_REQUEST } from './message.js';
 import { NETLINK_ROUTE, NetlinkTransport, type TransportOptions } from './transport.js';

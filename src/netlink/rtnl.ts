@@ -2,7 +2,7 @@
  * Interface names and indexes from rtnetlink (RTM_GETLINK), read inside the chosen namespace,
  * as `ip -n NS` resolves `dev NAME` there rather than in the caller's namespace.
  */
-import { KernelError } from './errors.js';
+import { KernelError } from '../errors.js';
 import { dumpConsistently, type TraceHook } from './exchange.js';
 import { decodeAttributes, encodeMessage, NLM_F_DUMP, NLM_F_REQUEST, readCString } from './message.js';
 import { NETLINK_ROUTE, NetlinkTransport, type TransportOptions } from './transport.js';

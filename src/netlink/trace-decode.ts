@@ -7,7 +7,7 @@
  * layer imports nothing from above. Bytes the schema does not describe are still shown, by type
  * number and length, never dropped: a trace must show everything that crossed the socket.
  */
-import { errnoName } from './errno.js';
+import { errnoName } from '../errno.js';
 import type { AttributeSetSpec, AttributeSpec } from './attrset.js';
 import { decodeDonePayload, decodeErrorPayload, type ExtendedAck } from './extack.js';
 import {

@@ -13,7 +13,7 @@ import type { TransportOptions } from '../netlink/transport.js';
 import { decodeEndpointReply, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp/records.js';
 import { AddressFlag, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
-import { ClosedError, ProtocolError } from '../netlink/errors.js';
+import { ClosedError, ProtocolError } from '../errors.js';
 import { TimeSlice } from '../util/time-slice.js';
 import { EventSubscription, type EventLoss } from './event-subscription.js';
 

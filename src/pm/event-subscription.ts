@@ -9,8 +9,8 @@
  */
 import { GenericNetlink, type FamilyInfo, type TraceHook } from '../netlink/genl.js';
 import type { TransportOptions } from '../netlink/transport.js';
-import { PermissionError, SystemError } from '../netlink/errors.js';
-import { Errno } from '../netlink/errno.js';
+import { PermissionError, SystemError } from '../errors.js';
+import { Errno } from '../errno.js';
 import { decodeEventDatagram } from '../mptcp/codec.js';
 import type { MptcpEvent } from '../mptcp/records.js';
 import { EVENTS_GROUP, FAMILY_NAME } from '../mptcp/spec.js';

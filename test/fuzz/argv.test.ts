@@ -8,7 +8,7 @@
  *     line per failing batch line; --debug adds its trace), with no "internal error", and no raw
  *     control character (a word cannot forge a second line or a terminal escape);
  *   - status 2 means nothing reached the transport: no socket opened, nothing sent, no setns
- *     (counted at the seam, src/netlink/transport.ts `transportProbe`);
+ *     (counted at the seam, src/sys/probe.ts `transportProbe`);
  *   - the transport is guarded, so no case can reach the real kernel: a command line the grammar
  *     accepts stops at the guard with status 1, and that is the only way a socket is asked for.
  * Targeted families (a bad value in a valid command, a bad namespace name, a missing value) must
@@ -18,8 +18,8 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { runCli } from '../../src/cli/run.js';
-import { SystemError } from '../../src/netlink/errors.js';
-import { transportProbe } from '../../src/netlink/transport.js';
+import { SystemError } from '../../src/errors.js';
+import { transportProbe } from '../../src/sys/probe.js';
 import { CaseCounter, fuzzParameters } from '../helpers/fuzz.js';
 
 const GUARD_MESSAGE = 'refused by the argv fuzz test: no kernel access in-process';

@@ -10,7 +10,7 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dumpConsistently, exchange, MAX_EXCHANGE_BYTES, DUMP_RETRIES, type Exchange } from '../../src/netlink/exchange.js';
-import { KernelError, MptcpctlError, ProtocolError } from '../../src/netlink/errors.js';
+import { KernelError, MptcpctlError, ProtocolError } from '../../src/errors.js';
 import { GenericNetlink } from '../../src/netlink/genl.js';
 import {
   encodeGenlMessage,

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseSocketSelectors, selectorKeywords } from '../../src/cli/grammar-selectors.js';
 import { encodeFilterBytecode } from '../../src/diag/inet-diag-bytecode.js';
-import { UsageError } from '../../src/netlink/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { fuzzParameters } from '../helpers/fuzz.js';
 
 const word = fc.oneof(

@@ -1,5 +1,5 @@
 /** Every field a KernelError carries, as one plain object for deepEqual. */
-import type { KernelError } from '../../src/netlink/errors.js';
+import type { KernelError } from '../../src/errors.js';
 
 export function kernelErrorFields(err: KernelError): Record<string, unknown> {
   return {

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { MptcpPm } from '../../src/pm/client.js';
 import { AddressFlag, EventFlag, EventType } from '../../src/mptcp/spec.js';
 import type { Endpoint, MptcpEvent } from '../../src/mptcp/records.js';
-import { KernelError } from '../../src/netlink/errors.js';
+import { KernelError } from '../../src/errors.js';
 import { EventLog } from '../helpers/events.js';
 import { startClient, startServer, type Peer } from '../helpers/mptcp.js';
 import { createNetnsPair, deleteNetns, nsExec, sysctl, type NetnsPair } from '../helpers/netns.js';

@@ -15,7 +15,7 @@ import { groupMembers, hasGroupMember, processesWith, spawnCli } from '../helper
 import { startServer, type Peer } from '../helpers/mptcp.js';
 import { MptcpPm } from '../../src/pm/client.js';
 import { NETLINK_GENERIC, NetlinkTransport } from '../../src/netlink/transport.js';
-import { SystemError } from '../../src/netlink/errors.js';
+import { SystemError } from '../../src/errors.js';
 import { EVENTS_GROUP } from '../../src/mptcp/spec.js';
 
 let ns: string;

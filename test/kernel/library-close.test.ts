@@ -10,7 +10,7 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { MptcpPm } from '../../src/pm/client.js';
 import { EventType } from '../../src/mptcp/spec.js';
 import type { MptcpEvent } from '../../src/mptcp/records.js';
-import { ClosedError, MptcpctlError } from '../../src/netlink/errors.js';
+import { ClosedError, MptcpctlError } from '../../src/errors.js';
 import { startServer, type Peer } from '../helpers/mptcp.js';
 import { createNetns, deleteNetns, ip, nsExec } from '../helpers/netns.js';
 

@@ -9,8 +9,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { MptcpPm } from '../../src/pm/client.js';
-import { NetnsError } from '../../src/netlink/errors.js';
-import { transportProbe } from '../../src/netlink/transport.js';
+import { NetnsError } from '../../src/errors.js';
+import { transportProbe } from '../../src/sys/probe.js';
 import { cliCommand, runCli } from '../helpers/cli.js';
 import { createNetns, deleteNetns, ip } from '../helpers/netns.js';
 

@@ -2,8 +2,8 @@
 import { after, before, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readlinkSync } from 'node:fs';
-import { readInNetns } from '../../src/netlink/transport.js';
-import { NetnsError } from '../../src/netlink/errors.js';
+import { readInNetns } from '../../src/sys/netns.js';
+import { NetnsError } from '../../src/errors.js';
 import { createNetns, deleteNetns, sysctl } from '../helpers/netns.js';
 
 let one: string;

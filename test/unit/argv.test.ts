@@ -2,7 +2,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { normalizeArgv, splitBatchLine } from '../../src/cli/argv.js';
-import { UsageError } from '../../src/netlink/errors.js';
+import { UsageError } from '../../src/errors.js';
 
 describe('normalizeArgv', () => {
   const cases: [string, string][] = [

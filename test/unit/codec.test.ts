@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEndpointReply, decodeEvent, decodeLimitsReply, encodeRequest, type PmRequest } from '../../src/mptcp/codec.js';
 import { ADDRESS_ID, LIMIT, PORT } from '../../src/mptcp/ranges.js';
-import { UsageError } from '../../src/netlink/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { parseEndpointArgs, parseLimitsArgs } from '../../src/cli/grammar.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent } from '../../src/mptcp/records.js';
 import { AddressFlag, Command, EventType } from '../../src/mptcp/spec.js';

@@ -14,7 +14,7 @@ import { eventNames, localTimestamp } from '../../src/cli/render/event-fields.js
 import { eventJsonLine, lostJsonLine } from '../../src/cli/render/event-json.js';
 import { eventText } from '../../src/cli/render/event-text.js';
 import { eventSelected, parseMonitorOptions, type MonitorOptions } from '../../src/cli/commands/monitor.js';
-import { UsageError } from '../../src/netlink/errors.js';
+import { UsageError } from '../../src/errors.js';
 import { fixturesDir } from '../helpers/paths.js';
 
 const goldenDir = resolve(fixturesDir, 'monitor');

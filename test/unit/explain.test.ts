@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExplainedKernelError, pathManagerHint, tokenProblem, withPathManagerHint, type PathManagerSetting } from '../../src/cli/explain.js';
 import { describeError } from '../../src/cli/report.js';
-import { KernelError, PermissionError } from '../../src/netlink/errors.js';
+import { KernelError, PermissionError } from '../../src/errors.js';
 
 const kernel: PathManagerSetting = { sysctl: 'net.mptcp.path_manager', value: 'kernel', userspace: false };
 const userspace: PathManagerSetting = { sysctl: 'net.mptcp.path_manager', value: 'userspace', userspace: true };

@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeFamily, GenericNetlink, kernelError, type GenlRequest } from '../../src/netlink/genl.js';
-import { FamilyMissingError, KernelError, PermissionError } from '../../src/netlink/errors.js';
+import { FamilyMissingError, KernelError, PermissionError } from '../../src/errors.js';
 import type { NetlinkTransport } from '../../src/netlink/transport.js';
 import type { ExtendedAck } from '../../src/netlink/extack.js';
 import { encodeGenlMessage, encodeMessage, NLM_F_ACK, NLM_F_REQUEST } from '../../src/netlink/message.js';

@@ -11,7 +11,7 @@ import {
   parseToken,
   type EndpointVerb,
 } from '../../src/cli/grammar.js';
-import { UsageError } from '../../src/netlink/errors.js';
+import { UsageError } from '../../src/errors.js';
 
 describe('base-0 numbers (strtoul as iproute2 uses it)', () => {
   const cases: [string, number | undefined][] = [

@@ -12,11 +12,11 @@ import { parseMonitorOptions } from '../../src/cli/commands/monitor.js';
 import { parseEndpointArgs, parseToken } from '../../src/cli/grammar.js';
 import { describeOutputError, oneLine } from '../../src/cli/report.js';
 import { runCli } from '../../src/cli/run.js';
-import { NetnsError, SystemError, UsageError } from '../../src/netlink/errors.js';
-import { Errno } from '../../src/netlink/errno.js';
+import { NetnsError, SystemError, UsageError } from '../../src/errors.js';
+import { Errno } from '../../src/errno.js';
 import { decodeErrorPayload } from '../../src/netlink/extack.js';
 import { NLM_F_ACK_TLVS, NetlinkDecodeError } from '../../src/netlink/message.js';
-import { transportProbe } from '../../src/netlink/transport.js';
+import { transportProbe } from '../../src/sys/probe.js';
 import { hex } from '../helpers/bytes.js';
 
 const GUARD = 'refused by the hardening test';

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inKernelHint, withInKernelHint, type HintContext } from '../../src/cli/hints.js';
 import { describeError } from '../../src/cli/report.js';
-import { KernelError, PermissionError } from '../../src/netlink/errors.js';
+import { KernelError, PermissionError } from '../../src/errors.js';
 import type { Endpoint } from '../../src/mptcp/records.js';
 
 const ep = (address: string, id: number, port = 0): Endpoint => ({ id, family: 2, address, port, flags: 1, ifindex: 0, unknown: [] });

@@ -1,5 +1,5 @@
 /**
- * The single binary's cache for koffi's native module (src/netlink/koffi-loader.ts): where it
+ * The single binary's cache for koffi's native module (src/sys/koffi-loader.ts): where it
  * goes, and how it is written. Loading from the asset itself is checked on the binary
  * (test/binary/standalone.test.ts).
  */
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheDirectories, writeCached } from '../../src/netlink/koffi-loader.js';
+import { cacheDirectories, writeCached } from '../../src/sys/koffi-loader.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mptcpctl-loader-'));
 after(() => rmSync(work, { recursive: true, force: true }));

@@ -7,7 +7,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseHost, parseSocketSelectors } from '../../src/cli/grammar-selectors.js';
 import { encodeFilterBytecode } from '../../src/diag/inet-diag-bytecode.js';
-import { UsageError } from '../../src/netlink/errors.js';
+import { UsageError } from '../../src/errors.js';
 
 describe('selector grammar', () => {
   test('ADDR[:PORT] in its spellings', () => {

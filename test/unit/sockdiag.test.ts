@@ -6,7 +6,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SockDiag, type DiagFilter } from '../../src/diag/sockdiag.js';
-import { KernelError, PermissionError, UsageError } from '../../src/netlink/errors.js';
+import { KernelError, PermissionError, UsageError } from '../../src/errors.js';
 import { decodeMessages, encodeMessage, NLM_F_DUMP_INTR, NLM_F_MULTI, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/message.js';
 import type { NetlinkTransport, ReceiveResult } from '../../src/netlink/transport.js';
 import * as captured from './fixtures/inet-diag-captures.js';

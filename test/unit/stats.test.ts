@@ -18,7 +18,7 @@ import { paint } from '../../src/cli/render/style.js';
 import { MptcpMetrics } from '../../src/cli/prometheus/metrics.js';
 import type { NamespaceSample } from '../../src/diag/sample.js';
 import type { MptcpSubflow } from '../../src/diag/records.js';
-import { UsageError } from '../../src/netlink/errors.js';
+import { UsageError } from '../../src/errors.js';
 
 /**
  * The layout of this machine's /proc/net/netstat (Linux 6.18: TcpExt, IpExt, MPTcpExt header

@@ -4,7 +4,7 @@
  */
 import { explainConnections, type ExplainFilter } from '../../diag/explain.js';
 import { gatherExplainSnapshot } from '../../diag/explain-gather.js';
-import { NotFoundError, UsageError } from '../../netlink/errors.js';
+import { NotFoundError, UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { didYouMean, matchKeyword, parseToken, quote } from '../grammar.js';
 import { parseHost } from '../grammar-selectors.js';

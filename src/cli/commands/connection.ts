@@ -5,7 +5,7 @@
  */
 import { SockDiag, type DiagFilter } from '../../diag/sockdiag.js';
 import type { SocketRecord } from '../../diag/records.js';
-import { NotFoundError } from '../../netlink/errors.js';
+import { NotFoundError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { parseSocketSelectors, type SocketSelectors } from '../grammar-selectors.js';
 import { textOutput } from '../output.js';

@@ -2,7 +2,7 @@
 import type { Endpoint } from '../../mptcp/records.js';
 import type { AddressInput } from '../../mptcp/records.js';
 import { AddressFlag } from '../../mptcp/spec.js';
-import { UsageError } from '../../netlink/errors.js';
+import { UsageError } from '../../errors.js';
 import type { MptcpPm } from '../../pm/client.js';
 import type { CommandContext } from '../context.js';
 import { withPathManagerHint } from '../explain.js';

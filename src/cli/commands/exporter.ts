@@ -6,9 +6,9 @@
 import type { Server } from 'node:http';
 import { isIP } from 'node:net';
 import { sampleNamespace, type NamespaceSample } from '../../diag/sample.js';
-import { NotFoundError, PermissionError, SystemError, UsageError } from '../../netlink/errors.js';
+import { NotFoundError, PermissionError, SystemError, UsageError } from '../../errors.js';
 import { MptcpPm } from '../../pm/client.js';
-import { checkNetnsName } from '../../netlink/transport.js';
+import { checkNetnsName } from '../../sys/netns.js';
 import type { CommandContext } from '../context.js';
 import { quote } from '../grammar.js';
 import { defaultHttpLimits, startMetricsServer, stopMetricsServer, type HttpLimits } from '../prometheus/http.js';

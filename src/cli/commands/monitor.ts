@@ -5,11 +5,11 @@
  */
 import type { MptcpEvent } from '../../mptcp/records.js';
 import type { EventLoss, EventSubscription } from '../../pm/event-subscription.js';
-import { NetnsError } from '../../netlink/errors.js';
+import { NetnsError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { eventJsonLine, lostJsonLine } from '../render/event-json.js';
 import { eventText } from '../render/event-text.js';
-import { watchNetns } from '../netns-watch.js';
+import { watchNetns } from '../../sys/netns-watch.js';
 import { notifyReady } from '../readiness.js';
 import { parseMonitorOptions, type MonitorArgs, type MonitorOptions } from '../monitor-options.js';
 import { TimeSlice } from '../../util/time-slice.js';

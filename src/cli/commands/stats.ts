@@ -9,7 +9,7 @@ import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gaugeCounters } from '../../diag/counter-info.js';
 import { counterDelta, readMptcpCounters, type Counter } from '../../diag/netstat.js';
-import { SystemError, UsageError } from '../../netlink/errors.js';
+import { SystemError, UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { quote } from '../grammar.js';
 import { print } from '../print.js';

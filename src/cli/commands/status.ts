@@ -5,7 +5,7 @@
  */
 import { lintStatus } from '../../diag/lint.js';
 import { gatherStatus } from '../../diag/status.js';
-import { UsageError } from '../../netlink/errors.js';
+import { UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { quote } from '../grammar.js';
 import { textOutput } from '../output.js';

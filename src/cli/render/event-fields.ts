@@ -5,7 +5,7 @@
 import { tokenJson, tokenText } from './token.js';
 import type { MptcpEvent } from '../../mptcp/records.js';
 import { EventFlag } from '../../mptcp/spec.js';
-import { errnoName } from '../../netlink/errno.js';
+import { errnoName } from '../../errno.js';
 import { eventName, eventNames } from './event-names.js';
 
 export { eventName, eventNames };

@@ -1,5 +1,5 @@
 /** errno numbers to names and short descriptions (Linux, x86-64 and arm64 share these). */
-import { lazyBuiltin } from '../util/require.js';
+import { lazyBuiltin } from './util/require.js';
 
 const os = lazyBuiltin<typeof import('node:os')>('node:os');
 

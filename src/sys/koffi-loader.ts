@@ -1,5 +1,5 @@
 /**
- * Where koffi comes from. The one place that loads it; only transport.ts imports this module.
+ * Where koffi comes from. The one place that loads it; only src/sys/libc.ts imports this module.
  *
  * - Installed from npm (build/, dist/mptcpctl.cjs): koffi from node_modules, as usual.
  * - In the single executable (dist/mptcpctl, MPTCPCTL_SEA defined by scripts/build-binary.mjs):
@@ -10,7 +10,7 @@
  */
 import { closeSync, existsSync, fsyncSync, lstatSync, mkdirSync, openSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
-import { MptcpctlError } from './errors.js';
+import { MptcpctlError } from '../errors.js';
 import { lazyBuiltin, requireHere } from '../util/require.js';
 
 type KoffiModule = typeof import('koffi');
