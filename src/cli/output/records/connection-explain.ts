@@ -3,10 +3,10 @@
  * the whole connection, then one line per path with the verdict code, the fix and the evidence),
  * and JSON with the same content for scripts. The codes are the contract.
  */
-import type { Explanation, PathExplanation, Verdict } from '../../diag/explain.js';
-import { canonical } from '../../diag/lint.js';
-import { ipJson, type IpJsonObject } from './ip-json.js';
-import type { Paint } from './style.js';
+import type { Explanation, PathExplanation, Verdict } from '../../../diag/explain.js';
+import { canonical } from '../../../diag/lint.js';
+import { ipJson, type IpJsonObject } from '../ip-json.js';
+import type { Paint } from '../colors.js';
 
 const plain: Pick<Paint, 'heading' | 'flag' | 'dim'> = { heading: (t) => t, flag: (t) => t, dim: (t) => t };
 const hostPort = (address: string, port: number): string => (address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`);

@@ -8,10 +8,10 @@ import {
   PermissionError,
   SystemError,
   UsageError,
-} from '../netlink/errors.js';
-import { Errno, errnoDescription } from '../netlink/errno.js';
-import { NetlinkDecodeError } from '../netlink/message.js';
-import { ExplainedKernelError } from './explain.js';
+} from '../../netlink/errors.js';
+import { Errno, errnoDescription } from '../../netlink/errno.js';
+import { NetlinkDecodeError } from '../../netlink/message.js';
+import { ExplainedKernelError } from '../explain.js';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;

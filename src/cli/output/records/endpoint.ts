@@ -2,11 +2,11 @@
  * Endpoints as iproute2 7.1 prints them: text (`ADDR [port P ]id N [flags ][rawflags XX ][dev IF ]`,
  * every item followed by one space), ip's JSON, and a table for terminals.
  */
-import type { Endpoint } from '../../mptcp/records.js';
-import { AddressFlag, addressFlagNames, AF_INET6, KNOWN_ADDRESS_FLAGS } from '../../mptcp/spec.js';
-import { ipJson, type IpJsonObject } from './ip-json.js';
-import { ipColorSpan, type Paint } from './style.js';
-import { renderTable } from './table.js';
+import type { Endpoint } from '../../../mptcp/records.js';
+import { AddressFlag, addressFlagNames, AF_INET6, KNOWN_ADDRESS_FLAGS } from '../../../mptcp/spec.js';
+import { ipJson, type IpJsonObject } from '../ip-json.js';
+import { ipColorSpan, type Paint } from '../colors.js';
+import { renderTable } from '../table.js';
 
 /** Interface index -> name; an index with no interface prints as `ifN`, as ip does. */
 export type InterfaceNames = ReadonlyMap<number, string>;

@@ -3,13 +3,13 @@
  * text (for people), JSON (for scripts), and tables on a terminal. Tokens are never printed here:
  * connections are counted, not listed (`connection show` lists them, `--debug` traces them).
  */
-import type { LintWarning } from '../../diag/lint.js';
-import type { StatusSnapshot } from '../../diag/status.js';
+import type { LintWarning } from '../../../diag/lint.js';
+import type { StatusSnapshot } from '../../../diag/status.js';
 import { endpointJson, endpointsTable, endpointsText, type InterfaceNames } from './endpoint.js';
 import { limitsText } from './limits.js';
-import { ipJson, type IpJsonObject } from './ip-json.js';
-import type { Paint } from './style.js';
-import { renderTable, type TableLayout } from './table.js';
+import { ipJson, type IpJsonObject } from '../ip-json.js';
+import type { Paint } from '../colors.js';
+import { renderTable, type TableLayout } from '../table.js';
 
 const yesNo = (v: boolean | undefined): string => (v === undefined ? 'unknown' : v ? 'yes' : 'no');
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;

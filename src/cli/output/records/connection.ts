@@ -4,13 +4,13 @@
  * a table for terminals. Addresses and struct mptcp_info's fields are named as `ss -Mi` names
  * them; every field the kernel sent is shown.
  */
-import { tokenJson, tokenText } from './token.js';
-import type { MptcpConnection, MptcpSubflow, SocketRecord } from '../../diag/records.js';
-import { MptcpInfoFlag } from '../../diag/mptcp-info.js';
-import { ipJson, type IpJsonObject } from './ip-json.js';
-import { ssAddress } from './ss-address.js';
-import type { Paint } from './style.js';
-import { renderTable, type TableLayout } from './table.js';
+import { tokenJson, tokenText } from '../token.js';
+import type { MptcpConnection, MptcpSubflow, SocketRecord } from '../../../diag/records.js';
+import { MptcpInfoFlag } from '../../../diag/mptcp-info.js';
+import { ipJson, type IpJsonObject } from '../ip-json.js';
+import { ssAddress } from '../ss-address.js';
+import type { Paint } from '../colors.js';
+import { renderTable, type TableLayout } from '../table.js';
 
 /** Interface index -> name, for the `%dev` of a socket bound to a device. */
 export type InterfaceNames = ReadonlyMap<number, string>;

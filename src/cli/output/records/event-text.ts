@@ -4,9 +4,9 @@
  * Plain text is byte-identical to ip; `color` adds ip 7.x's colours (addresses, interface
  * names); `human` (terminal output) also colours the event kind and explains numeric codes.
  */
-import type { MptcpEvent } from '../../mptcp/records.js';
+import type { MptcpEvent } from '../../../mptcp/records.js';
 import { eventItems, eventName, eventNames, itemText, localTimestamp, type EventItem, type InterfaceNames, type ItemColor } from './event-fields.js';
-import { ipColorSpan } from './style.js';
+import { ipColorSpan } from '../colors.js';
 
 export interface EventTextOptions {
   names: InterfaceNames;

@@ -2,12 +2,12 @@
  * `stats` output: the MPTcpExt counters grouped, each with its meaning, as text (piped), a table
  * (terminal), JSON, and the JSON Lines of `--watch`. Zero values are left out unless `all`. Pure.
  */
-import type { Counter } from '../../diag/netstat.js';
-import { countersObject } from '../../diag/netstat.js';
-import { groupCounters } from '../../diag/counter-info.js';
-import { ipJson } from './ip-json.js';
-import type { Paint } from './style.js';
-import { renderTable } from './table.js';
+import type { Counter } from '../../../diag/netstat.js';
+import { countersObject } from '../../../diag/netstat.js';
+import { groupCounters } from '../../../diag/counter-info.js';
+import { ipJson } from '../ip-json.js';
+import type { Paint } from '../colors.js';
+import { renderTable } from '../table.js';
 
 /** What one rendering shows: the counters, and for --delta/--watch the change of each. */
 export interface StatsView {

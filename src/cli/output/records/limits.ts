@@ -1,8 +1,8 @@
 /** Limits as ip prints them (`add_addr_accepted N subflows M `), as a JSON object, or a table. */
-import type { Limits } from '../../mptcp/records.js';
-import { ipJson } from './ip-json.js';
-import type { Paint } from './style.js';
-import { renderTable } from './table.js';
+import type { Limits } from '../../../mptcp/records.js';
+import { ipJson } from '../ip-json.js';
+import type { Paint } from '../colors.js';
+import { renderTable } from '../table.js';
 
 export function limitsText(l: Limits): string {
   return `add_addr_accepted ${l.addAddrAccepted} subflows ${l.subflows} \n`;
