@@ -1,67 +1,56 @@
 /**
  * Endpoints as iproute2 7.1 prints them: text (`ADDR [port P ]id N [flags ][rawflags XX ][dev IF ]`,
- * every item followed by one space), ip's JSON, and a table for terminals.
+ * every item followed by one space), ip's JSON, and a table for terminals: one item list each.
  */
 import type { Endpoint } from '../../../mptcp/records.js';
 import { AddressFlag, addressFlagNames, AF_INET6, KNOWN_ADDRESS_FLAGS } from '../../../mptcp/spec.js';
-import { ipJson, type IpJsonObject } from '../ip-json.js';
-import { ipColorSpan, type Paint } from '../colors.js';
-import { renderTable } from '../table.js';
+import type { IpJsonObject } from '../ip-json.js';
+import type { Paint } from '../colors.js';
+import { field, type Item } from '../items.js';
+import { itemsJson, itemsObject } from '../items-json.js';
+import { itemsTable, type Column } from '../items-table.js';
+import { itemsText } from '../items-text.js';
 
 /** Interface index -> name; an index with no interface prints as `ifN`, as ip does. */
 export type InterfaceNames = ReadonlyMap<number, string>;
 
-const interfaceName = (names: InterfaceNames, index: number): string => names.get(index) ?? `if${index}`;
 const isIPv6 = (e: Endpoint): boolean => e.family === AF_INET6 || e.address.includes(':');
 
 function flagWords(flags: number): string[] {
   return addressFlagNames.filter((name) => flags & AddressFlag[name]);
 }
 
-const rawFlags = (flags: number): string => (flags & ~KNOWN_ADDRESS_FLAGS).toString(16).padStart(2, '0');
+/** The address is never wrapped; the flags are, on a narrow terminal. */
+const columns: Column[] = [{ head: 'ID', keep: true }, { head: 'ADDRESS', keep: true }, { head: 'PORT', keep: true }, { head: 'FLAGS', wrap: true }, { head: 'DEV' }];
+
+/** One endpoint in ip's order; flags ip knows as words (JSON: true), other bits as `rawflags`. */
+export function endpointItems(e: Endpoint, names: InterfaceNames): Item[] {
+  const items: Item[] = [field('address', e.address, '%s ', 'ADDRESS', isIPv6(e) ? 'inet6' : 'inet')];
+  if (e.port) items.push(field('port', e.port, 'port %s ', 'PORT'));
+  items.push(field('id', e.id, 'id %s ', 'ID'));
+  for (const word of flagWords(e.flags)) items.push({ key: word, json: true, text: `${word} `, column: 'FLAGS', cell: word, tone: 'flag' });
+  if (e.flags & ~KNOWN_ADDRESS_FLAGS) {
+    const raw = (e.flags & ~KNOWN_ADDRESS_FLAGS).toString(16).padStart(2, '0');
+    items.push({ key: 'rawflags', json: raw, text: `rawflags ${raw} `, column: 'FLAGS', cell: `rawflags ${raw}` });
+  }
+  if (e.ifindex) items.push({ text: 'dev ' }, field('dev', names.get(e.ifindex) ?? `if${e.ifindex}`, '%s ', 'DEV', 'ifname'));
+  return items;
+}
 
 /** One ip text line per endpoint; `color` gives ip 7.x's `-c` colours. */
 export function endpointsText(endpoints: Endpoint[], names: InterfaceNames, color: boolean): string {
-  let out = '';
-  for (const e of endpoints) {
-    const address = `${e.address} `;
-    out += color ? ipColorSpan(isIPv6(e) ? '1;94' : '1;35', address) : address;
-    if (e.port) out += `port ${e.port} `;
-    out += `id ${e.id} `;
-    for (const word of flagWords(e.flags)) out += `${word} `;
-    if (e.flags & ~KNOWN_ADDRESS_FLAGS) out += `rawflags ${rawFlags(e.flags)} `;
-    if (e.ifindex) {
-      const dev = `${interfaceName(names, e.ifindex)} `;
-      out += `dev ${color ? ipColorSpan('1;36', dev) : dev}`;
-    }
-    out += '\n';
-  }
-  return out;
+  return endpoints.map((e) => `${itemsText(endpointItems(e, names), color)}\n`).join('');
 }
 
 /** ip's JSON object for one endpoint: keys in ip's order, flags only when true. */
 export function endpointJson(e: Endpoint, names: InterfaceNames): IpJsonObject {
-  const obj: IpJsonObject = { address: e.address };
-  if (e.port) obj['port'] = e.port;
-  obj['id'] = e.id;
-  for (const word of flagWords(e.flags)) obj[word] = true;
-  if (e.flags & ~KNOWN_ADDRESS_FLAGS) obj['rawflags'] = rawFlags(e.flags);
-  if (e.ifindex) obj['dev'] = interfaceName(names, e.ifindex);
-  return obj;
+  return itemsObject(endpointItems(e, names));
 }
 
 export function endpointsJson(endpoints: Endpoint[], names: InterfaceNames, pretty: boolean): string {
-  return ipJson(endpoints.map((e) => endpointJson(e, names)), pretty);
+  return itemsJson(endpoints.map((e) => endpointItems(e, names)), pretty);
 }
 
-export async function endpointsTable(endpoints: Endpoint[], names: InterfaceNames, style: Paint, color: boolean, width?: number): Promise<string> {
-  const rows = endpoints.map((e) => [
-    String(e.id),
-    isIPv6(e) ? style.ipv6(e.address) : style.ipv4(e.address),
-    e.port ? String(e.port) : '',
-    [...flagWords(e.flags).map((w) => style.flag(w)), ...(e.flags & ~KNOWN_ADDRESS_FLAGS ? [`rawflags ${rawFlags(e.flags)}`] : [])].join(' '),
-    e.ifindex ? style.ifname(interfaceName(names, e.ifindex)) : '',
-  ]);
-  // The address is never wrapped; the flags are, on a narrow terminal.
-  return renderTable(['ID', 'ADDRESS', 'PORT', 'FLAGS', 'DEV'], rows, style, color, { keep: [0, 1, 2], wrap: 3, ...(width ? { width } : {}) });
+export function endpointsTable(endpoints: Endpoint[], names: InterfaceNames, style: Paint, color: boolean, width?: number): Promise<string> {
+  return itemsTable(columns, endpoints.map((e) => endpointItems(e, names)), style, color, width);
 }
