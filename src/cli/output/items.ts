@@ -7,8 +7,10 @@
  */
 import type { IpJsonValue } from './ip-json.js';
 
-/** Colour classes: ip's own (addresses, interface names; text and tables), and flags (tables). */
-export type Tone = 'inet' | 'inet6' | 'ifname' | 'flag';
+/** ip's colour classes: IPv4 and IPv6 addresses, interface names (text and tables). */
+export type IpTone = 'inet' | 'inet6' | 'ifname';
+/** Colour classes: ip's, and flags (tables only). */
+export type Tone = IpTone | 'flag';
 
 export interface Item {
   /** JSON: the member's name; no key, not in JSON. */
