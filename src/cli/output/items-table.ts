@@ -41,8 +41,15 @@ export function itemsTable(columns: readonly Column[], records: readonly (readon
   return renderTable(columns.map((c) => c.head), rows, style, color, layoutOf(columns, width));
 }
 
-/** One record as rows of its items' labels (their `column`) and cells, under `head`. */
-export function itemRowsTable(head: [string, string], items: readonly Item[], style: Paint, color: boolean, layout: TableLayout = {}): Promise<string> {
-  const rows = items.filter((item) => item.column !== undefined).map((item) => [item.column!, cellPart(item, style)]);
+/** One record as rows of its items' labels (their `column`, styled by `label`) and cells, under `head`. */
+export function itemRowsTable(
+  head: [string, string],
+  items: readonly Item[],
+  style: Paint,
+  color: boolean,
+  layout: TableLayout = {},
+  label: (text: string) => string = (text) => text,
+): Promise<string> {
+  const rows = items.filter((item) => item.column !== undefined).map((item) => [label(item.column!), cellPart(item, style)]);
   return renderTable(head, rows, style, color, layout);
 }
