@@ -16,7 +16,7 @@ export interface Column {
   units?: boolean;
 }
 
-const toneStyle: Record<Tone, keyof Paint> = { inet: 'ipv4', inet6: 'ipv6', ifname: 'ifname', flag: 'flag' };
+const toneStyle: Record<Tone, keyof Paint> = { inet: 'ipv4', inet6: 'ipv6', ifname: 'ifname', flag: 'flag', heading: 'heading', dim: 'dim' };
 
 function cellPart(item: Item, style: Paint): string {
   const text = item.cell ?? String(item.json);

@@ -9,8 +9,8 @@ import type { IpJsonValue } from './ip-json.js';
 
 /** ip's colour classes: IPv4 and IPv6 addresses, interface names (text and tables). */
 export type IpTone = 'inet' | 'inet6' | 'ifname';
-/** Colour classes: ip's, and flags (tables only). */
-export type Tone = IpTone | 'flag';
+/** Colour classes: ip's, and the tables' own (flags, group headings, side notes). */
+export type Tone = IpTone | 'flag' | 'heading' | 'dim';
 
 export interface Item {
   /** JSON: the member's name; no key, not in JSON. */

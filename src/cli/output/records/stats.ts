@@ -1,13 +1,17 @@
 /**
  * `stats` output: the MPTcpExt counters grouped, each with its meaning, as text (piped), a table
- * (terminal), JSON, and the JSON Lines of `--watch`. Zero values are left out unless `all`. Pure.
+ * (terminal), JSON, and the JSON Lines of `--watch`. Zero values are left out unless `all`. In
+ * text and tables each counter is one item list (items.ts), shown by group; JSON is the counters
+ * by name in the kernel's order. Pure.
  */
 import type { Counter } from '../../../diag/netstat.js';
 import { countersObject } from '../../../diag/netstat.js';
-import { groupCounters } from '../../../diag/counter-info.js';
-import { ipJson } from '../ip-json.js';
+import { groupCounters, type CounterInfo } from '../../../diag/counter-info.js';
 import type { Paint } from '../colors.js';
-import { renderTable } from '../table.js';
+import { ipJson } from '../ip-json.js';
+import type { Item } from '../items.js';
+import { itemsTable, type Column } from '../items-table.js';
+import { itemsText } from '../items-text.js';
 
 /** What one rendering shows: the counters, and for --delta/--watch the change of each. */
 export interface StatsView {
@@ -26,41 +30,55 @@ function shown(view: StatsView): Counter[] {
 }
 
 const signed = (n: number): string => (n > 0 ? `+${n}` : String(n));
+const shownValue = (view: StatsView, c: Counter): string => (view.deltaOnly ? signed(c.value) : String(c.value));
+
+/** The text's column widths: the longest name and value shown. */
+interface Widths {
+  name: number;
+  value: number;
+}
+
+/**
+ * One counter: text `  Name  value  meaning` padded to `widths`; table cells (the group's name
+ * on its first counter, the change beside the value under --watch).
+ */
+function counterItems(view: StatsView, c: CounterInfo, firstOfGroup: boolean, widths: Widths): Item[] {
+  const value = shownValue(view, c);
+  const watching = view.delta !== undefined && !view.deltaOnly;
+  return [
+    { column: 'GROUP', cell: firstOfGroup ? c.group : '', ...(firstOfGroup ? { tone: 'heading' as const } : {}) },
+    { text: `  ${c.name.padEnd(widths.name)}`, column: 'COUNTER', cell: c.name },
+    { text: `  ${value.padStart(widths.value)}`, column: view.deltaOnly ? 'CHANGE' : 'VALUE', cell: value },
+    ...(watching ? [{ column: 'CHANGE', cell: signed(view.delta!.get(c.name) ?? 0), tone: 'dim' as const }] : []),
+    c.meaning === undefined
+      ? { text: '\n', column: 'MEANING', cell: '(no description: a counter this version does not know)', tone: 'dim' as const }
+      : { text: `  ${c.meaning}\n`, column: 'MEANING', cell: c.meaning },
+  ];
+}
+
+/** The shown counters by group, each as its items. */
+function groupedItems(view: StatsView, widths: Widths = { name: 0, value: 0 }): { title: string; counters: Item[][] }[] {
+  return groupCounters(shown(view)).map((g) => ({ title: g.title, counters: g.counters.map((c, i) => counterItems(view, c, i === 0, widths)) }));
+}
 
 /** Piped text: a heading per group, then `  Name  value  meaning` lines, aligned. */
 export function statsText(view: StatsView): string {
-  const groups = groupCounters(shown(view));
-  const all = groups.flatMap((g) => g.counters);
-  const nameWidth = Math.max(0, ...all.map((c) => c.name.length));
-  const valueWidth = Math.max(0, ...all.map((c) => String(view.deltaOnly ? signed(c.value) : c.value).length));
-  let out = '';
-  for (const g of groups) {
-    out += `${g.title}\n`;
-    for (const c of g.counters) {
-      const value = view.deltaOnly ? signed(c.value) : String(c.value);
-      out += `  ${c.name.padEnd(nameWidth)}  ${value.padStart(valueWidth)}${c.meaning ? `  ${c.meaning}` : ''}\n`;
-    }
-  }
-  return out;
+  const all = shown(view);
+  const widths = { name: Math.max(0, ...all.map((c) => c.name.length)), value: Math.max(0, ...all.map((c) => shownValue(view, c).length)) };
+  return groupedItems(view, widths)
+    .map((g) => `${g.title}\n${g.counters.map((items) => itemsText(items, false)).join('')}`)
+    .join('');
 }
 
 /** A terminal table: group, counter, value (and change under --watch), meaning. */
 export async function statsTable(view: StatsView, style: Paint, color: boolean, width?: number): Promise<string> {
-  const groups = groupCounters(shown(view));
+  const groups = groupedItems(view);
   if (!groups.length) return `${style.dim(`no counter ${view.deltaOnly ? 'changed' : 'is above zero'} (--all shows every one)`)}\n`;
   const watching = view.delta !== undefined && !view.deltaOnly;
-  const rows = groups.flatMap((g) =>
-    g.counters.map((c, i) => [
-      i === 0 ? style.heading(g.group) : '',
-      c.name,
-      view.deltaOnly ? signed(c.value) : String(c.value),
-      ...(watching ? [style.dim(signed(view.delta!.get(c.name) ?? 0))] : []),
-      c.meaning ?? style.dim('(no description: a counter this version does not know)'),
-    ]),
-  );
-  const head = ['GROUP', 'COUNTER', view.deltaOnly ? 'CHANGE' : 'VALUE', ...(watching ? ['CHANGE'] : []), 'MEANING'];
+  const heads = ['GROUP', 'COUNTER', view.deltaOnly ? 'CHANGE' : 'VALUE', ...(watching ? ['CHANGE'] : []), 'MEANING'];
   // The meaning wraps on a narrow terminal; names and values stay whole.
-  return renderTable(head, rows, style, color, { wrap: head.length - 1, ...(width ? { width } : {}) });
+  const columns: Column[] = heads.map((head, i) => (i === heads.length - 1 ? { head, wrap: true } : { head }));
+  return itemsTable(columns, groups.flatMap((g) => g.counters), style, color, width);
 }
 
 /** `--json`: `{"counters": {name: value}}`; under --delta the changes, with `interval` (seconds). */
