@@ -8,6 +8,7 @@ import { tokenJson, tokenText } from '../token.js';
 import type { MptcpConnection, MptcpSubflow, SocketRecord } from '../../../diag/records.js';
 import { MptcpInfoFlag } from '../../../diag/mptcp-info.js';
 import type { Paint } from '../colors.js';
+import { interfaceName, type InterfaceNames } from '../interface-names.js';
 import type { Item, Scalar } from '../items.js';
 import { itemsJson, itemsObject } from '../items-json.js';
 import { itemsTable, type Column } from '../items-table.js';
@@ -15,11 +16,10 @@ import { itemsText } from '../items-text.js';
 import type { IpJsonObject } from '../ip-json.js';
 import { ssAddress } from '../ss-address.js';
 
-/** Interface index -> name, for the `%dev` of a socket bound to a device. */
-export type InterfaceNames = ReadonlyMap<number, string>;
 const noNames: InterfaceNames = new Map();
 
-const devName = (r: SocketRecord, names: InterfaceNames): string | undefined => (r.ifindex ? (names.get(r.ifindex) ?? `if${r.ifindex}`) : undefined);
+/** The device a socket is bound to: `%dev` after the local address in text, `dev` in JSON. */
+const devName = (r: SocketRecord, names: InterfaceNames): string | undefined => (r.ifindex ? interfaceName(names, r.ifindex) : undefined);
 
 /** `name value` in the text (after a blank) and in the INFO cell; `key` in JSON. */
 const info = (key: string, value: Scalar, name = key): Item => ({ key, json: value, text: ` ${name} ${value}`, column: 'INFO', cell: `${name} ${value}` });

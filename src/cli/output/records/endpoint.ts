@@ -6,13 +6,11 @@ import type { Endpoint } from '../../../mptcp/records.js';
 import { AddressFlag, addressFlagNames, AF_INET6, KNOWN_ADDRESS_FLAGS } from '../../../mptcp/spec.js';
 import type { IpJsonObject } from '../ip-json.js';
 import type { Paint } from '../colors.js';
+import { interfaceName, type InterfaceNames } from '../interface-names.js';
 import { field, type Item } from '../items.js';
 import { itemsJson, itemsObject } from '../items-json.js';
 import { itemsTable, type Column } from '../items-table.js';
 import { itemsText } from '../items-text.js';
-
-/** Interface index -> name; an index with no interface prints as `ifN`, as ip does. */
-export type InterfaceNames = ReadonlyMap<number, string>;
 
 const isIPv6 = (e: Endpoint): boolean => e.family === AF_INET6 || e.address.includes(':');
 
@@ -33,7 +31,7 @@ export function endpointItems(e: Endpoint, names: InterfaceNames): Item[] {
     const raw = (e.flags & ~KNOWN_ADDRESS_FLAGS).toString(16).padStart(2, '0');
     items.push({ key: 'rawflags', json: raw, text: `rawflags ${raw} `, column: 'FLAGS', cell: `rawflags ${raw}` });
   }
-  if (e.ifindex) items.push({ text: 'dev ' }, field('dev', names.get(e.ifindex) ?? `if${e.ifindex}`, '%s ', 'DEV', 'ifname'));
+  if (e.ifindex) items.push({ text: 'dev ' }, field('dev', interfaceName(names, e.ifindex), '%s ', 'DEV', 'ifname'));
   return items;
 }
 

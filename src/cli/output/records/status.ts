@@ -7,7 +7,8 @@
  */
 import type { LintWarning } from '../../../diag/lint.js';
 import type { FamilyStatus, Feature, StatusSnapshot } from '../../../diag/status.js';
-import { endpointJson, endpointsTable, endpointsText, type InterfaceNames } from './endpoint.js';
+import { endpointJson, endpointsTable, endpointsText } from './endpoint.js';
+import type { InterfaceNames } from '../interface-names.js';
 import { limitsItems } from './limits.js';
 import type { Paint } from '../colors.js';
 import { ipJson, type IpJsonObject, type IpJsonValue } from '../ip-json.js';
