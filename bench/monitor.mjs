@@ -27,8 +27,8 @@ const modes = argv.filter((a) => a === 'decode' || a === 'storm');
 const run = (mode) => modes.length === 0 || modes.includes(mode);
 
 const { decodeEventDatagram } = await import('../build/src/mptcp/codec.js');
-const { eventJsonLine } = await import('../build/src/cli/render/event-json.js');
-const { eventText } = await import('../build/src/cli/render/event-text.js');
+const { eventJsonLine } = await import('../build/src/cli/output/records/event-json.js');
+const { eventText } = await import('../build/src/cli/output/records/event-text.js');
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc');

@@ -27,7 +27,7 @@ export const LAZY_ENTRIES = [
   'src/cli/complete-values.ts',
   'node_modules/chalk/source/index.js',
   'node_modules/cli-table3/index.js',
-  'src/cli/render/table-layout.ts',
+  'src/cli/output/table-draw.ts',
 ];
 
 const CORE_PREFIX = 'mptcpctl-core:';

@@ -5,8 +5,8 @@
  * ask the kernel (no permission, no such namespace) offers nothing rather than an error.
  */
 import { readdirSync } from 'node:fs';
-import { tokenText } from './render/token.js';
-import { eventNames } from './render/event-fields.js';
+import { tokenText } from './output/token.js';
+import { eventNames } from './output/records/event-fields.js';
 
 type Lister = (netns: string | undefined) => Promise<string[]>;
 

@@ -8,7 +8,7 @@
  */
 import type { Command, Option } from 'commander';
 import { objects as objectOrder, verbs as verbOrder } from './argv.js';
-import { eventNames } from './render/event-fields.js';
+import { eventNames } from './output/records/event-fields.js';
 
 /** Where a value comes from: a fixed list, the kernel (through `mptcpctl __complete`), files, or nowhere. */
 export type ValueSource =

@@ -1,5 +1,5 @@
 /** What every command action receives: output choices, the session, and where to write. */
-import type { OutputOptions } from './output.js';
+import type { OutputOptions } from './output/format.js';
 import type { Session } from './session.js';
 
 export interface CommandContext {

@@ -2,7 +2,7 @@
  * The one place for hints on kernel refusals that mean "wrong path manager". A userspace-PM
  * request for an unknown token gets `invalid token`, and one for a connection of the in-kernel PM
  * gets `userspace PM not selected`; neither says what the namespace uses or what to do. The
- * command wraps such a KernelError into an ExplainedKernelError, and report.ts prints the hint.
+ * command wraps such a KernelError into an ExplainedKernelError, and output/error-report.ts prints the hint.
  */
 import { KernelError, PermissionError } from '../errors.js';
 import { readInNetns } from '../sys/netns.js';

@@ -2,7 +2,7 @@
  * Hints for the in-kernel path manager's frequent refusals. The kernel's words are exact but
  * terse: "too many addresses or duplicate one: -16" does not say which id clashes with what, and
  * "create listen socket error: -99" does not say the address must exist here first. The hint is
- * appended to the same stderr line by report.ts (via ExplainedKernelError). The wording is pure
+ * appended to the same stderr line by output/error-report.ts (via ExplainedKernelError). The wording is pure
  * and tested with tables; the command supplies what it sent and the endpoints that exist.
  */
 import type { Endpoint } from '../mptcp/records.js';

@@ -3,9 +3,9 @@
  * (run.ts), where everything else happens.
  */
 import { fstatSync } from 'node:fs';
-import { describeOutputError } from './report.js';
+import { describeOutputError } from './output/error-report.js';
 import { runCli } from './run.js';
-import { writeAll } from './stdout.js';
+import { writeAll } from './output/stdout.js';
 import { isTerminal, terminalColumns } from '../sys/tty.js';
 
 // A failed write to stdout ends the run at once: a closed pipe (`mptcpctl ... | head`) is a

@@ -7,7 +7,7 @@ import { UsageError } from '../errors.js';
 import { EventType } from '../mptcp/spec.js';
 import { didYouMean, parseToken, quote } from './grammar.js';
 import { parseReadyFd } from './readiness.js';
-import { eventNames } from './render/event-names.js';
+import { eventNames } from './output/records/event-names.js';
 
 /** The options as commander hands them over (strings, unchecked). */
 export interface MonitorOptions {

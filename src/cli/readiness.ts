@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
 import { sendUnixDatagram } from '../sys/unix-datagram.js';
 import { encodeText } from '../util/bytes.js';
 import { quote } from './grammar.js';
-import { writeAll } from './stdout.js';
+import { writeAll } from './output/stdout.js';
 
 /** What is written to the ready fd, and sent to NOTIFY_SOCKET. */
 export const READY_LINE = 'READY=1\n';

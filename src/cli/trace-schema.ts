@@ -4,7 +4,7 @@
  * Values the user thinks of as addresses, flags, tokens or errno names are shown that way,
  * after the plain number, so the bytes stay checkable.
  */
-import { tokenText } from './render/token.js';
+import { tokenText } from './output/token.js';
 import { defineAttributeSet } from '../netlink/attrset.js';
 import { errnoName } from '../errno.js';
 import { nlctrlTraceSchema, opFlagNames, policyTypeNames } from '../netlink/nlctrl-spec.js';
@@ -13,7 +13,7 @@ import { NETLINK_GENERIC, NETLINK_ROUTE, NETLINK_SOCK_DIAG } from '../netlink/tr
 import { AddressFlag, addressFlagNames, attrSet, commandNames, FAMILY_NAME, requestSetOf } from '../mptcp/spec.js';
 import { INET_DIAG_MSG_SIZE, INET_DIAG_REQ_PROTOCOL, INET_DIAG_REQ_V2_SIZE, inetDiagAttrSet, SOCK_DIAG_BY_FAMILY } from '../diag/inet-diag.js';
 import { AF_NETLINK, NETLINK_DIAG_GROUPS, NETLINK_DIAG_MSG_SIZE, NETLINK_DIAG_REQ_SIZE } from '../diag/netlink-diag.js';
-import { resetReasons } from './render/event-fields.js';
+import { resetReasons } from './output/records/event-fields.js';
 import { formatIPv4, formatIPv6 } from '../util/inet.js';
 import { readI32LE, readU16BE, readU16LE, readU32LE } from '../util/bytes.js';
 

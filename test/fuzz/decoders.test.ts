@@ -40,11 +40,11 @@ import { addressSet, attrSet, endpointSet, eventAttrSet, requestSetOf, subflowAt
 import { decodeInetDiagMessage, inetDiagAttrSet, ulpInfoSet } from '../../src/diag/inet-diag.js';
 import { decodeMptcpInfo } from '../../src/diag/mptcp-info.js';
 import { assignSides, toConnection, toSubflow } from '../../src/diag/records.js';
-import { endpointsJson, endpointsText } from '../../src/cli/render/endpoint.js';
-import { eventText } from '../../src/cli/render/event-text.js';
-import { eventJsonLine } from '../../src/cli/render/event-json.js';
-import { connectionsJson, connectionsText, subflowsJson, subflowsText } from '../../src/cli/render/connection.js';
-import { limitsJson, limitsText } from '../../src/cli/render/limits.js';
+import { endpointsJson, endpointsText } from '../../src/cli/output/records/endpoint.js';
+import { eventText } from '../../src/cli/output/records/event-text.js';
+import { eventJsonLine } from '../../src/cli/output/records/event-json.js';
+import { connectionsJson, connectionsText, subflowsJson, subflowsText } from '../../src/cli/output/records/connection.js';
+import { limitsJson, limitsText } from '../../src/cli/output/records/limits.js';
 import * as captured from '../unit/fixtures/inet-diag-captures.js';
 import { CaseCounter, fuzzParameters, withoutStackTraces } from '../helpers/fuzz.js';
 

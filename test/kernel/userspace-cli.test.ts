@@ -7,7 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventType, MptcpPm, type MptcpEvent } from '../../src/index.js';
-import { tokenText as hex } from '../../src/cli/render/token.js';
+import { tokenText as hex } from '../../src/cli/output/token.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { EventLog } from '../helpers/events.js';
 import { startClient, startServer, type Peer } from '../helpers/mptcp.js';

@@ -3,7 +3,7 @@
  * through the source maps shipped beside the bundles (or as the single executable's assets),
  * never minified positions in dist/. The fault is injected from outside the program, by a
  * preloaded script that makes reading FORCE_COLOR throw (the environment is read by
- * resolveOutput, src/cli/output.ts, at every command); without --debug there is no stack.
+ * resolveOutput, src/cli/output/format.ts, at every command); without --debug there is no stack.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -23,7 +23,7 @@ writeFileSync(
 after(() => rmSync(work, { recursive: true, force: true }));
 
 const withFault = (...args: string[]) => runCli(args, { env: { NODE_OPTIONS: `--require ${preload}` } });
-const outputLine = readFileSync(resolve(repoRoot, 'src/cli/output.ts'), 'utf8').split('\n').findIndex((l) => l.includes("env['FORCE_COLOR']")) + 1;
+const outputLine = readFileSync(resolve(repoRoot, 'src/cli/output/format.ts'), 'utf8').split('\n').findIndex((l) => l.includes("env['FORCE_COLOR']")) + 1;
 
 describe('internal errors: stacks in source files and lines', () => {
   it('the maps are built beside both bundles', { skip: process.env['MPTCPCTL_BIN'] ? 'the binary carries them as assets' : false }, () => {
@@ -44,7 +44,7 @@ describe('internal errors: stacks in source files and lines', () => {
       const [message, error, ...frames] = r.stderr.trimEnd().split('\n');
       assert.equal(message, 'mptcpctl: internal error: injected fault (please report it; --debug shows the stack)');
       assert.equal(error, 'TypeError: injected fault');
-      assert.ok(frames.some((f) => f.trim() === `at src/cli/output.ts:${outputLine}:${f.trim().split(':').pop()}`), r.stderr);
+      assert.ok(frames.some((f) => f.trim() === `at src/cli/output/format.ts:${outputLine}:${f.trim().split(':').pop()}`), r.stderr);
       assert.ok(frames.some((f) => /^\s+at (async )?src\/cli\/run\.ts:\d+:\d+$/.test(f)), r.stderr);
       assert.deepEqual(frames.filter((f) => /mptcpctl(-lazy)?\.cjs/.test(f)), [], 'no frame left in a bundle');
     });
@@ -56,7 +56,7 @@ describe('internal errors: stacks in source files and lines', () => {
       env: { ...process.env, NODE_OPTIONS: `--require ${preload}` },
     });
     assert.equal(r.status, 1);
-    assert.match(r.stderr, new RegExp(`\\n\\s+at src/cli/output\\.ts:${outputLine}:\\d+\\n`));
+    assert.match(r.stderr, new RegExp(`\\n\\s+at src/cli/output/format\\.ts:${outputLine}:\\d+\\n`));
     assert.doesNotMatch(r.stderr, /mptcpctl(-lazy)?\.cjs/);
   });
 

@@ -13,7 +13,7 @@ import { AddressFlag as F } from '../../src/mptcp/spec.js';
 import { decodeLinkStates } from '../../src/netlink/rtnl-link.js';
 import { decodeRouteReply, encodeRouteRequest } from '../../src/netlink/rtnl-route.js';
 import { parseAddressPort, parseExplainArgs } from '../../src/cli/commands/connection-explain.js';
-import { explanationJson, explanationText } from '../../src/cli/render/connection-explain.js';
+import { explanationJson, explanationText } from '../../src/cli/output/records/connection-explain.js';
 import { UsageError } from '../../src/errors.js';
 
 const TOKEN = 0x1a2b3c4d;

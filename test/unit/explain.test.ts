@@ -1,8 +1,8 @@
-/** Hints for "wrong path manager" refusals: every wording, and how report.ts prints them. */
+/** Hints for "wrong path manager" refusals: every wording, and how output/error-report.ts prints them. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ExplainedKernelError, pathManagerHint, tokenProblem, withPathManagerHint, type PathManagerSetting } from '../../src/cli/explain.js';
-import { describeError } from '../../src/cli/report.js';
+import { describeError } from '../../src/cli/output/error-report.js';
 import { KernelError, PermissionError } from '../../src/errors.js';
 
 const kernel: PathManagerSetting = { sysctl: 'net.mptcp.path_manager', value: 'kernel', userspace: false };

@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { openBatch } from '../../src/cli/batch.js';
 import { parseMonitorOptions } from '../../src/cli/commands/monitor.js';
 import { parseEndpointArgs, parseToken } from '../../src/cli/grammar.js';
-import { describeOutputError, oneLine } from '../../src/cli/report.js';
+import { describeOutputError, oneLine } from '../../src/cli/output/error-report.js';
 import { runCli } from '../../src/cli/run.js';
 import { NetnsError, SystemError, UsageError } from '../../src/errors.js';
 import { Errno } from '../../src/errno.js';

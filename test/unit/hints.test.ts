@@ -2,7 +2,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inKernelHint, withInKernelHint, type HintContext } from '../../src/cli/hints.js';
-import { describeError } from '../../src/cli/report.js';
+import { describeError } from '../../src/cli/output/error-report.js';
 import { KernelError, PermissionError } from '../../src/errors.js';
 import type { Endpoint } from '../../src/mptcp/records.js';
 

@@ -1,7 +1,7 @@
 /** ip's json_writer layout, compact and pretty. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ipJson } from '../../src/cli/render/ip-json.js';
+import { ipJson } from '../../src/cli/output/ip-json.js';
 
 test('compact', () => {
   assert.equal(ipJson([], false), '[]\n');

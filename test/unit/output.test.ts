@@ -1,7 +1,7 @@
-/** The output choice (output.ts): format, colour, and the width a table is fitted to. */
+/** The output choice (output/format.ts): format, colour, and the width a table is fitted to. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { resolveOutput } from '../../src/cli/output.js';
+import { resolveOutput } from '../../src/cli/output/format.js';
 
 test('a table gets COLUMNS, else the terminal\'s width, asked only for a table', () => {
   let asked = 0;

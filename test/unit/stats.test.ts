@@ -13,8 +13,8 @@ import { counterDelta, mptcpCounters, parseNetstat } from '../../src/diag/netsta
 import { counterGroup, counterMeaning, gaugeCounters, groupCounters } from '../../src/diag/counter-info.js';
 import { parseStatsOptions, writeAtomically } from '../../src/cli/commands/stats.js';
 import { parseExporterOptions, parseListen } from '../../src/cli/commands/exporter.js';
-import { statsJson, statsJsonLine, statsTable, statsText } from '../../src/cli/render/stats.js';
-import { paint } from '../../src/cli/render/style.js';
+import { statsJson, statsJsonLine, statsTable, statsText } from '../../src/cli/output/records/stats.js';
+import { paint } from '../../src/cli/output/colors.js';
 import { MptcpMetrics } from '../../src/cli/prometheus/metrics.js';
 import type { NamespaceSample } from '../../src/diag/sample.js';
 import type { MptcpSubflow } from '../../src/diag/records.js';

@@ -4,8 +4,8 @@ import assert from 'node:assert/strict';
 import { detectFeatures, parseMptcpCounters, pathManagerOf, releaseVersion, type StatusSnapshot } from '../../src/diag/status.js';
 import { lintStatus } from '../../src/diag/lint.js';
 import type { FamilyInfo } from '../../src/netlink/genl.js';
-import { statusJson, statusTable, statusText } from '../../src/cli/render/status.js';
-import { paint } from '../../src/cli/render/style.js';
+import { statusJson, statusTable, statusText } from '../../src/cli/output/records/status.js';
+import { paint } from '../../src/cli/output/colors.js';
 
 const family: FamilyInfo = {
   name: 'mptcp_pm',

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { stripVTControlCharacters } from 'node:util';
 import { decodeInetDiagMessage } from '../../src/diag/inet-diag.js';
 import { assignSides, toConnection, toSubflow, type MptcpSubflow } from '../../src/diag/records.js';
-import { connectionsTable, connectionsText, subflowsTable, subflowsText } from '../../src/cli/render/connection.js';
-import { endpointsTable } from '../../src/cli/render/endpoint.js';
-import { renderTable } from '../../src/cli/render/table.js';
-import { fitColumns } from '../../src/cli/render/table-layout.js';
-import { paint } from '../../src/cli/render/style.js';
+import { connectionsTable, connectionsText, subflowsTable, subflowsText } from '../../src/cli/output/records/connection.js';
+import { endpointsTable } from '../../src/cli/output/records/endpoint.js';
+import { renderTable } from '../../src/cli/output/table.js';
+import { fitColumns } from '../../src/cli/output/table-draw.js';
+import { paint } from '../../src/cli/output/colors.js';
 import { clientConnection4, initialSubflow4, joinSubflow4, listener6 } from './fixtures/inet-diag-captures.js';
 
 const plain = await paint(false);

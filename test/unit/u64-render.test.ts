@@ -5,8 +5,8 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { connectionsJson, subflowsJson, subflowsText } from '../../src/cli/render/connection.js';
-import { ipJson } from '../../src/cli/render/ip-json.js';
+import { connectionsJson, subflowsJson, subflowsText } from '../../src/cli/output/records/connection.js';
+import { ipJson } from '../../src/cli/output/ip-json.js';
 import type { MptcpConnection, MptcpSubflow, SocketRecord } from '../../src/diag/records.js';
 
 const socket: SocketRecord = {

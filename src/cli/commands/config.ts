@@ -18,7 +18,7 @@ import { parseConfigArgs, type ConfigArgs, type ConfigVerb } from '../config-arg
 import type { CommandContext } from '../context.js';
 import { quote } from '../grammar.js';
 import { watchNetns } from '../../sys/netns-watch.js';
-import { ExitStatus } from '../report.js';
+import { ExitStatus } from '../output/error-report.js';
 import { Session } from '../session.js';
 import { sdNotify } from '../readiness.js';
 

@@ -8,8 +8,8 @@ import { NotFoundError, UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { didYouMean, matchKeyword, parseToken, quote } from '../grammar.js';
 import { parseHost } from '../grammar-selectors.js';
-import { explanationJson, explanationText } from '../render/connection-explain.js';
-import { print } from '../print.js';
+import { explanationJson, explanationText } from '../output/records/connection-explain.js';
+import { print } from '../output/print.js';
 
 /** `10.0.0.1`, `10.0.0.1:80`, `2001:db8::1`, `[2001:db8::1]:80` -> address and optional port. Pure. */
 export function parseAddressPort(word: string, keyword: string): { address: string; port?: number } {

@@ -8,9 +8,9 @@ import type { SocketRecord } from '../../diag/records.js';
 import { NotFoundError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { parseSocketSelectors, type SocketSelectors } from '../grammar-selectors.js';
-import { textOutput } from '../output.js';
-import { connectionsJson, connectionsTable, connectionsText, subflowsJson, subflowsTable, subflowsText } from '../render/connection.js';
-import { print } from '../print.js';
+import { textOutput } from '../output/format.js';
+import { connectionsJson, connectionsTable, connectionsText, subflowsJson, subflowsTable, subflowsText } from '../output/records/connection.js';
+import { print } from '../output/print.js';
 
 // In this module's lazy bundle (scripts/split-bundle.mjs), with the other connection verbs.
 export { connectionExplain, parseExplainArgs } from './connection-explain.js';

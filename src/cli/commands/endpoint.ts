@@ -8,9 +8,9 @@ import type { CommandContext } from '../context.js';
 import { withPathManagerHint } from '../explain.js';
 import { withInKernelHint, type RefusedRequest } from '../hints.js';
 import { parseEndpointArgs, type EndpointArgs, type EndpointVerb } from '../grammar.js';
-import { endpointsJson, endpointsTable, endpointsText } from '../render/endpoint.js';
-import { print } from '../print.js';
-import { textOutput } from '../output.js';
+import { endpointsJson, endpointsTable, endpointsText } from '../output/records/endpoint.js';
+import { print } from '../output/print.js';
+import { textOutput } from '../output/format.js';
 import { hostNames } from '../host-names.js';
 
 /**

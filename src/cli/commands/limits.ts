@@ -2,9 +2,9 @@
 import type { CommandContext } from '../context.js';
 import { parseLimitsArgs, type LimitsArgs } from '../grammar.js';
 import { withInKernelHint } from '../hints.js';
-import { limitsJson, limitsTable, limitsText } from '../render/limits.js';
-import { print } from '../print.js';
-import { textOutput } from '../output.js';
+import { limitsJson, limitsTable, limitsText } from '../output/records/limits.js';
+import { print } from '../output/print.js';
+import { textOutput } from '../output/format.js';
 
 export async function limitsSet(ctx: CommandContext, words: string[]): Promise<void> {
   return runLimitsSet(ctx, parseLimitsArgs(words));

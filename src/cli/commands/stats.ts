@@ -12,9 +12,9 @@ import { counterDelta, readMptcpCounters, type Counter } from '../../diag/netsta
 import { SystemError, UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { quote } from '../grammar.js';
-import { print } from '../print.js';
-import { paint } from '../render/style.js';
-import { statsJson, statsJsonLine, statsTable, statsText, type StatsView } from '../render/stats.js';
+import { print } from '../output/print.js';
+import { paint } from '../output/colors.js';
+import { statsJson, statsJsonLine, statsTable, statsText, type StatsView } from '../output/records/stats.js';
 
 /** The options as commander hands them over (strings, unchecked). */
 export interface StatsOptions {

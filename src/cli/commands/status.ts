@@ -8,11 +8,11 @@ import { gatherStatus } from '../../diag/status.js';
 import { UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
 import { quote } from '../grammar.js';
-import { textOutput } from '../output.js';
-import { endpointJson, endpointsTable, endpointsText } from '../render/endpoint.js';
-import { ipJson } from '../render/ip-json.js';
-import { statusJson, statusTable, statusText, warningJson, warningsText } from '../render/status.js';
-import { print } from '../print.js';
+import { textOutput } from '../output/format.js';
+import { endpointJson, endpointsTable, endpointsText } from '../output/records/endpoint.js';
+import { ipJson } from '../output/ip-json.js';
+import { statusJson, statusTable, statusText, warningJson, warningsText } from '../output/records/status.js';
+import { print } from '../output/print.js';
 
 async function snapshot(ctx: CommandContext) {
   const s = await gatherStatus({

@@ -9,7 +9,7 @@ import { gaugeCounters } from '../../diag/counter-info.js';
 import type { NamespaceSample } from '../../diag/sample.js';
 import { subflowInterface } from '../../diag/sample.js';
 import { AddressFlag } from '../../mptcp/spec.js';
-import { eventName, eventNames } from '../render/event-fields.js';
+import { eventName, eventNames } from '../output/records/event-fields.js';
 
 export interface MetricsOptions {
   /** Label every per-namespace series with `netns` (given with -n). */

@@ -2,7 +2,7 @@
  * How results are printed: the format (ip-compatible text, a table, JSON) and colour, decided
  * once from the options, the environment and whether stdout is a terminal.
  */
-import { UsageError } from '../errors.js';
+import { UsageError } from '../../errors.js';
 
 export type Format = 'text' | 'table' | 'json';
 export type ColorWhen = 'auto' | 'always' | 'never';

@@ -2,9 +2,9 @@
  * A terminal table: a rule under the header and none between rows, fitted to the terminal's
  * width by wrapping the widest column that may be wrapped (never one the caller keeps whole, such
  * as an address); a table of kept columns alone wider than the terminal overflows rather than cut
- * an address. The drawing (table-layout.ts, cli-table3) is loaded only when a table is printed.
+ * an address. The drawing (table-draw.ts, cli-table3) is loaded only when a table is printed.
  */
-import type { Paint } from './style.js';
+import type { Paint } from './colors.js';
 
 export interface TableLayout {
   /** The terminal's width in columns; no limit when absent. */
@@ -22,6 +22,6 @@ export interface TableLayout {
 export type Cell = string | readonly string[];
 
 export async function renderTable(head: string[], rows: Cell[][], style: Paint, color: boolean, layout: TableLayout = {}): Promise<string> {
-  const { drawTable } = await import('./table-layout.js');
+  const { drawTable } = await import('./table-draw.js');
   return drawTable(head, rows, style, color, layout);
 }

@@ -1,6 +1,6 @@
 /** Prints a command's result in the chosen format: one place for the json/table/text choice. */
-import type { CommandContext } from './context.js';
-import { paint, type Paint } from './render/style.js';
+import type { CommandContext } from '../context.js';
+import { paint, type Paint } from './colors.js';
 
 export interface Renderings {
   json: () => string;

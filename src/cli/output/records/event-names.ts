@@ -2,7 +2,7 @@
  * ip's names of the path-manager events (pure): what the renderers print, and what `monitor
  * --event` accepts (checked before the monitor subscribes, so in the main bundle).
  */
-import { EventType } from '../../mptcp/spec.js';
+import { EventType } from '../../../mptcp/spec.js';
 
 /** ip's event names (ip says SF_* where the kernel says SUB_*). */
 export const eventNames: ReadonlyMap<number, string> = new Map([

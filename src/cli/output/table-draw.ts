@@ -1,6 +1,6 @@
 /** How a table is laid out and drawn (cli-table3): see table.ts. Pure apart from loading cli-table3. */
 import { stripVTControlCharacters } from 'node:util';
-import type { Paint } from './style.js';
+import type { Paint } from './colors.js';
 import type { Cell, TableLayout } from './table.js';
 
 /** Padding cli-table3 puts on each side of a cell. */

@@ -3,10 +3,10 @@
  * creating process.stdout costs every start 3 to 5 ms (bench/startup.mjs), and a synchronous
  * write leaves each record in one piece before anything else (a signal, an exit) can run.
  */
-import { Errno } from '../errno.js';
-import { SystemError } from '../errors.js';
-import { writeToFd } from '../sys/write.js';
-import { encodeText, subarrayOf } from '../util/bytes.js';
+import { Errno } from '../../errno.js';
+import { SystemError } from '../../errors.js';
+import { writeToFd } from '../../sys/write.js';
+import { encodeText, subarrayOf } from '../../util/bytes.js';
 
 /** A short pause when fd 1 is non-blocking and full (EAGAIN): the reader catches up. */
 const pause = new Int32Array(new SharedArrayBuffer(4));

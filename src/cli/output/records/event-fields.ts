@@ -2,10 +2,10 @@
  * One path-manager event as the ordered list of items iproute2 7.1's `ip mptcp monitor` prints,
  * shared by the text and the JSON renderer so both always agree on order and presence (pure).
  */
-import { tokenJson, tokenText } from './token.js';
-import type { MptcpEvent } from '../../mptcp/records.js';
-import { EventFlag } from '../../mptcp/spec.js';
-import { errnoName } from '../../errno.js';
+import { tokenJson, tokenText } from '../token.js';
+import type { MptcpEvent } from '../../../mptcp/records.js';
+import { EventFlag } from '../../../mptcp/spec.js';
+import { errnoName } from '../../../errno.js';
 import { eventName, eventNames } from './event-names.js';
 
 export { eventName, eventNames };

@@ -3,7 +3,7 @@
  * types in ip's order, plus `timestamp`, `error_name`, `reset_reason_name` and `unknown`.
  * The schema is documented in README.md ("Event monitor").
  */
-import type { MptcpEvent } from '../../mptcp/records.js';
+import type { MptcpEvent } from '../../../mptcp/records.js';
 import { eventItems, eventName, isoTimestamp, itemJson, type InterfaceNames } from './event-fields.js';
 
 export interface EventJsonOptions {

@@ -4,9 +4,10 @@
  * Plain text is byte-identical to ip; `color` adds ip 7.x's colours (addresses, interface
  * names); `human` (terminal output) also colours the event kind and explains numeric codes.
  */
-import type { MptcpEvent } from '../../mptcp/records.js';
-import { eventItems, eventName, eventNames, itemText, localTimestamp, type EventItem, type InterfaceNames, type ItemColor } from './event-fields.js';
-import { ipColorSpan } from './style.js';
+import type { MptcpEvent } from '../../../mptcp/records.js';
+import { eventItems, eventName, eventNames, itemText, localTimestamp, type EventItem, type InterfaceNames } from './event-fields.js';
+import { ipColorSpan } from '../colors.js';
+import { ipToneCodes } from '../items-text.js';
 
 export interface EventTextOptions {
   names: InterfaceNames;
@@ -17,9 +18,6 @@ export interface EventTextOptions {
   /** Microseconds since 1970: prefix `[YYYY-MM-DDTHH:MM:SS.uuuuuu] ` (ip's `-ts`, local time). */
   timestamp?: number;
 }
-
-/** ip 7.x's `-c` colour codes. */
-const itemColors: Record<ItemColor, string> = { inet: '1;35', inet6: '1;94', ifname: '1;36' };
 
 /** Our own colours for event kinds (terminal only; ip has none). */
 function kindColor(name: string): string {
@@ -37,7 +35,7 @@ const heads: ReadonlyMap<number, string> = new Map([...eventNames].map(([type, n
 function printedItem(item: EventItem, options: EventTextOptions): string {
   // ip's colour span covers the whole printed item, leading space included.
   let text = ` ${itemText(item)}`;
-  if (options.color && item.color) text = ipColorSpan(itemColors[item.color], text);
+  if (options.color && item.color) text = ipColorSpan(ipToneCodes[item.color], text);
   if (options.human && item.explain) {
     const why = `(${item.explain.name}${item.explain.description ? `: ${item.explain.description}` : ''})`;
     text += ` ${options.color ? ipColorSpan(DIM, why) : why}`;

@@ -8,10 +8,10 @@ import {
   PermissionError,
   SystemError,
   UsageError,
-} from '../errors.js';
-import { Errno, errnoDescription } from '../errno.js';
-import { NetlinkDecodeError } from '../netlink/message.js';
-import { ExplainedKernelError } from './explain.js';
+} from '../../errors.js';
+import { Errno, errnoDescription } from '../../errno.js';
+import { NetlinkDecodeError } from '../../netlink/message.js';
+import { ExplainedKernelError } from '../explain.js';
 
 export const EXIT_OK = 0;
 export const EXIT_REFUSED = 1;
