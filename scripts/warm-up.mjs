@@ -1,12 +1,11 @@
 // The runs whose compiled code becomes V8 code caches, for the bundles (scripts/bundle.mjs) and
 // the single executable (scripts/build-binary.mjs): commands on two endpoints in a private network
 // namespace (unshare -Urn, where user namespaces are allowed), so a cache also holds what decoding
-// and printing endpoints takes (~2 ms of every start, bench/README.md); else read-only commands
-// in this namespace (a failure, e.g. without MPTCP, still warms most of the code).
+// and printing endpoints takes (else compiled at every start, bench/README.md); else read-only
+// commands in this namespace (a failure, e.g. without MPTCP, still warms most of the code).
 //
 // A run writes a cache when MPTCPCTL_WRITE_CODE_CACHE names the bundle (`main` or `lazy`), to
-// MPTCPCTL_CODE_CACHE_FILE or else beside the bundle's file (bin/mptcpctl, scripts/sea-main.cjs,
-// scripts/lazy-loader.mjs read both).
+// MPTCPCTL_CODE_CACHE_FILE or else beside the bundle's file (bin/code-cache.cjs reads both).
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
