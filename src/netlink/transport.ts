@@ -63,7 +63,7 @@ interface Libc {
   close(fd: number): number;
   setns(fd: number, nstype: number): number;
   isatty(fd: number): number;
-  /** Declared on first use (only tables ask): each declaration costs every start ~50 us. */
+  /** Declared on first use (only tables ask): each declaration is a cost to every start. */
   ioctl(): (fd: number, request: number, arg: Buffer) => number;
   write(fd: number, bytes: Uint8Array, length: number): number;
   errno(): number;
@@ -107,7 +107,7 @@ function loadLibc(): Libc {
     recvfrom: lib.func('intptr_t recvfrom(int, void *, size_t, int, void *, void *)'),
     poll: lib.func('int poll(void *, uint64_t, int)') as Libc['poll'],
     // The namespace files are opened here rather than with node:fs, whose JavaScript would be
-    // compiled for these two calls at every start (~0.2 ms).
+    // compiled for these two calls at every start.
     open: lib.func('int open(const char *, int)'),
     close: lib.func('int close(int)'),
     isatty: lib.func('int isatty(int)'),
@@ -512,8 +512,8 @@ function inNetns<T>(lib: Libc, name: string, fn: () => T): T {
 }
 
 /**
- * Whether `fd` is a terminal, as libc's isatty(3). Here rather than through node:tty, whose
- * loading (with node:net) costs every start about 4 ms; libc is loaded for the kernel anyway.
+ * Whether `fd` is a terminal, as libc's isatty(3). Here rather than through node:tty, which
+ * loads node:net with it at every start; libc is loaded for the kernel anyway.
  */
 export function isTerminal(fd: number): boolean {
   return loadLibc().isatty(fd) === 1;
@@ -532,8 +532,8 @@ export function terminalColumns(fd: number): number | undefined {
 /**
  * write(2): writes the start of `bytes` to `fd` and returns how many bytes were written; throws
  * a SystemError (EAGAIN, EPIPE, ENOSPC, ...). Through libc once it is loaded for the kernel:
- * node:fs's writeSync is JavaScript that Node compiles on its first call in every process
- * (~0.2 ms). Before that (help, usage errors) through node:fs: loading koffi only to write would
+ * node:fs's writeSync is JavaScript that Node compiles on its first call in every process.
+ * Before that (help, usage errors) through node:fs: loading koffi only to write would
  * cost far more, and an error must be printable even when koffi cannot be loaded.
  */
 export function writeToFd(fd: number, bytes: Uint8Array): number {
