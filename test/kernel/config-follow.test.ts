@@ -166,20 +166,15 @@ describe('config follow', () => {
   });
 
   test('interface deleted and recreated', async () => {
-    ip(ns, 'link', 'add', 'veth5', 'type', 'veth', 'peer', 'name', 'peer5');
-    ip(ns, 'addr', 'add', '10.7.0.1/24', 'dev', 'veth5');
-    ip(ns, 'link', 'set', 'peer5', 'up');
-    ip(ns, 'link', 'set', 'veth5', 'up');
-    await converges(ns, (t) => /^10\.7\.0\.1 id \d+ subflow dev veth5 \n$/.test(t), 'created');
-    ip(ns, 'link', 'del', 'veth5');
-    await converges(ns, '', 'deleted');
-    ip(ns, 'link', 'add', 'veth5', 'type', 'veth', 'peer', 'name', 'peer5');
-    ip(ns, 'addr', 'add', '10.7.0.1/24', 'dev', 'veth5');
-    ip(ns, 'link', 'set', 'peer5', 'up');
-    ip(ns, 'link', 'set', 'veth5', 'up');
-    await converges(ns, (t) => /^10\.7\.0\.1 id \d+ subflow dev veth5 \n$/.test(t), 'recreated');
-    ip(ns, 'link', 'del', 'veth5');
-    await converges(ns, '', 'deleted again');
+    for (const [made, gone] of [['created', 'deleted'], ['recreated', 'deleted again']] as const) {
+      ip(ns, 'link', 'add', 'veth5', 'type', 'veth', 'peer', 'name', 'peer5');
+      ip(ns, 'addr', 'add', '10.7.0.1/24', 'dev', 'veth5');
+      ip(ns, 'link', 'set', 'peer5', 'up');
+      ip(ns, 'link', 'set', 'veth5', 'up');
+      await converges(ns, (t) => /^10\.7\.0\.1 id \d+ subflow dev veth5 \n$/.test(t), made);
+      ip(ns, 'link', 'del', 'veth5');
+      await converges(ns, '', gone);
+    }
   });
 
   test('SIGTERM: exit status 0 and the table left as it was', async () => {
