@@ -14,15 +14,18 @@ const { Script } = require('node:vm');
 /**
  * The module function of a bundle (written wrapped, scripts/module-wrapper.mjs), compiled with
  * `cachedData`: the cache's bytes, or undefined when there is none.
- * - `bundle`: `main` or `lazy`, the name MPTCPCTL_WRITE_CODE_CACHE gives it in the build's
- *   warm-up runs (scripts/warm-up.mjs), which write the cache whether it fitted or not, to
- *   MPTCPCTL_CODE_CACHE_FILE if set.
+ * - `bundle`: `main` or `lazy`. The build's warm-up runs (scripts/warm-up.mjs) set
+ *   MPTCPCTL_WRITE_CODE_CACHE: a run writes the cache of the bundle it names, fitting or not (to
+ *   MPTCPCTL_CODE_CACHE_FILE if set), and no other; empty, it writes none. Other runs write a
+ *   cache only to repair it.
  * - `cacheFile`: where the cache lives; undefined in the single executable, whose caches are assets.
  */
 function compileBundle({ filename, source, cachedData, bundle, cacheFile }) {
   const script = new Script(source, { filename, cachedData });
   const unusable = cachedData === undefined || script.cachedDataRejected === true;
-  const target = process.env.MPTCPCTL_WRITE_CODE_CACHE === bundle ? (process.env.MPTCPCTL_CODE_CACHE_FILE ?? cacheFile) : unusable ? cacheFile : undefined;
+  const warmUp = process.env.MPTCPCTL_WRITE_CODE_CACHE;
+  const named = warmUp === bundle ? (process.env.MPTCPCTL_CODE_CACHE_FILE ?? cacheFile) : undefined;
+  const target = warmUp === undefined ? (unusable ? cacheFile : undefined) : named;
   if (target) {
     // A process that outlives a rebuild must not leave the old bundle's cache beside the new one
     // (V8 checks the source's length, not its text): write only if the bundle is the one compiled.

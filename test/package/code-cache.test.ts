@@ -54,9 +54,11 @@ main(bundleModule.exports, require, bundleModule, filename, dir);
 `;
 
 function run(dir: string, options: { env?: NodeJS.ProcessEnv; uid?: number } = {}): { verdict: string; output: string } {
+  const env = { ...process.env, ...options.env };
+  if (options.env?.['MPTCPCTL_WRITE_CODE_CACHE'] === undefined) delete env['MPTCPCTL_WRITE_CODE_CACHE'];
   const r = spawnSync(process.execPath, ['-e', driver, loader, dir], {
     encoding: 'utf8',
-    env: { ...process.env, MPTCPCTL_WRITE_CODE_CACHE: '', ...options.env },
+    env,
     ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
   });
   assert.equal(r.stderr, '');
@@ -126,8 +128,13 @@ describe('bin/code-cache.cjs', () => {
     assert.deepEqual(readdirSync(dir).sort(), ['bundle.cjs']);
   });
 
-  test("the build's warm-up run writes the named bundle's cache where MPTCPCTL_CODE_CACHE_FILE says, even over one that fits", () => {
+  test("the build's warm-up runs write only the named bundle's cache, where MPTCPCTL_CODE_CACHE_FILE says, even over one that fits", () => {
     const dir = makeBundleDir();
+    // A warm-up run for the other bundle, or for none, leaves a missing cache missing.
+    for (const named of ['lazy', '']) {
+      assert.equal(run(dir, { env: { MPTCPCTL_WRITE_CODE_CACHE: named } }).verdict, 'cache none');
+      assert.deepEqual(readdirSync(dir), ['bundle.cjs']);
+    }
     run(dir);
     const kept = identity(cacheOf(dir));
     const elsewhere = join(dir, 'elsewhere.cache');
