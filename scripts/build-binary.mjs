@@ -4,15 +4,16 @@
 // build is offline; the blob is made by that same runtime, so its code cache fits.
 //
 // Steps: fetch the runtime -> bundle the CLI with koffi's JS inside (scripts/sea-bundle.mjs) ->
-// SEA blob of scripts/sea-main.cjs with the bundle and koffi's native module as assets -> copy the
-// runtime, strip it, inject the blob (postject); twice, the first time to make the code cache.
+// SEA blob of scripts/sea-main.cjs (with bin/code-cache.cjs inside) with the bundle and koffi's
+// native module as assets -> copy the runtime, strip it, inject the blob (postject); twice, the
+// first time to make the code cache.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleForSea } from './sea-bundle.mjs';
+import { bundleForSea, bundleSeaMain } from './sea-bundle.mjs';
 import { warmUp } from './warm-up.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -71,7 +72,7 @@ const koffiNative = require.resolve(runtime.koffiNative, { paths: [dirname(requi
 const koffiHash = createHash('sha256').update(readFileSync(koffiNative)).digest('hex').slice(0, 16);
 await bundleForSea(bundle, lazyBundle, `${process.platform}-${arch}`, koffiHash);
 
-// The runtime, stripped once: the official binary carries ~18 MB of debug symbols nothing uses.
+// The runtime, stripped once: the official binary carries debug symbols nothing uses.
 const stripped = join(workDir, 'node');
 copyFileSync(node, stripped);
 chmodSync(stripped, 0o755);
@@ -109,7 +110,8 @@ function makeBinary(main, assets, out) {
 // Two passes, for code caches of what runs compile (see scripts/sea-main.cjs): a first binary
 // without caches makes the warm-up runs (scripts/warm-up.mjs), which write them; the final binary
 // carries them.
-const seaMain = join(root, 'scripts', 'sea-main.cjs');
+const seaMain = join(workDir, 'sea-main.cjs');
+await bundleSeaMain(seaMain);
 const cache = join(workDir, 'mptcpctl.cjs.cache');
 const lazyCache = join(workDir, 'mptcpctl-lazy.cjs.cache');
 const warmup = join(workDir, 'warmup');
@@ -119,7 +121,7 @@ warmUp([warmup], { main: cache, lazy: lazyCache });
 if (!existsSync(cache)) throw new Error(`the warm-up run of ${warmup} wrote no code cache`);
 const caches = { 'mptcpctl.cjs.cache': cache, ...(existsSync(lazyCache) ? { 'mptcpctl-lazy.cjs.cache': lazyCache } : {}) };
 makeBinary(seaMain, { ...assets, ...caches }, output);
-// The warm-up binary is 100 MB that nothing needs now. The stripped runtime stays: it is the
+// The warm-up binary is as large as the final one, and nothing needs it now. The stripped runtime stays: it is the
 // binary without its blob, the reference of bench/startup.mjs.
 rmSync(warmup);
 log(`${output}: ${(statSync(output).size / 2 ** 20).toFixed(1)} MiB, Node.js ${runtimeVersion} (${arch})`);

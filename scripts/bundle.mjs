@@ -26,7 +26,7 @@ await buildSplit({
     sourcemap: 'external',
     sourcesContent: false,
     legalComments: 'none',
-    // Half the bytes to read at every start (~1 ms here); errors name themselves (`name` fields).
+    // Half the bytes to read at every start; errors name themselves (`name` fields).
     minify: true,
     logLevel: 'warning',
     define: { MPTCPCTL_VERSION: JSON.stringify(version) },

@@ -1,6 +1,6 @@
 // An esbuild plugin for start-up time: commander loads node:child_process when it is required
-// (for executable subcommands, which mptcpctl does not use), and with it node:net: about 5 ms of
-// every start. The bundle gives commander a stand-in that loads the real module on first use.
+// (for executable subcommands, which mptcpctl does not use), and with it node:net, at every
+// start. The bundle gives commander a stand-in that loads the real module on first use.
 export function lazyChildProcess() {
   return {
     name: 'lazy-child-process',
@@ -17,8 +17,8 @@ export function lazyChildProcess() {
 }
 
 // The bundle is CommonJS and has a `require` of its own: src/util/require-here.ts, which makes one
-// with node:module's createRequire for the ESM build, becomes that `require` (node:module costs
-// ~0.8 ms of every start).
+// with node:module's createRequire for the ESM build, becomes that `require` (loading node:module
+// is a cost to every start).
 export function bundleRequire() {
   return {
     name: 'bundle-require',

@@ -1,7 +1,8 @@
 // Part of the main bundle (scripts/split-bundle.mjs fills in the shared modules): loads the lazy
-// bundle the first time a command needs one of its modules, with its own V8 code cache, as
-// bin/mptcpctl (or the single executable's scripts/sea-main.cjs) loads the main one. `require` and
-// `__dirname` are the main bundle's (for npm installs, the directory of both files).
+// bundle the first time a command needs one of its modules, with its own V8 code cache
+// (bin/code-cache.cjs), as bin/mptcpctl (or the single executable's scripts/sea-main.cjs) loads
+// the main one. `require` and `__dirname` are the main bundle's (for npm installs, the directory
+// of both files).
 /* SHARED IMPORTS */
 
 /**
@@ -22,28 +23,20 @@ export default function lazyModule(path) {
 }
 
 function load() {
-  const { Script } = require('node:vm');
-  const { filename, source, cachedData } = readLazyBundle();
-  const script = new Script(source, { filename, cachedData });
-  if (process.env.MPTCPCTL_WRITE_CODE_CACHE === 'lazy') {
-    // The build's warm-up run for this bundle (scripts/warm-up.mjs): save what V8 compiled, atomically.
-    const cacheFile = process.env.MPTCPCTL_CODE_CACHE_FILE ?? `${__dirname}/mptcpctl-lazy.cjs.cache`;
-    process.on('exit', () => {
-      const { renameSync, writeFileSync } = require('node:fs');
-      const temporary = `${cacheFile}.${process.pid}`;
-      writeFileSync(temporary, script.createCachedData());
-      renameSync(temporary, cacheFile);
-    });
-  }
+  // Resolved from the repository's root (split-bundle.mjs reads this file as its template there);
+  // a require() inside the function, so the main bundle runs it only when a lazy module is needed.
+  const { compileBundle } = require('./bin/code-cache.cjs');
+  const { filename, source, cachedData, cacheFile } = readLazyBundle();
+  const lazy = compileBundle({ filename, source, cachedData, bundle: 'lazy', cacheFile });
   // The prefix split-bundle.mjs gives the lazy bundle's imports of main-bundle modules (CORE_PREFIX).
   const prefix = 'mptcpctl-core:';
   const lazyRequire = (id) => (id.startsWith(prefix) ? shared[id.slice(prefix.length)]() : require(id));
   const lazyBundle = { exports: {} };
-  script.runInThisContext()(lazyBundle.exports, lazyRequire, lazyBundle, filename, __dirname);
+  lazy(lazyBundle.exports, lazyRequire, lazyBundle, filename, __dirname);
   return lazyBundle.exports.modules;
 }
 
-/** The lazy bundle and its code cache (if any): files beside the main bundle, or the single executable's assets. */
+/** The lazy bundle and its code cache (if any): files beside the main bundle, or the single executable's assets (no cache file then). */
 function readLazyBundle() {
   const name = 'mptcpctl-lazy.cjs';
   if (typeof MPTCPCTL_SEA !== 'undefined' && MPTCPCTL_SEA) {
@@ -53,7 +46,8 @@ function readLazyBundle() {
   }
   const { readFileSync } = require('node:fs');
   const filename = `${__dirname}/${name}`;
-  return { filename, source: readFileSync(filename, 'utf8'), cachedData: optional(() => readFileSync(`${filename}.cache`)) };
+  const cacheFile = `${filename}.cache`;
+  return { filename, source: readFileSync(filename, 'utf8'), cachedData: optional(() => readFileSync(cacheFile)), cacheFile };
 }
 
 /** `read()`, or undefined when there is nothing to read (no cache yet): compiled as usual then. */

@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleRequire, lazyChildProcess } from './lazy-builtins.mjs';
 import { moduleWrapper } from './module-wrapper.mjs';
+import { build } from 'esbuild';
 import { buildSplit } from './split-bundle.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -35,7 +36,7 @@ function koffiNativePlugin(platform) {
  * Writes the SEA's CLI bundle, split as the npm one is (scripts/split-bundle.mjs): `outfile`, what
  * the common commands run, and `lazyOutfile`, loaded from its asset when a command needs it.
  * `koffiHash` names the native module's cache file: it is computed here, at build time, because
- * loading node:crypto to hash the asset at every start costs the binary about 18 ms.
+ * loading node:crypto to hash the asset at every start would be a large share of the binary's start.
  */
 export async function bundleForSea(outfile, lazyOutfile, platform, koffiHash) {
   const { version } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
@@ -65,4 +66,9 @@ export async function bundleForSea(outfile, lazyOutfile, platform, koffiHash) {
   for (const file of [outfile, lazyOutfile]) {
     if (/[^\x00-\x7f]/.test(readFileSync(file, 'latin1'))) throw new Error(`${file} is not ASCII: it is read from its asset as latin1`);
   }
+}
+
+/** The single executable's main script, scripts/sea-main.cjs, as one file with bin/code-cache.cjs inside. */
+export async function bundleSeaMain(outfile) {
+  await build({ absWorkingDir: root, entryPoints: ['scripts/sea-main.cjs'], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node24', logLevel: 'warning' });
 }

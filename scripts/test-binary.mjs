@@ -27,7 +27,7 @@ const subset = [
 ];
 for (const file of subset) if (!existsSync(resolve(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
 
-// The 5,000-line batch comparison is left out: it measures the kernel (about 90 s), not the
+// The 5,000-line batch comparison is left out: it measures the kernel (slowly), not the
 // binary, and `npm test` runs it already. Node 20 cannot exclude by name, so the suites to run
 // are named (a suite that matches runs whole); a guard below notices if renames empty the subset.
 const suites = [

@@ -1,12 +1,13 @@
 // The runs whose compiled code becomes V8 code caches, for the bundles (scripts/bundle.mjs) and
 // the single executable (scripts/build-binary.mjs): commands on two endpoints in a private network
 // namespace (unshare -Urn, where user namespaces are allowed), so a cache also holds what decoding
-// and printing endpoints takes (~2 ms of every start, bench/README.md); else read-only commands
-// in this namespace (a failure, e.g. without MPTCP, still warms most of the code).
+// and printing endpoints takes (else compiled at every start, bench/README.md); else read-only
+// commands in this namespace (a failure, e.g. without MPTCP, still warms most of the code).
 //
 // A run writes a cache when MPTCPCTL_WRITE_CODE_CACHE names the bundle (`main` or `lazy`), to
-// MPTCPCTL_CODE_CACHE_FILE or else beside the bundle's file (bin/mptcpctl, scripts/sea-main.cjs,
-// scripts/lazy-loader.mjs read both).
+// MPTCPCTL_CODE_CACHE_FILE or else beside the bundle's file (bin/code-cache.cjs reads both). The
+// run that adds the endpoints sets it empty: it writes no cache, or the main one, missing at that
+// point, would be written from a batch run and then grow by what `endpoint show` adds to it.
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,7 +42,7 @@ export function warmUp(command, files = {}) {
     const runs = cacheRuns(files, desiredFile);
     const quote = (word) => `'${word}'`;
     const lines = runs.map(({ args, env, input }) => `${input ? `printf '%s\\n' ${input.map(quote).join(' ')} | ` : ''}env ${Object.entries(env).map(([name, value]) => `${name}=${quote(value)}`).join(' ')} "$@" ${args.map(quote).join(' ')}`);
-    const script = `printf '%s\\n' ${endpoints.map(quote).join(' ')} | "$@" -b - && ${lines.join(' && ')}`;
+    const script = `printf '%s\\n' ${endpoints.map(quote).join(' ')} | env MPTCPCTL_WRITE_CODE_CACHE= "$@" -b - && ${lines.join(' && ')}`;
     const inPrivateNamespace = spawnSync('unshare', ['-Urn', 'sh', '-c', script, 'sh', ...command], { stdio: 'ignore' });
     if (inPrivateNamespace.status === 0) return;
     for (const { args, env, input } of runs) {

@@ -1,9 +1,9 @@
 /**
  * The direct route (pure): the common command lines, `OBJECT VERB WORDS...` with any of the
  * options -n NS, -j, -p, -v, -o, -r, --force and --debug before or among the words, go straight to their
- * action without building the command tree. commander cost ~5 ms of every start (loading it,
- * building the tree, parsing, and its share of the code cache: bench/README.md), a twelfth of a
- * run. Anything else (help, --version, other options, `--`, monitor, completion, a word commander
+ * action without building the command tree. commander was a large share of every start (loading
+ * it, building the tree, parsing, and its share of the code cache: bench/README.md). Anything
+ * else (help, --version, other options, `--`, monitor, completion, a word commander
  * would reject) is left to commander, which stays the reference: test/unit/direct.test.ts checks
  * that both read every routed line alike. A batch run (`-b FILE`) is read the same way.
  */

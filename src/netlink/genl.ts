@@ -158,8 +158,8 @@ export function kernelError(ack: ExtendedAck, req: GenlRequest, sent: Buffer): K
 /**
  * Decodes a CTRL_CMD_GETFAMILY reply. A direct walk rather than the generic decoder over
  * nlctrl-spec.ts's sets: it runs at every start. The operations and multicast groups are read
- * when first asked for (status, monitor): a command needs only the id, and walking the ~50
- * attributes of those lists took ~0.2 ms of every start.
+ * when first asked for (status, monitor): a command needs only the id, and walking the
+ * attributes of those lists was a measurable part of every start (bench/README.md).
  */
 export function decodeFamily(attributes: Buffer): FamilyInfo {
   let name = '';

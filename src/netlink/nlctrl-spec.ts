@@ -2,8 +2,8 @@
  * The generic netlink controller (`nlctrl`, family id 0x10) as data: its attribute sets and names,
  * from include/uapi/linux/genetlink.h and netlink.h (policy dumps). Used to decode
  * CTRL_CMD_GETPOLICY replies and to name nlctrl traffic in traces. Pure. The numbers alone are
- * in nlctrl.ts: resolving a family needs only those, and building these sets cost every start
- * ~0.2 ms.
+ * in nlctrl.ts: resolving a family needs only those, and building these sets at every start
+ * was measurable (bench/README.md).
  */
 import { defineAttributeSet, type AttributeSetSpec, type AttributeSpec } from './attrset.js';
 import type { ArraySetSpec, GenlFamilySchema, TraceState } from './trace-decode.js';

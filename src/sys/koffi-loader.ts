@@ -15,7 +15,7 @@ import { lazyBuiltin, requireHere } from '../util/require.js';
 
 type KoffiModule = typeof import('koffi');
 
-/** node:crypto and node:os only where the single executable needs them: node:crypto alone costs ~3 ms. */
+/** node:crypto and node:os only where the single executable needs them: loading node:crypto is a start-up cost of its own. */
 const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 const os = lazyBuiltin<typeof import('node:os')>('node:os');
 
@@ -40,7 +40,7 @@ export function loadKoffi(): KoffiModule {
     // Load the native part first: koffi swallows errors of its native require, and ours say more.
     seaNative ??= loadNativeFromAsset();
     // The native module exports koffi's whole API: use it directly, as for npm installs below
-    // (koffi's JS entry point only adds its platform probing, ~12 ms of every start).
+    // (koffi's JS entry point only adds its platform probing, slow at every start).
     const native = seaNative as Partial<KoffiModule>;
     if (typeof native.load === 'function' && typeof native.errno === 'function') return native as KoffiModule;
     // Bundled by esbuild in the SEA build (never reached from ESM, where `require` is undefined).
@@ -52,8 +52,8 @@ export function loadKoffi(): KoffiModule {
 /**
  * The registry's prebuilt native module for glibc Linux, loaded directly. koffi's own entry
  * point picks between the glibc and musl builds by reading the Node binary's ELF headers, which
- * costs about 12 ms of every start (bench/startup.mjs); the native module alone loads in 4 ms
- * and exports the same API (koffi's wrapper only adds deprecation shims we do not use).
+ * costs every start several times what loading the native module does (bench/README.md); the
+ * native module exports the same API (koffi's wrapper only adds deprecation shims we do not use).
  * Anything unexpected (musl, another layout) falls back to koffi's own loader.
  */
 function loadPrebuiltDirectly(): KoffiModule | undefined {
@@ -69,8 +69,8 @@ function loadPrebuiltDirectly(): KoffiModule | undefined {
 
 /**
  * A native module of a package, from the first node_modules directory that has it, in require's
- * own search order, loaded with process.dlopen; else by require's full resolution. That costs
- * ~1 ms of every start (package.json reads, realpath); this costs a stat or two.
+ * own search order, loaded with process.dlopen; else by require's full resolution. That reads
+ * package.json files and resolves real paths at every start; this costs a stat or two.
  */
 function loadNative(subpath: string): unknown {
   for (const dir of requireHere.resolve.paths(subpath) ?? []) {
@@ -176,8 +176,8 @@ function isNoexec(err: unknown): boolean {
 function loadNativeFromAsset(): unknown {
   // node:sea exists only inside a single executable (and Node >= 20.12).
   const sea = require('node:sea') as typeof import('node:sea');
-  // The raw asset is a view of the executable's own bytes: getAsset would copy 1.1 MB at every
-  // start, though they are written out only once.
+  // The raw asset is a view of the executable's own bytes: getAsset would copy the whole native
+  // module at every start, though it is written out only once.
   const bytes = new Uint8Array(sea.getRawAsset(KOFFI_ASSET) as ArrayBuffer);
   const hash = typeof MPTCPCTL_KOFFI_HASH === 'string' ? MPTCPCTL_KOFFI_HASH : crypto().createHash('sha256').update(bytes).digest('hex').slice(0, 16);
   const name = `koffi-${hash}.node`;

@@ -20,7 +20,7 @@ export interface Libc {
   close(fd: number): number;
   setns(fd: number, nstype: number): number;
   isatty(fd: number): number;
-  /** Declared on first use (only tables ask): each declaration costs every start ~50 us. */
+  /** Declared on first use (only tables ask): each declaration is a cost to every start. */
   ioctl(): (fd: number, request: number, arg: Buffer) => number;
   write(fd: number, bytes: Uint8Array, length: number): number;
   errno(): number;
@@ -45,7 +45,7 @@ export function loadLibc(): Libc {
     recvfrom: lib.func('intptr_t recvfrom(int, void *, size_t, int, void *, void *)'),
     poll: lib.func('int poll(void *, uint64_t, int)') as Libc['poll'],
     // The namespace files are opened here rather than with node:fs, whose JavaScript would be
-    // compiled for these two calls at every start (~0.2 ms).
+    // compiled for these two calls at every start.
     open: lib.func('int open(const char *, int)'),
     close: lib.func('int close(int)'),
     isatty: lib.func('int isatty(int)'),

@@ -6,8 +6,8 @@ import { readU16LE } from '../util/bytes.js';
 const TIOCGWINSZ = 0x5413;
 
 /**
- * Whether `fd` is a terminal, as libc's isatty(3). Here rather than through node:tty, whose
- * loading (with node:net) costs every start about 4 ms; libc is loaded for the kernel anyway.
+ * Whether `fd` is a terminal, as libc's isatty(3). Here rather than through node:tty, which
+ * loads node:net with it at every start; libc is loaded for the kernel anyway.
  */
 export function isTerminal(fd: number): boolean {
   return loadLibc().isatty(fd) === 1;

@@ -6,8 +6,8 @@ import { loadedLibc } from './libc.js';
 /**
  * write(2): writes the start of `bytes` to `fd` and returns how many bytes were written; throws
  * a SystemError (EAGAIN, EPIPE, ENOSPC, ...). Through libc once it is loaded for the kernel:
- * node:fs's writeSync is JavaScript that Node compiles on its first call in every process
- * (~0.2 ms). Before that (help, usage errors) through node:fs: loading koffi only to write would
+ * node:fs's writeSync is JavaScript that Node compiles on its first call in every process.
+ * Before that (help, usage errors) through node:fs: loading koffi only to write would
  * cost far more, and an error must be printable even when koffi cannot be loaded.
  */
 export function writeToFd(fd: number, bytes: Uint8Array): number {

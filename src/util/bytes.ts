@@ -3,8 +3,8 @@
  * (arguments in the same order; a RangeError for an offset or value out of range).
  *
  * Why not Buffer's own methods: they are JavaScript inside Node, compiled on their first call in
- * every process (50-150 µs each on the machines we measure, ~1.7 ms for the set a command used),
- * while these come compiled from mptcpctl's code cache (bench/README.md, start-up).
+ * every process, while these come compiled from mptcpctl's code cache (bench/README.md, start-up,
+ * has what that cost).
  */
 
 function checkOffset(bytes: Uint8Array, offset: number, size: number): void {
@@ -141,7 +141,7 @@ export function encodeText(text: string): Uint8Array {
 /**
  * `bytes.subarray(start, end)`: a view, no copy, of the same type (a Buffer of a Buffer), with
  * the same clamping. TypedArray's own method rather than Buffer's, which is JavaScript Node
- * compiles on its first call in every process (~0.1 ms).
+ * compiles on its first call in every process.
  */
 export function subarrayOf<T extends Uint8Array>(bytes: T, start: number, end?: number): T {
   return Uint8Array.prototype.subarray.call(bytes, start, end) as T;

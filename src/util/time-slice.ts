@@ -4,9 +4,9 @@
  * signal handlers run before the next slice.
  *
  * The clock is Date.now, to the millisecond, which is fine for slices of tens of milliseconds
- * (`performance.now()` loads perf_hooks, ~2 ms of every start, and process.hrtime is JavaScript
- * Node compiles on first use, ~0.1 ms); the turn is a plain setImmediate (node:timers/promises
- * would be one more module to load).
+ * (`performance.now()` loads perf_hooks at every start, and process.hrtime is JavaScript Node
+ * compiles on first use); the turn is a plain setImmediate (node:timers/promises would be one
+ * more module to load).
  */
 export class TimeSlice {
   private start = Date.now();

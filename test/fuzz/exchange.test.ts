@@ -124,6 +124,16 @@ function materialise(script: [Part[], [number, number, boolean] | undefined][], 
   return { kind: 'data', datagram: d };
 }
 
+/** A kernel that plays `script` and then, for the next request (a dump run again, a listing's next dump), plays it again. */
+function replayingKernel(script: [Part[], [number, number, boolean] | undefined][]): ScriptedKernel {
+  let base = 0;
+  return new ScriptedKernel((seq, call) => {
+    const r = materialise(script, seq, call - 1 - base);
+    if (!r) base = call; // the script again, for the next run
+    return r;
+  });
+}
+
 /**
  * Settles `work`: resolved, or rejected with one of our typed errors. Anything else fails the
  * property, outside any catch, so an assertion error can never pass as an "error outcome".
@@ -172,12 +182,7 @@ describe('hostile kernels at the transport seam', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(datagram, { maxLength: 4 }), async (script) => {
         counter.add('dumpConsistently');
-        let base = 0;
-        const kernel = new ScriptedKernel((seq, call) => {
-          const r = materialise(script, seq, call - 1 - base);
-          if (!r) base = call; // the script again, for the next run
-          return r;
-        });
+        const kernel = replayingKernel(script);
         let seq = 100;
         await settle('dumpConsistently', dumpConsistently(asTransport(kernel), () => request(++seq)));
         assert.ok(kernel.sent <= DUMP_RETRIES + 1, `${kernel.sent} runs of one dump`);
@@ -205,12 +210,7 @@ describe('hostile kernels at the transport seam', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(datagram, { maxLength: 5 }), async (script) => {
         counter.add('sock_diag');
-        let base = 0;
-        const kernel = new ScriptedKernel((seq, call) => {
-          const r = materialise(script, seq, call - 1 - base);
-          if (!r) base = call;
-          return r;
-        });
+        const kernel = replayingKernel(script);
         await settle('sock_diag', SockDiag.fromTransport(asTransport(kernel)).listConnections());
       }),
       fuzzParameters(2_000),

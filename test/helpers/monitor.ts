@@ -1,13 +1,14 @@
 /**
  * Long-running monitors for kernel tests and the storm benchmark: `mptcpctl monitor` and
- * `ip mptcp monitor` side by side in one namespace. Each child is ended by its PID (stop(), and
- * SIGKILL at process exit as a last resort); `ready()` waits until its socket has joined the
+ * `ip mptcp monitor` side by side in one namespace. Each child is ended by its PID (stop(), else
+ * test/helpers/reaper.ts); `ready()` waits until its socket has joined the
  * events group, so no event of the test's own actions is missed.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { cliCommand } from './cli.js';
+import { reap } from './reaper.js';
 
 const NETLINK_GENERIC = 16;
 
@@ -35,11 +36,6 @@ function socketInodes(pid: number): string[] {
   return inodes;
 }
 
-const running = new Set<number>();
-process.on('exit', () => {
-  for (const pid of running) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
-});
-
 export interface MonitorProcess {
   readonly child: ChildProcessWithoutNullStreams;
   /** Complete stdout lines so far (without their newline). */
@@ -59,8 +55,7 @@ export interface MonitorProcess {
 }
 
 function watch(child: ChildProcessWithoutNullStreams, netns: string): MonitorProcess {
-  const pid = child.pid!;
-  running.add(pid);
+  const pid = reap(child).pid!;
   const lines: string[] = [];
   let out = '';
   let partial = '';
@@ -74,10 +69,7 @@ function watch(child: ChildProcessWithoutNullStreams, netns: string): MonitorPro
   });
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => {
-      running.delete(pid);
-      resolve({ code, signal });
-    }),
+    child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   const failure = (): Error | undefined => (child.exitCode !== null || child.signalCode !== null ? new Error(`monitor exited early: ${err}`) : undefined);
   return {

@@ -1,18 +1,14 @@
 /**
  * Thousands of idle MPTCP connections, made by test/helpers/mptcp_hold.py. Every process started
- * here is ended by its PID in `stop()`, and at exit as a last resort.
+ * here is ended by its PID in `stop()`, else by test/helpers/reaper.ts.
  */
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { repoRoot } from './paths.js';
+import { reap } from './reaper.js';
 
 const script = resolve(repoRoot, 'test/helpers/mptcp_hold.py');
-const running = new Set<ChildProcessWithoutNullStreams>();
-
-process.on('exit', () => {
-  for (const child of running) if (child.pid) try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
-});
 
 export interface Holder {
   pid: number;
@@ -22,11 +18,10 @@ export interface Holder {
 
 function start(netns: string, args: string[], ready: string, timeoutMs: number): Promise<Holder> {
   // `ip netns exec` execs python in place, so the child's PID is python's own.
-  const child = spawn('ip', ['netns', 'exec', netns, 'python3', '-u', script, ...args]);
-  running.add(child);
+  const child = reap(spawn('ip', ['netns', 'exec', netns, 'python3', '-u', script, ...args]));
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<void>((r) => child.once('exit', () => { running.delete(child); r(); }));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   const holder: Holder = {
     pid: child.pid!,
     async stop() {

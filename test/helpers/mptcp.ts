@@ -1,18 +1,14 @@
 /**
  * Real MPTCP connections between test namespaces, made by test/helpers/mptcp_peer.py.
- * Every process started here is ended by its PID in `stop()` (and at exit as a last resort).
+ * Every process started here is ended by its PID in `stop()`, else by test/helpers/reaper.ts.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
 import { repoRoot } from './paths.js';
+import { reap } from './reaper.js';
 
 const peerScript = resolve(repoRoot, 'test/helpers/mptcp_peer.py');
-const running = new Set<ChildProcessWithoutNullStreams>();
-
-process.on('exit', () => {
-  for (const child of running) if (child.pid) try { process.kill(child.pid, 'SIGKILL'); } catch { /* gone */ }
-});
 
 export interface Peer {
   child: ChildProcessWithoutNullStreams;
@@ -25,8 +21,7 @@ export interface Peer {
 }
 
 function startPeer(netns: string, args: string[]): Peer {
-  const child = spawn('ip', ['netns', 'exec', netns, 'python3', '-u', peerScript, ...args]);
-  running.add(child);
+  const child = reap(spawn('ip', ['netns', 'exec', netns, 'python3', '-u', peerScript, ...args]));
   const lines: string[] = [];
   const waiters: { word: string; resolve: (l: string) => void }[] = [];
   let stderr = '';
@@ -36,7 +31,7 @@ function startPeer(netns: string, args: string[]): Peer {
     if (i >= 0) waiters.splice(i, 1)[0]!.resolve(line);
     else lines.push(line);
   });
-  const exited = new Promise<void>((r) => child.once('exit', () => { running.delete(child); r(); }));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return {
     child,
     waitFor(word, timeoutMs = 10000) {

@@ -1,21 +1,11 @@
 /**
  * The built CLI as a long-running child process, for fault tests: output collected as it comes,
- * signals sent by PID, and every child SIGKILLed at exit as a last resort (never by name).
+ * signals sent by PID, and every child ended by test/helpers/reaper.ts if the test did not.
  */
 import { spawn, spawnSync, type ChildProcess, type StdioOptions } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cliCommand } from './cli.js';
-
-const running = new Set<number>();
-process.on('exit', () => {
-  for (const pid of running) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
-});
+import { reap } from './reaper.js';
 
 export interface Exit {
   code: number | null;
@@ -38,9 +28,8 @@ export interface Spawned {
 export function spawnCli(args: string[], options: { input?: string; stdio?: StdioOptions; env?: NodeJS.ProcessEnv } = {}): Spawned {
   const env = { ...process.env, ...options.env };
   delete env['FORCE_COLOR'];
-  const child = spawn(cliCommand[0]!, [...cliCommand.slice(1), ...args], { env, stdio: options.stdio ?? 'pipe' });
+  const child = reap(spawn(cliCommand[0]!, [...cliCommand.slice(1), ...args], { env, stdio: options.stdio ?? 'pipe' }));
   const pid = child.pid!;
-  running.add(pid);
   let out = '';
   let err = '';
   child.stdout?.on('data', (d: Buffer) => (out += d.toString()));
@@ -52,10 +41,7 @@ export function spawnCli(args: string[], options: { input?: string; stdio?: Stdi
     if (options.input !== undefined) child.stdin.end(options.input);
   }
   const exited = new Promise<Exit>((resolve) =>
-    child.once('exit', (code, signal) => {
-      running.delete(pid);
-      resolve({ code, signal });
-    }),
+    child.once('exit', (code, signal) => resolve({ code, signal })),
   );
   return {
     child,

@@ -14,12 +14,12 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { cliCommand } from '../helpers/cli.js';
 import { addVethPair, createNetns, deleteNetns, ip, sysctl } from '../helpers/netns.js';
+import { reap } from '../helpers/reaper.js';
 
 const work = mkdtempSync(join(tmpdir(), 'mptcpctl-follow-'));
 const made: string[] = [];
-const running = new Set<ChildProcessWithoutNullStreams>();
+// Followers a failed test left running are ended by test/helpers/reaper.ts before this runs.
 after(() => {
-  for (const child of running) child.kill('SIGKILL');
   for (const ns of made) deleteNetns(ns);
   rmSync(work, { recursive: true, force: true });
 });
@@ -36,8 +36,7 @@ interface Follower {
 function follow(ns: string, yaml: string, env: NodeJS.ProcessEnv = {}): Follower {
   const path = join(work, `${ns}.yaml`);
   writeFileSync(path, yaml);
-  const child = spawn(cliCommand[0]!, [...cliCommand.slice(1), '-n', ns, '-j', 'config', 'follow', path], { env: { ...process.env, ...env } });
-  running.add(child);
+  const child = reap(spawn(cliCommand[0]!, [...cliCommand.slice(1), '-n', ns, '-j', 'config', 'follow', path], { env: { ...process.env, ...env } }));
   const lines: Record<string, unknown>[] = [];
   const waiters: (() => void)[] = [];
   let stderr = '';
@@ -46,10 +45,7 @@ function follow(ns: string, yaml: string, env: NodeJS.ProcessEnv = {}): Follower
     lines.push(JSON.parse(line) as Record<string, unknown>);
     for (const w of waiters.splice(0)) w();
   });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    running.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     child,
     lines,
@@ -170,20 +166,15 @@ describe('config follow', () => {
   });
 
   test('interface deleted and recreated', async () => {
-    ip(ns, 'link', 'add', 'veth5', 'type', 'veth', 'peer', 'name', 'peer5');
-    ip(ns, 'addr', 'add', '10.7.0.1/24', 'dev', 'veth5');
-    ip(ns, 'link', 'set', 'peer5', 'up');
-    ip(ns, 'link', 'set', 'veth5', 'up');
-    await converges(ns, (t) => /^10\.7\.0\.1 id \d+ subflow dev veth5 \n$/.test(t), 'created');
-    ip(ns, 'link', 'del', 'veth5');
-    await converges(ns, '', 'deleted');
-    ip(ns, 'link', 'add', 'veth5', 'type', 'veth', 'peer', 'name', 'peer5');
-    ip(ns, 'addr', 'add', '10.7.0.1/24', 'dev', 'veth5');
-    ip(ns, 'link', 'set', 'peer5', 'up');
-    ip(ns, 'link', 'set', 'veth5', 'up');
-    await converges(ns, (t) => /^10\.7\.0\.1 id \d+ subflow dev veth5 \n$/.test(t), 'recreated');
-    ip(ns, 'link', 'del', 'veth5');
-    await converges(ns, '', 'deleted again');
+    for (const [made, gone] of [['created', 'deleted'], ['recreated', 'deleted again']] as const) {
+      ip(ns, 'link', 'add', 'veth5', 'type', 'veth', 'peer', 'name', 'peer5');
+      ip(ns, 'addr', 'add', '10.7.0.1/24', 'dev', 'veth5');
+      ip(ns, 'link', 'set', 'peer5', 'up');
+      ip(ns, 'link', 'set', 'veth5', 'up');
+      await converges(ns, (t) => /^10\.7\.0\.1 id \d+ subflow dev veth5 \n$/.test(t), made);
+      ip(ns, 'link', 'del', 'veth5');
+      await converges(ns, '', gone);
+    }
   });
 
   test('SIGTERM: exit status 0 and the table left as it was', async () => {

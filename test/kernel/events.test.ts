@@ -24,6 +24,27 @@ async function clientPort(client: Peer): Promise<number> {
 
 const isEvent = (type: number, token?: number) => (e: MptcpEvent) => e.type === type && (token === undefined || e.token === token);
 
+/** A side's end of a subflow: its IPv4 address, port and address id. */
+type SubflowEnd = [address: string, port: number, id: number];
+
+/** A subflow event (SUB_ESTABLISHED, SUB_PRIORITY, SUB_CLOSED) as one side sees it: its own end first. */
+const subflowEvent = (type: number, token: number, local: SubflowEnd, remote: SubflowEnd, backup: number): MptcpEvent => ({
+  type,
+  token,
+  family: 2,
+  saddr4: local[0],
+  daddr4: remote[0],
+  sport: local[1],
+  dport: remote[1],
+  localId: local[2],
+  remoteId: remote[2],
+  backup,
+  unknown: [],
+});
+
+/** LISTENER_CREATED or LISTENER_CLOSED of an IPv4 listener. */
+const listenerEvent = (type: number, address: string, port: number): MptcpEvent => ({ type, family: 2, sport: port, saddr4: address, unknown: [] });
+
 /** Everything a namespace side needs, closed in reverse order whatever was reached. */
 class Side {
   pm: MptcpPm | undefined;
@@ -90,13 +111,7 @@ describe('events of a real MPTCP connection (in-kernel PM)', () => {
   });
 
   it('B sees its listener created', async () => {
-    assert.deepEqual(await B.events.waitFor('LISTENER_CREATED', isEvent(EventType.LISTENER_CREATED)), {
-      type: EventType.LISTENER_CREATED,
-      family: 2,
-      sport: PORT,
-      saddr4: b4,
-      unknown: [],
-    });
+    assert.deepEqual(await B.events.waitFor('LISTENER_CREATED', isEvent(EventType.LISTENER_CREATED)), listenerEvent(EventType.LISTENER_CREATED, b4, PORT));
   });
 
   it('A (client) sees CREATED then ESTABLISHED with its addresses, its source port and one token', async () => {
@@ -164,13 +179,10 @@ describe('events of a real MPTCP connection (in-kernel PM)', () => {
 
   it('stopping the server gives LISTENER_CLOSED', async () => {
     await server!.stop();
-    assert.deepEqual(await B.events.waitFor('LISTENER_CLOSED', (e) => e.type === EventType.LISTENER_CLOSED && e.sport === PORT), {
-      type: EventType.LISTENER_CLOSED,
-      family: 2,
-      sport: PORT,
-      saddr4: b4,
-      unknown: [],
-    });
+    assert.deepEqual(
+      await B.events.waitFor('LISTENER_CLOSED', (e) => e.type === EventType.LISTENER_CLOSED && e.sport === PORT),
+      listenerEvent(EventType.LISTENER_CLOSED, b4, PORT),
+    );
   });
 });
 
@@ -234,32 +246,11 @@ describe('userspace PM driven by the library (pm_type=1 in both namespaces)', ()
     const local = await A.events.waitFor('SUB_ESTABLISHED', isEvent(EventType.SUB_ESTABLISHED, tokenA));
     subflowPort = local.sport!;
     assert.ok(subflowPort > 0);
-    assert.deepEqual(local, {
-      type: EventType.SUB_ESTABLISHED,
-      token: tokenA,
-      family: 2,
-      saddr4: link[2]!.a4,
-      daddr4: link[2]!.b4,
-      sport: subflowPort,
-      dport: PORT,
-      localId: 13,
-      remoteId: 1, // the server's userspace PM numbers its new local address 1
-      backup: 0,
-      unknown: [],
-    });
-    assert.deepEqual(await B.events.waitFor('SUB_ESTABLISHED', isEvent(EventType.SUB_ESTABLISHED, tokenB)), {
-      type: EventType.SUB_ESTABLISHED,
-      token: tokenB,
-      family: 2,
-      saddr4: link[2]!.b4,
-      daddr4: link[2]!.a4,
-      sport: PORT,
-      dport: subflowPort,
-      localId: 1,
-      remoteId: 13,
-      backup: 0,
-      unknown: [],
-    });
+    // The server's userspace PM numbers its new local address 1.
+    const aEnd: SubflowEnd = [link[2]!.a4, subflowPort, 13];
+    const bEnd: SubflowEnd = [link[2]!.b4, PORT, 1];
+    assert.deepEqual(local, subflowEvent(EventType.SUB_ESTABLISHED, tokenA, aEnd, bEnd, 0));
+    assert.deepEqual(await B.events.waitFor('SUB_ESTABLISHED', isEvent(EventType.SUB_ESTABLISHED, tokenB)), subflowEvent(EventType.SUB_ESTABLISHED, tokenB, bEnd, aEnd, 0));
   });
 
   it('listEndpoints(token) / getEndpoint(id, token): the connection`s local addresses in insertion order', async () => {
@@ -273,36 +264,19 @@ describe('userspace PM driven by the library (pm_type=1 in both namespaces)', ()
 
   it('setSubflowPriority: the peer receives SUB_PRIORITY with backup 1', async () => {
     await pmA().setSubflowPriority(tokenA, { address: link[2]!.a4, flags: backup }, { address: link[2]!.b4, port: PORT });
-    assert.deepEqual(await B.events.waitFor('SUB_PRIORITY', isEvent(EventType.SUB_PRIORITY, tokenB)), {
-      type: EventType.SUB_PRIORITY,
-      token: tokenB,
-      family: 2,
-      saddr4: link[2]!.b4,
-      daddr4: link[2]!.a4,
-      sport: PORT,
-      dport: subflowPort,
-      localId: 1,
-      remoteId: 13,
-      backup: 1,
-      unknown: [],
-    });
+    assert.deepEqual(
+      await B.events.waitFor('SUB_PRIORITY', isEvent(EventType.SUB_PRIORITY, tokenB)),
+      subflowEvent(EventType.SUB_PRIORITY, tokenB, [link[2]!.b4, PORT, 1], [link[2]!.a4, subflowPort, 13], 1),
+    );
   });
 
   it('subflowDestroy: SUB_CLOSED for exactly that subflow, and its address leaves the list', async () => {
     await pmA().subflowDestroy(tokenA, { address: link[2]!.a4, port: subflowPort }, { address: link[2]!.b4, port: PORT });
-    assert.deepEqual(await A.events.waitFor('SUB_CLOSED', isEvent(EventType.SUB_CLOSED, tokenA)), {
-      type: EventType.SUB_CLOSED,
-      token: tokenA,
-      family: 2,
-      saddr4: link[2]!.a4,
-      daddr4: link[2]!.b4,
-      sport: subflowPort,
-      dport: PORT,
-      localId: 13,
-      remoteId: 1,
-      backup: 0, // reports what the peer asked for (its MP_PRIO): A sending one leaves it 0
-      unknown: [],
-    });
+    // backup 0: it reports what the peer asked for (its MP_PRIO), and A sending one leaves it 0.
+    assert.deepEqual(
+      await A.events.waitFor('SUB_CLOSED', isEvent(EventType.SUB_CLOSED, tokenA)),
+      subflowEvent(EventType.SUB_CLOSED, tokenA, [link[2]!.a4, subflowPort, 13], [link[2]!.b4, PORT, 1], 0),
+    );
     assert.deepEqual(
       (await pmA().listEndpoints(tokenA)).map((e) => e.id),
       [12],

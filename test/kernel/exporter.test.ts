@@ -16,6 +16,7 @@ import { cliCommand, runCli } from '../helpers/cli.js';
 import { runStorm, startServer, type Peer } from '../helpers/mptcp.js';
 import { createNetnsPair, deleteNetns, ip, type NetnsPair } from '../helpers/netns.js';
 import { repoRoot } from '../helpers/paths.js';
+import { reap } from '../helpers/reaper.js';
 
 const CONNECTIONS = 2000;
 const CLIENTS = 4;
@@ -31,7 +32,7 @@ const probe = <T>(...args: string[]): Promise<T> => probeAt<T>(port, ...args);
 
 function probeAt<T>(at: number, ...args: string[]): Promise<T> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn('ip', ['netns', 'exec', pair.a, process.execPath, probeScript, args[0]!, String(at), ...args.slice(1)]);
+    const child = reap(spawn('ip', ['netns', 'exec', pair.a, process.execPath, probeScript, args[0]!, String(at), ...args.slice(1)]));
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -70,7 +71,7 @@ function startExporter(
   args = ['-n', pair.a, '-n', pair.b],
   prefix: string[] = [],
 ): { pid: number; stderr: () => string; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn('ip', ['netns', 'exec', pair.a, ...prefix, ...cliCommand, 'exporter', '--listen', '127.0.0.1:0', ...args]);
+  const child = reap(spawn('ip', ['netns', 'exec', pair.a, ...prefix, ...cliCommand, 'exporter', '--listen', '127.0.0.1:0', ...args]));
   let err = '';
   child.stderr.on('data', (d: Buffer) => (err += d.toString()));
   child.stdout.resume();
@@ -91,14 +92,8 @@ before(async () => {
   port = Number(/127\.0\.0\.1:(\d+)\//.exec(exporter.stderr())![1]);
 });
 
+// The exporter (and any probe a failed test left) is ended by test/helpers/reaper.ts before this runs.
 after(async () => {
-  if (exporter) {
-    try {
-      process.kill(exporter.pid, 'SIGKILL');
-    } catch {
-      // gone
-    }
-  }
   await server?.stop();
   deleteNetns(pair.a);
   deleteNetns(pair.b);
@@ -126,7 +121,7 @@ describe('exporter', () => {
     const { a, b, links } = pair;
     ip(a, 'mptcp', 'endpoint', 'add', links[0]!.a4, 'id', '3', 'dev', links[0]!.a, 'signal');
     // Scrapes run on from before the storm until after it.
-    const during = spawn('ip', ['netns', 'exec', a, process.execPath, probeScript, 'during', String(port)]);
+    const during = reap(spawn('ip', ['netns', 'exec', a, process.execPath, probeScript, 'during', String(port)]));
     let duringOut = '';
     during.stdout.on('data', (d: Buffer) => (duringOut += d.toString()));
     const duringExit = new Promise<void>((r) => during.once('exit', () => r()));

@@ -12,6 +12,7 @@ import { runCli } from '../helpers/cli.js';
 import { createNetns, deleteNetns, ip } from '../helpers/netns.js';
 import { cliBundle } from '../helpers/paths.js';
 import { groupMembers, hasGroupMember, processesWith, spawnCli } from '../helpers/spawned.js';
+import { outlived } from '../helpers/reaper.js';
 import { startServer, type Peer } from '../helpers/mptcp.js';
 import { MptcpPm } from '../../src/pm/client.js';
 import { NETLINK_GENERIC, NetlinkTransport } from '../../src/netlink/transport.js';
@@ -32,6 +33,8 @@ before(async () => {
 after(() => {
   deleteNetns(ns);
   assert.deepEqual(processesWith(cliBundle, ns), [], 'an mptcpctl process outlived its test');
+  // The reaper's `after` ran first: what it had to end outlived its test too.
+  assert.deepEqual(outlived.filter((command) => command.includes(ns)), [], 'an mptcpctl process outlived its test');
 });
 
 describe('the kernel refusing in the middle of a batch', () => {

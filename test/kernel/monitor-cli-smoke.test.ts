@@ -12,12 +12,12 @@ import { cliCommand } from '../helpers/cli.js';
 import { waitForMembership } from '../helpers/events.js';
 import { startClient, startServer, type Peer } from '../helpers/mptcp.js';
 import { createNetnsPair, deleteNetns, type NetnsPair } from '../helpers/netns.js';
+import { reap } from '../helpers/reaper.js';
 
 const PORT = 10100;
 let pair: NetnsPair | undefined;
 let group = 0;
 const peers: Peer[] = [];
-const children = new Set<number>();
 
 before(async () => {
   pair = createNetnsPair('mon', 1);
@@ -27,16 +27,15 @@ before(async () => {
   peers.push(await startServer(pair.b, '0.0.0.0', PORT));
 });
 
+// A monitor a failed test left running is ended by test/helpers/reaper.ts before this runs.
 after(async () => {
-  for (const pid of children) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
   for (const peer of peers) await peer.stop();
   if (pair) for (const ns of [pair.a, pair.b]) deleteNetns(ns);
 });
 
 /** Starts the monitor in namespace a, waits until it has subscribed, connects a client, and returns what it printed. */
 async function monitorAConnection(...args: string[]): Promise<{ stdout: string; stderr: string; status: number | null }> {
-  const child = spawn(cliCommand[0]!, [...cliCommand.slice(1), '-n', pair!.a, 'monitor', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  children.add(child.pid!);
+  const child = reap(spawn(cliCommand[0]!, [...cliCommand.slice(1), '-n', pair!.a, 'monitor', ...args], { stdio: ['ignore', 'pipe', 'pipe'] }));
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -46,7 +45,6 @@ async function monitorAConnection(...args: string[]): Promise<{ stdout: string; 
   const client = await startClient(pair!.a, pair!.links[0]!.b4, PORT);
   peers.push(client);
   const status = await exited;
-  children.delete(child.pid!);
   await client.stop();
   return { stdout, stderr, status };
 }

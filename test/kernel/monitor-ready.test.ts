@@ -14,6 +14,7 @@ import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { cliCommand, runCli } from '../helpers/cli.js';
 import { createNetns, deleteNetns, nsExec } from '../helpers/netns.js';
+import { endChildren, reap } from '../helpers/reaper.js';
 
 /** Opens and closes one MPTCP listener in `netns`: LISTENER_CREATED, then LISTENER_CLOSED. */
 function openListener(netns: string): void {
@@ -82,15 +83,9 @@ print(data.decode(), flush=True)
 
 describe('monitor readiness', () => {
   let ns = '';
-  const children = new Set<ChildProcess>();
   let dir = '';
 
-  const spawnTracked = (command: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess => {
-    const child = spawn(command, args, options);
-    children.add(child);
-    child.once('exit', () => children.delete(child));
-    return child;
-  };
+  const spawnTracked = (command: string, args: string[], options: Parameters<typeof spawn>[2]): ChildProcess => reap(spawn(command, args, options));
   const stop = async (child: ChildProcess): Promise<number | null> => {
     if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -104,7 +99,7 @@ describe('monitor readiness', () => {
   });
 
   after(() => {
-    for (const child of children) try { process.kill(child.pid!, 'SIGKILL'); } catch { /* gone */ }
+    endChildren(); // before their namespace goes
     if (ns) deleteNetns(ns);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });

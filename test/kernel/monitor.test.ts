@@ -136,24 +136,32 @@ async function compareWithIp(w: Watchers): Promise<string[]> {
 
 const kinds = (lines: string[]): Set<string> => new Set(lines.map((l) => /^\[ *([^\]]+)\]/.exec(l)![1]!));
 
-describe('monitor beside ip mptcp monitor: in-kernel PM', () => {
-  const PORT = 5000;
+/**
+ * For one describe: a namespace pair made before its tests (then `setup`), and the monitors, peers
+ * and library clients they start, all ended after them, before the pair is deleted.
+ */
+function pairFixture(prefix: string, links: number, setup?: (pair: NetnsPair) => void): { pair(): NetnsPair; monitors: MonitorProcess[]; peers: Peer[]; pms: MptcpPm[] } {
   let pair: NetnsPair | undefined;
-  const monitors: MonitorProcess[] = [];
-  const peers: Peer[] = [];
-
+  const fixture = { pair: () => pair!, monitors: [] as MonitorProcess[], peers: [] as Peer[], pms: [] as MptcpPm[] };
   before(() => {
-    pair = createNetnsPair('mon', 2);
+    pair = createNetnsPair(prefix, links);
+    setup?.(pair);
   });
-
   after(async () => {
-    for (const m of monitors) await m.stop('SIGKILL');
-    for (const p of peers) await p.stop();
+    for (const m of fixture.monitors) await m.stop('SIGKILL');
+    for (const p of fixture.peers) await p.stop();
+    for (const pm of fixture.pms) await pm.close();
     if (pair) for (const ns of [pair.a, pair.b]) deleteNetns(ns);
   });
+  return fixture;
+}
+
+describe('monitor beside ip mptcp monitor: in-kernel PM', () => {
+  const PORT = 5000;
+  const { pair, monitors, peers } = pairFixture('mon', 2);
 
   test('IPv4 with signal/subflow endpoints, then a refused IPv6 join: same lines as ip, 7.1 shapes', async () => {
-    const { a, b, links: l } = pair!;
+    const { a, b, links: l } = pair();
     const group = await eventsGroup(a);
     const A = await watchers(a, group, monitors);
     const B = await watchers(b, group, monitors);
@@ -201,25 +209,12 @@ describe('monitor beside ip mptcp monitor: in-kernel PM', () => {
 
 describe('monitor beside ip mptcp monitor: userspace PM (pm_type=1 in the test namespaces)', () => {
   const PORT = 5300;
-  let pair: NetnsPair | undefined;
-  const monitors: MonitorProcess[] = [];
-  const peers: Peer[] = [];
-  const pms: MptcpPm[] = [];
-
-  before(() => {
-    pair = createNetnsPair('monu', 3);
-    for (const ns of [pair.a, pair.b]) sysctl(ns, 'net.mptcp.pm_type', 1);
-  });
-
-  after(async () => {
-    for (const m of monitors) await m.stop('SIGKILL');
-    for (const p of peers) await p.stop();
-    for (const pm of pms) await pm.close();
-    if (pair) for (const ns of [pair.a, pair.b]) deleteNetns(ns);
+  const { pair, monitors, peers, pms } = pairFixture('monu', 3, ({ a, b }) => {
+    for (const ns of [a, b]) sysctl(ns, 'net.mptcp.pm_type', 1);
   });
 
   test('announce, subflow create, priority, destroy, remove: same lines as ip', async () => {
-    const { a, b, links: l } = pair!;
+    const { a, b, links: l } = pair();
     const group = await eventsGroup(a);
     // The userspace PM accepts joins and ADD_ADDRs only while someone listens: our monitors do.
     const A = await watchers(a, group, monitors);
@@ -379,22 +374,10 @@ describe('monitor options and process behaviour', () => {
 
 describe('monitor --token and --event on connections', () => {
   const PORT = 5400;
-  let pair: NetnsPair | undefined;
-  const monitors: MonitorProcess[] = [];
-  const peers: Peer[] = [];
-
-  before(() => {
-    pair = createNetnsPair('mont', 1);
-  });
-
-  after(async () => {
-    for (const m of monitors) await m.stop('SIGKILL');
-    for (const p of peers) await p.stop();
-    if (pair) for (const ns of [pair.a, pair.b]) deleteNetns(ns);
-  });
+  const { pair, monitors, peers } = pairFixture('mont', 1);
 
   test('only the events of one connection; only CREATED and CLOSED', async () => {
-    const { a, b, links: l } = pair!;
+    const { a, b, links: l } = pair();
     const group = await eventsGroup(a);
     peers.push(await startServer(b, '0.0.0.0', PORT));
     const all = startMptcpctlMonitor(a, ['--json']);

@@ -27,97 +27,83 @@ print(json.dumps(out))
 
 const hexOrNull = (bytes: Uint8Array | undefined): string | null => (bytes ? toHex(bytes) : null);
 
-describe('parseIPv4', () => {
-  const valid: [string, string][] = [
-    ['0.0.0.0', '00000000'],
-    ['10.0.1.3', '0a000103'],
-    ['192.168.0.1', 'c0a80001'],
-    ['255.255.255.255', 'ffffffff'],
-  ];
-  for (const [text, bytes] of valid) {
-    it(`parses ${text}`, () => {
-      assert.equal(hexOrNull(parseIPv4(text)), bytes);
+/** Address texts each parser accepts (with the bytes) and refuses; glibc is asked about all of them. */
+const IPV4_VALID: [string, string][] = [
+  ['0.0.0.0', '00000000'],
+  ['10.0.1.3', '0a000103'],
+  ['192.168.0.1', 'c0a80001'],
+  ['255.255.255.255', 'ffffffff'],
+];
+const IPV4_INVALID = ['', '1.2.3', '1.2.3.4.5', '256.0.0.1', '1.2.3.256', '01.2.3.4', '1.2.3.04', '1..2.3', ' 1.2.3.4', '1.2.3.4 ', '0x1.2.3.4', '+1.2.3.4', '1.2.3.-4', '1.2.3.4/24', '1234.1.1.1', '10.1'];
+const IPV6_VALID: [string, string][] = [
+  ['::', '00000000000000000000000000000000'],
+  ['::1', '00000000000000000000000000000001'],
+  ['1::', '00010000000000000000000000000000'],
+  ['2001:db8::1', '20010db8000000000000000000000001'],
+  ['FE80::ABCD', 'fe80000000000000000000000000abcd'],
+  ['1:2:3:4:5:6:7:8', '00010002000300040005000600070008'],
+  ['1:2:3:4:5:6:7::', '00010002000300040005000600070000'],
+  ['::2:3:4:5:6:7:8', '00000002000300040005000600070008'],
+  ['::ffff:10.0.1.18', '00000000000000000000ffff0a000112'],
+  ['::1.2.3.4', '00000000000000000000000001020304'],
+  ['1:2:3:4:5:6:1.2.3.4', '00010002000300040005000601020304'],
+  ['0000:0000:0000:0000:0000:ffff:255.255.255.255', '00000000000000000000ffffffffffff'],
+];
+const IPV6_INVALID = [
+  '',
+  ':',
+  ':::',
+  '1:::2',
+  '1::2::3',
+  ':1::',
+  '1::2:',
+  '12345::',
+  '::00001',
+  'g::',
+  '1:2:3:4:5:6:7',
+  '1:2:3:4:5:6:7:8:9',
+  '1:2:3:4:5:6:7:8::',
+  '1::2:3:4:5:6:7:8',
+  '::1.2.3',
+  '::1.2.3.256',
+  '::01.2.3.4',
+  '::ffff:1.2.3.4:1',
+  '1:2:3:4:5:6:7:1.2.3.4',
+  '1.2.3.4',
+  'fe80::1%eth0',
+  '2001:db8::/64',
+  ' ::1',
+];
+
+const parsers = [
+  { name: 'parseIPv4', parse: parseIPv4, valid: IPV4_VALID, invalid: IPV4_INVALID, refuses: 'refuses non-canonical or invalid text', pton: 'pton4', af: 'AF_INET' },
+  { name: 'parseIPv6', parse: parseIPv6, valid: IPV6_VALID, invalid: IPV6_INVALID, refuses: 'refuses invalid text', pton: 'pton6', af: 'AF_INET6' },
+] as const;
+
+for (const { name, parse, valid, invalid, refuses, pton, af } of parsers) {
+  describe(name, () => {
+    for (const [text, bytes] of valid) {
+      it(`parses ${text}`, () => {
+        assert.equal(hexOrNull(parse(text)), bytes);
+      });
+    }
+
+    it(refuses, () => {
+      assert.deepEqual(
+        invalid.map((t) => [t, hexOrNull(parse(t))]),
+        invalid.map((t) => [t, null]),
+      );
     });
-  }
 
-  const invalid = ['', '1.2.3', '1.2.3.4.5', '256.0.0.1', '1.2.3.256', '01.2.3.4', '1.2.3.04', '1..2.3', ' 1.2.3.4', '1.2.3.4 ', '0x1.2.3.4', '+1.2.3.4', '1.2.3.-4', '1.2.3.4/24', '1234.1.1.1', '10.1'];
-  it('refuses non-canonical or invalid text', () => {
-    assert.deepEqual(
-      invalid.map((t) => [t, hexOrNull(parseIPv4(t))]),
-      invalid.map((t) => [t, null]),
-    );
-  });
-
-  it('agrees with glibc inet_pton(AF_INET) on all of the above', () => {
-    const inputs = [...valid.map(([t]) => t), ...invalid];
-    assert.deepEqual(
-      inputs.map((t) => hexOrNull(parseIPv4(t))),
-      glibc('pton4', inputs),
-    );
-  });
-});
-
-describe('parseIPv6', () => {
-  const valid: [string, string][] = [
-    ['::', '00000000000000000000000000000000'],
-    ['::1', '00000000000000000000000000000001'],
-    ['1::', '00010000000000000000000000000000'],
-    ['2001:db8::1', '20010db8000000000000000000000001'],
-    ['FE80::ABCD', 'fe80000000000000000000000000abcd'],
-    ['1:2:3:4:5:6:7:8', '00010002000300040005000600070008'],
-    ['1:2:3:4:5:6:7::', '00010002000300040005000600070000'],
-    ['::2:3:4:5:6:7:8', '00000002000300040005000600070008'],
-    ['::ffff:10.0.1.18', '00000000000000000000ffff0a000112'],
-    ['::1.2.3.4', '00000000000000000000000001020304'],
-    ['1:2:3:4:5:6:1.2.3.4', '00010002000300040005000601020304'],
-    ['0000:0000:0000:0000:0000:ffff:255.255.255.255', '00000000000000000000ffffffffffff'],
-  ];
-  for (const [text, bytes] of valid) {
-    it(`parses ${text}`, () => {
-      assert.equal(hexOrNull(parseIPv6(text)), bytes);
+    it(`agrees with glibc inet_pton(${af}) on all of the above`, () => {
+      const inputs = [...valid.map(([t]) => t), ...invalid];
+      assert.deepEqual(
+        inputs.map((t) => hexOrNull(parse(t))),
+        glibc(pton, inputs),
+      );
     });
-  }
-
-  const invalid = [
-    '',
-    ':',
-    ':::',
-    '1:::2',
-    '1::2::3',
-    ':1::',
-    '1::2:',
-    '12345::',
-    '::00001',
-    'g::',
-    '1:2:3:4:5:6:7',
-    '1:2:3:4:5:6:7:8:9',
-    '1:2:3:4:5:6:7:8::',
-    '1::2:3:4:5:6:7:8',
-    '::1.2.3',
-    '::1.2.3.256',
-    '::01.2.3.4',
-    '::ffff:1.2.3.4:1',
-    '1:2:3:4:5:6:7:1.2.3.4',
-    '1.2.3.4',
-    'fe80::1%eth0',
-    '2001:db8::/64',
-    ' ::1',
-  ];
-  it('refuses invalid text', () => {
-    assert.deepEqual(
-      invalid.map((t) => [t, hexOrNull(parseIPv6(t))]),
-      invalid.map((t) => [t, null]),
-    );
   });
-
-  it('agrees with glibc inet_pton(AF_INET6) on all of the above', () => {
-    const inputs = [...valid.map(([t]) => t), ...invalid];
-    assert.deepEqual(
-      inputs.map((t) => hexOrNull(parseIPv6(t))),
-      glibc('pton6', inputs),
-    );
-  });
-});
+}
 
 describe('formatIPv6', () => {
   const cases: [string, string][] = [

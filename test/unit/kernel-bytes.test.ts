@@ -21,6 +21,7 @@ import { decodeDonePayload, decodeErrorPayload } from '../../src/netlink/extack.
 import { decodeFamily, kernelError } from '../../src/netlink/genl.js';
 import { decodeGenlHeader, decodeMessages, encodeGenlMessage, GENL_HDRLEN, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/message.js';
 import { hex, toHex } from '../helpers/bytes.js';
+import { mptcpPmFamily } from '../helpers/mptcp-pm-family.js';
 import { uncheckedSetLimits } from '../helpers/requests.js';
 
 const FAMILY_ID = 0x1c;
@@ -52,13 +53,9 @@ describe('kernel bytes: family resolution', () => {
     );
     assert.deepEqual([cmd, version, msg.pid], [1, 2, PORT_ID]);
     const write = 0x1a; // CAP_DO | HASPOL | UNS_ADMIN_PERM
-    assert.deepEqual(decodeFamily(attributes), {
-      name: 'mptcp_pm',
-      id: 0x1c,
-      version: 1,
-      hdrsize: 0,
-      maxattr: 0,
-      ops: new Map([
+    assert.deepEqual(
+      decodeFamily(attributes),
+      mptcpPmFamily([
         [1, write],
         [2, write],
         [3, 0x0e], // GET_ADDR: DO | DUMP | HASPOL, no admin
@@ -71,11 +68,7 @@ describe('kernel bytes: family resolution', () => {
         [10, write],
         [11, write],
       ]),
-      groups: new Map([
-        ['mptcp_pm_cmds', 8],
-        ['mptcp_pm_events', 9],
-      ]),
-    });
+    );
   });
 });
 
@@ -255,10 +248,19 @@ function eventOf(datagram: string): MptcpEvent {
   return decodeEvent(cmd, attributes);
 }
 
+/** One test per recorded event datagram: it decodes to exactly `event`. */
+function decodesTo(cases: { name: string; datagram: string; event: MptcpEvent }[]): void {
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(eventOf(c.datagram), c.event);
+    });
+  }
+}
+
 describe('kernel bytes: events of an in-kernel PM connection', () => {
   const A = 0x5452e85b; // the client's token (namespace A)
   const B = 0x29fb866f; // the server's token (namespace B)
-  const cases: { name: string; datagram: string; event: MptcpEvent }[] = [
+  decodesTo([
     {
       name: 'A: CREATED (client side: no flags, no server-side)',
       datagram: `54000000 1c000000 00000000 00000000 01010000 08000100 5be85254 06000200 02000000 08000500 0a010001 08000700 0a010002
@@ -339,16 +341,11 @@ describe('kernel bytes: events of an in-kernel PM connection', () => {
       datagram: '2c000000 1c000000 00000000 00000000 10010000 06000200 02000000 06000900 13890000 08000500 00000000',
       event: { type: 16, family: 2, sport: 5001, saddr4: '0.0.0.0', unknown: [] },
     },
-  ];
-  for (const c of cases) {
-    it(c.name, () => {
-      assert.deepEqual(eventOf(c.datagram), c.event);
-    });
-  }
+  ]);
 });
 
 describe('kernel bytes: events of an IPv6 connection', () => {
-  const cases: { name: string; datagram: string; event: MptcpEvent }[] = [
+  decodesTo([
     {
       name: 'A: CREATED',
       datagram: `6c000000 1c000000 00000000 00000000 01010000 08000100 4f500f8f 06000200 0a000000
@@ -381,17 +378,12 @@ describe('kernel bytes: events of an IPv6 connection', () => {
       datagram: '38000000 1c000000 00000000 00000000 0f010000 06000200 0a000000 06000900 138b0000 14000600 00000000 00000000 00000000 00000000',
       event: { type: 15, family: 10, sport: 5003, saddr6: '::', unknown: [] },
     },
-  ];
-  for (const c of cases) {
-    it(c.name, () => {
-      assert.deepEqual(eventOf(c.datagram), c.event);
-    });
-  }
+  ]);
 });
 
 describe('kernel bytes: events of a userspace PM connection (seen by the peer, B)', () => {
   const B = 0xf0cd1927;
-  const cases: { name: string; datagram: string; event: MptcpEvent }[] = [
+  decodesTo([
     {
       name: 'ANNOUNCED without a port: dport is the port of the initial subflow',
       datagram: '34000000 1c000000 00000000 00000000 06010000 08000100 2719cdf0 05000400 0c000000 06000a00 b82c0000 08000700 0a020001',
@@ -403,10 +395,5 @@ describe('kernel bytes: events of a userspace PM connection (seen by the peer, B
                  06000900 138a0000 06000a00 d4070000 05000300 01000000 05000400 0c000000 05000b00 01000000`,
       event: { type: 13, token: B, family: 2, saddr4: '10.2.0.2', daddr4: '10.2.0.1', sport: 5002, dport: 54279, localId: 1, remoteId: 12, backup: 1, unknown: [] },
     },
-  ];
-  for (const c of cases) {
-    it(c.name, () => {
-      assert.deepEqual(eventOf(c.datagram), c.event);
-    });
-  }
+  ]);
 });

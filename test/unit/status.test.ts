@@ -3,23 +3,18 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { detectFeatures, parseMptcpCounters, pathManagerOf, releaseVersion, type StatusSnapshot } from '../../src/diag/status.js';
 import { lintStatus } from '../../src/diag/lint.js';
-import type { FamilyInfo } from '../../src/netlink/genl.js';
 import { statusJson, statusTable, statusText } from '../../src/cli/output/records/status.js';
 import { paint } from '../../src/cli/output/colors.js';
+import { mptcpPmFamily } from '../helpers/mptcp-pm-family.js';
 
-const family: FamilyInfo = {
-  name: 'mptcp_pm',
-  id: 0x1c,
-  version: 1,
-  hdrsize: 0,
-  maxattr: 0,
-  ops: new Map([
+const family = mptcpPmFamily(
+  [
     [1, 0x1a],
     [3, 0x0e],
     [6, 0x0a],
-  ]),
-  groups: new Map([['mptcp_pm_events', 9]]),
-};
+  ],
+  [['mptcp_pm_events', 9]],
+);
 
 describe('status helpers', () => {
   it('path manager from path_manager, or from the older pm_type', () => {

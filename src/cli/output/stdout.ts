@@ -1,6 +1,6 @@
 /**
  * Standard output and error written synchronously to file descriptors 1 and 2. No streams:
- * creating process.stdout costs every start 3 to 5 ms (bench/startup.mjs), and a synchronous
+ * creating process.stdout is one of the larger costs of a start (bench/README.md), and a synchronous
  * write leaves each record in one piece before anything else (a signal, an exit) can run.
  */
 import { Errno } from '../../errno.js';
