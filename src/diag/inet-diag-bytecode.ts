@@ -10,7 +10,7 @@
  * and-ed: each one jumps to the next when it holds (yes = its own length) and past the end when
  * not (no = what is left + 4).
  */
-import { AF_INET, AF_INET6 } from '../mptcp/spec.js';
+import { AF_INET, AF_INET6 } from '../families/mptcp-pm.js';
 import { parseInet } from '../util/inet.js';
 import { writeU16LE, writeU32LE } from '../util/bytes.js';
 

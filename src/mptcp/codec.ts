@@ -4,7 +4,7 @@
  */
 import { decodeAttributeSet, encodeAttributeSet, type AttributeInput, type DecodedAttributes } from '../netlink/attrset.js';
 import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
-import { AF_INET, AF_INET6, attrSet, Command, requestSetOf, type CommandName } from './spec.js';
+import { AF_INET, AF_INET6, attrSet, Command, requestSetOf, type CommandName } from '../families/mptcp-pm.js';
 import type { AddressInput, Endpoint, Limits, Token } from './records.js';
 import { readU32BE } from '../util/bytes.js';
 import { UsageError } from '../netlink/errors.js';

@@ -3,7 +3,7 @@
  * every item followed by one space), ip's JSON, and a table for terminals.
  */
 import type { Endpoint } from '../../mptcp/records.js';
-import { AddressFlag, addressFlagNames, AF_INET6, KNOWN_ADDRESS_FLAGS } from '../../mptcp/spec.js';
+import { AF_INET6, endpointFlags } from '../../families/mptcp-pm.js';
 import { ipJson, type IpJsonObject } from './ip-json.js';
 import { ipColorSpan, type Paint } from './style.js';
 import { renderTable } from './table.js';
@@ -14,10 +14,8 @@ export type InterfaceNames = ReadonlyMap<number, string>;
 const interfaceName = (names: InterfaceNames, index: number): string => names.get(index) ?? `if${index}`;
 const isIPv6 = (e: Endpoint): boolean => e.family === AF_INET6 || e.address.includes(':');
 
-function flagWords(flags: number): string[] {
-  return addressFlagNames.filter((name) => flags & AddressFlag[name]);
-}
-
+const flagWords = endpointFlags.words;
+const KNOWN_ADDRESS_FLAGS = endpointFlags.mask;
 const rawFlags = (flags: number): string => (flags & ~KNOWN_ADDRESS_FLAGS).toString(16).padStart(2, '0');
 
 /** One ip text line per endpoint; `color` gives ip 7.x's `-c` colours. */
