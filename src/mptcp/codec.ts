@@ -1,6 +1,6 @@
 /**
  * Typed mptcp_pm requests -> attribute bytes, and reply/event attribute bytes -> typed records.
- * Pure: driven by the attribute sets in spec.ts, no I/O.
+ * Pure: driven by the attribute sets in families/mptcp-pm.ts, no I/O.
  */
 import { decodeAttributeSet, encodeAttributeSet, type AttributeInput, type DecodedAttributes } from '../netlink/attrset.js';
 import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
