@@ -4,7 +4,7 @@
  * needs, and its attribute sets for policies and traces. Defining the sets costs nothing at start:
  * they are compiled when first decoded.
  */
-import { defineArraySet, defineAttributeSet, type AttributeSetSpec } from '../netlink/attrset.js';
+import { defineArraySet, defineAttributeSet, ofKind, type AttributeSetSpec } from '../netlink/attrset.js';
 import { defineFlags, namesOf, numbered } from '../netlink/describe.js';
 
 export const GENL_ID_CTRL = 0x10;
@@ -68,17 +68,9 @@ export const ctrlGroupSet = defineAttributeSet('ctrl-mcast-group', [
 /** NL_POLICY_TYPE_ATTR_*: one attribute's policy. */
 export const policyTypeSet = defineAttributeSet('policy-attr', [
   { id: 1, name: 'type', kind: 'u32', hint: { names: policyTypeNames, unknown: 'unknown' } },
-  { id: 2, name: 'min-value-s', kind: 'u64' },
-  { id: 3, name: 'max-value-s', kind: 'u64' },
-  { id: 4, name: 'min-value-u', kind: 'u64' },
-  { id: 5, name: 'max-value-u', kind: 'u64' },
-  { id: 6, name: 'min-length', kind: 'u32' },
-  { id: 7, name: 'max-length', kind: 'u32' },
-  { id: 8, name: 'policy-idx', kind: 'u32' },
-  { id: 9, name: 'policy-maxtype', kind: 'u32' },
-  { id: 10, name: 'bitfield32-mask', kind: 'u32' },
+  ...ofKind('u64', { 'min-value-s': 2, 'max-value-s': 3, 'min-value-u': 4, 'max-value-u': 5, mask: 12 }),
+  ...ofKind('u32', { 'min-length': 6, 'max-length': 7, 'policy-idx': 8, 'policy-maxtype': 9, 'bitfield32-mask': 10 }),
   { id: 11, name: 'pad', kind: 'pad' },
-  { id: 12, name: 'mask', kind: 'u64' },
 ]);
 
 /** CTRL_ATTR_OP_POLICY entries: an op's do and dump policy indexes. */

@@ -5,7 +5,7 @@
  * NLA_F_NESTED here (nla_nest_start_noflag); the codec decodes a nest by its spec, not by that bit.
  */
 import { defineAttributeSet, type AttributeSetSpec } from '../netlink/attrset.js';
-import { defineFlags, defineStruct, numbered, type MessageLayout, type StructField } from '../netlink/describe.js';
+import { defineFlags, defineStruct, numbered, type MessageLayout } from '../netlink/describe.js';
 import { AF_NETLINK } from './address-family.js';
 
 /** nlmsg_type of requests and of every socket in the replies. */
@@ -16,35 +16,11 @@ export const IPPROTO_MPTCP = 262;
 /** Every TCP state, as the `idiag_states` bitmask wants it. */
 export const ALL_STATES = 0xffffffff;
 
-/** struct inet_diag_sockid at `base`: ports (BE), addresses (16 bytes; IPv4 uses the first 4), if, cookie[2]. */
-function sockid(base: number): StructField[] {
-  return [
-    { name: 'sport', offset: base, kind: 'be16' },
-    { name: 'dport', offset: base + 2, kind: 'be16' },
-    { name: 'src', offset: base + 4, kind: 'binary', size: 16, hint: 'inet' },
-    { name: 'dst', offset: base + 20, kind: 'binary', size: 16, hint: 'inet' },
-    { name: 'if', offset: base + 36, kind: 'u32' },
-    { name: 'cookie', offset: base + 40, kind: 'u64', hint: 'hex' },
-  ];
-}
-export const INET_DIAG_SOCKID_SIZE = 48;
+/** struct inet_diag_sockid: ports (BE), addresses (16 bytes; IPv4 uses the first 4), if, cookie[2] (one u64 in host order). */
+const sockid = 'sport:be16 dport:be16 src:bytes16:inet dst:bytes16:inet if:u32 cookie:u64:hex';
 
-export const inetDiagReqV2 = defineStruct('inet_diag_req_v2', 56, [
-  { name: 'family', offset: 0, kind: 'u8', hint: 'address-family' },
-  { name: 'protocol', offset: 1, kind: 'u8' },
-  { name: 'ext', offset: 2, kind: 'u8', hint: 'hex' },
-  { name: 'states', offset: 4, kind: 'u32', hint: 'hex' },
-  ...sockid(8),
-]);
-
-export const inetDiagMsg = defineStruct('inet_diag_msg', 72, [
-  { name: 'family', offset: 0, kind: 'u8', hint: 'address-family' },
-  { name: 'state', offset: 1, kind: 'u8' },
-  { name: 'timer', offset: 2, kind: 'u8' },
-  { name: 'retrans', offset: 3, kind: 'u8' },
-  ...sockid(4),
-  ...['expires', 'rqueue', 'wqueue', 'uid', 'inode'].map((name, i) => ({ name, offset: 52 + 4 * i, kind: 'u32' as const })),
-]);
+export const inetDiagReqV2 = defineStruct('inet_diag_req_v2', `family:u8:address-family protocol:u8 ext:u8:hex pad1 states:u32:hex ${sockid}`);
+export const inetDiagMsg = defineStruct('inet_diag_msg', `family:u8:address-family state:u8 timer:u8 retrans:u8 ${sockid} expires:u32 rqueue:u32 wqueue:u32 uid:u32 inode:u32`);
 
 /** Reply attribute ids (`INET_DIAG_*`), from 1. Only ids 1..8 can be asked for in the request's `ext` byte. */
 export const InetDiagAttr = numbered(1, [
@@ -139,39 +115,18 @@ export const mptcpInfoFlags = defineFlags(MptcpInfoFlag);
  * at its end (5.9, 5.12, 5.14, 6.5, 6.8, 6.10, 6.18); C layout leaves holes at 6..7 and 43, and
  * 82..83 are reserved. Field names are the record's (diag/mptcp-info.ts).
  */
-export const mptcpInfo = defineStruct('mptcp_info', 96, [
-  ...['subflows', 'addAddrSignal', 'addAddrAccepted', 'subflowsMax', 'addAddrSignalMax', 'addAddrAcceptedMax'].map((name, i) => ({ name, offset: i, kind: 'u8' as const })),
-  { name: 'flags', offset: 8, kind: 'u32', hint: { flags: mptcpInfoFlags } },
-  { name: 'token', offset: 12, kind: 'u32', hint: 'token' },
-  ...['writeSeq', 'sndUna', 'rcvNxt'].map((name, i) => ({ name, offset: 16 + 8 * i, kind: 'u64' as const })),
-  // 5.12, 5.14
-  ...['localAddrUsed', 'localAddrMax', 'csumEnabled'].map((name, i) => ({ name, offset: 40 + i, kind: 'u8' as const })),
-  // 6.5
-  { name: 'retransmits', offset: 44, kind: 'u32' },
-  ...['bytesRetrans', 'bytesSent', 'bytesReceived', 'bytesAcked'].map((name, i) => ({ name, offset: 48 + 8 * i, kind: 'u64' as const })),
-  // 6.8, 6.18
-  { name: 'subflowsTotal', offset: 80, kind: 'u8' },
-  { name: 'endpLaminarMax', offset: 81, kind: 'u8' },
-  // 6.10
-  ...['lastDataSent', 'lastDataRecv', 'lastAckRecv'].map((name, i) => ({ name, offset: 84 + 4 * i, kind: 'u32' as const })),
-]);
+export const mptcpInfo = defineStruct(
+  'mptcp_info',
+  `subflows:u8 addAddrSignal:u8 addAddrAccepted:u8 subflowsMax:u8 addAddrSignalMax:u8 addAddrAcceptedMax:u8 pad2
+   flags:u32 token:u32:token writeSeq:u64 sndUna:u64 rcvNxt:u64
+   localAddrUsed:u8 localAddrMax:u8 csumEnabled:u8 pad1
+   retransmits:u32 bytesRetrans:u64 bytesSent:u64 bytesReceived:u64 bytesAcked:u64
+   subflowsTotal:u8 endpLaminarMax:u8 pad2
+   lastDataSent:u32 lastDataRecv:u32 lastAckRecv:u32`,
+);
 
-export const netlinkDiagReq = defineStruct('netlink_diag_req', 20, [
-  { name: 'family', offset: 0, kind: 'u8', hint: 'address-family' },
-  { name: 'protocol', offset: 1, kind: 'u8' },
-  { name: 'ino', offset: 4, kind: 'u32' },
-  { name: 'show', offset: 8, kind: 'u32', hint: 'hex' },
-  { name: 'cookie', offset: 12, kind: 'u64', hint: 'hex' },
-]);
-
-export const netlinkDiagMsg = defineStruct('netlink_diag_msg', 28, [
-  { name: 'family', offset: 0, kind: 'u8', hint: 'address-family' },
-  { name: 'type', offset: 1, kind: 'u8' },
-  { name: 'protocol', offset: 2, kind: 'u8' },
-  { name: 'state', offset: 3, kind: 'u8' },
-  ...['portid', 'dst_portid', 'dst_group', 'ino'].map((name, i) => ({ name, offset: 4 + 4 * i, kind: 'u32' as const })),
-  { name: 'cookie', offset: 20, kind: 'u64', hint: 'hex' },
-]);
+export const netlinkDiagReq = defineStruct('netlink_diag_req', 'family:u8:address-family protocol:u8 pad2 ino:u32 show:u32:hex cookie:u64:hex');
+export const netlinkDiagMsg = defineStruct('netlink_diag_msg', 'family:u8:address-family type:u8 protocol:u8 state:u8 portid:u32 dst_portid:u32 dst_group:u32 ino:u32 cookie:u64:hex');
 
 /** netlink_diag_req.show: ask for each socket's groups. */
 export const NDIAG_SHOW_GROUPS = 0x2;

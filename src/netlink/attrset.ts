@@ -39,6 +39,11 @@ export function defineAttributeSet(name: string, attributes: AttributeSpec[]): A
   return { name, attributes };
 }
 
+/** Members that share a kind (and hint), by name -> id: `...ofKind('u32', { mtu: 4, link: 5 })`. */
+export function ofKind(kind: AttributeKind, ids: Readonly<Record<string, number>>, hint?: DisplayHint): AttributeSpec[] {
+  return Object.entries(ids).map(([name, id]) => ({ id, name, kind, ...(hint ? { hint } : {}) }));
+}
+
 /** A set whose members are all `element`, numbered by their index. */
 export function defineArraySet(name: string, element: Omit<AttributeSpec, 'id' | 'name'>): AttributeSetSpec {
   return { name, attributes: [], element };

@@ -3,7 +3,7 @@
  * tables, fixed structs and display hints, all plain data. Attribute sets are in attrset.ts, with
  * the codec that reads them. Pure.
  */
-import type { AttributeKind, AttributeSetSpec } from './attrset.js';
+import { fixedSize, type AttributeKind, type AttributeSetSpec } from './attrset.js';
 
 /**
  * How a person reads a value, as data; traces and renderers format it. A string names a kind of
@@ -89,8 +89,23 @@ export interface StructSpec {
   fields: readonly StructField[];
 }
 
-export function defineStruct(name: string, size: number, fields: StructField[]): StructSpec {
-  return { name, size, fields };
+/**
+ * A fixed C struct from its members in order, `name:kind[:hint]` separated by white space: kinds
+ * are the integer kinds (host order, or be16/be32), `bytesN` (N raw bytes) and `padN` (N bytes of
+ * padding, written out where C leaves a hole). Offsets follow from the sizes.
+ */
+export function defineStruct(name: string, members: string): StructSpec {
+  const fields: StructField[] = [];
+  let offset = 0;
+  for (const member of members.trim().split(/\s+/)) {
+    const [field, type = field, hint] = member.split(':') as [string, string?, DisplayHint?];
+    const bytes = /^(bytes|pad)(\d+)$/.exec(type);
+    const size = bytes ? Number(bytes[2]) : fixedSize(type as AttributeKind);
+    if (size === undefined) throw new Error(`struct ${name}: ${member} has no size`);
+    if (bytes?.[1] !== 'pad') fields.push({ name: field, offset, kind: bytes ? 'binary' : (type as AttributeKind), ...(bytes ? { size } : {}), ...(hint ? { hint } : {}) });
+    offset += size;
+  }
+  return { name, size: offset, fields };
 }
 
 /** How one message type is laid out: its fixed header, then attributes of one set. */

@@ -3,10 +3,8 @@
  * them): the lint checks that each endpoint's address is really there. Decoding is pure.
  */
 import { formatIPv4, formatIPv6 } from '../util/inet.js';
-import type { TraceHook } from './exchange.js';
 import { decodeAttributeSet, readStruct } from './attrset.js';
-import { rtnlDump } from './rtnl.js';
-import type { TransportOptions } from './transport.js';
+import { rtnlReader } from './rtnl.js';
 import { AF_INET, AF_INET6 } from '../families/address-family.js';
 import { addrSet, ifaddrmsg, RTM_GETADDR } from '../families/rtnl.js';
 
@@ -25,9 +23,7 @@ export interface InterfaceAddress {
 }
 
 /** Every address of every interface of the namespace. */
-export async function listAddresses(options: TransportOptions = {}, trace?: TraceHook): Promise<InterfaceAddress[]> {
-  return decodeAddresses(await rtnlDump(options, RTM_GETADDR, trace));
-}
+export const listAddresses = rtnlReader(RTM_GETADDR, decodeAddresses);
 
 /** RTM_NEWADDR payloads -> addresses (IPv4 and IPv6 only). Pure. */
 export function decodeAddresses(payloads: Buffer[]): InterfaceAddress[] {

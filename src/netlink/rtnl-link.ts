@@ -3,7 +3,7 @@
  * whether an interface is up and has a carrier. Decoding is pure.
  */
 import type { TraceHook } from './exchange.js';
-import { decodeLink, rtnlDump } from './rtnl.js';
+import { decodeLink, rtnlReader } from './rtnl.js';
 import type { TransportOptions } from './transport.js';
 import { IFF_LOWER_UP, IFF_UP, RTM_GETLINK } from '../families/rtnl.js';
 
@@ -25,9 +25,7 @@ export interface LinkState {
 }
 
 /** Every interface of the namespace, in index order. */
-export async function listLinks(options: TransportOptions = {}, trace?: TraceHook): Promise<LinkInfo[]> {
-  return decodeLinkInfos(await rtnlDump(options, RTM_GETLINK, trace));
-}
+export const listLinks = rtnlReader(RTM_GETLINK, decodeLinkInfos);
 
 /** Every interface of the namespace with its state, by index. */
 export async function listLinkStates(options: TransportOptions = {}, trace?: TraceHook): Promise<Map<number, LinkState>> {

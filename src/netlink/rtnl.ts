@@ -31,6 +31,11 @@ export async function rtnlDump(options: TransportOptions, type: number, trace?: 
   }
 }
 
+/** A reader of every RTM_NEWLINK, RTM_NEWADDR... of the namespace, decoded by `decode`. */
+export function rtnlReader<T>(type: number, decode: (payloads: Buffer[]) => T): (options?: TransportOptions, trace?: TraceHook) => Promise<T> {
+  return async (options = {}, trace) => decode(await rtnlDump(options, type, trace));
+}
+
 /** One RTM_NEWLINK payload's index, IFF_* flags and name (if it has one); undefined when too short. */
 export function decodeLink(payload: Buffer): { index: number; flags: number; name?: string } | undefined {
   if (payload.length < ifinfomsg.size) return undefined;
@@ -40,9 +45,7 @@ export function decodeLink(payload: Buffer): { index: number; flags: number; nam
 }
 
 /** Interface index -> name, for every interface of the namespace. */
-export async function listInterfaces(options: TransportOptions = {}, trace?: TraceHook): Promise<Map<number, string>> {
-  return decodeLinks(await rtnlDump(options, RTM_GETLINK, trace));
-}
+export const listInterfaces = rtnlReader(RTM_GETLINK, decodeLinks);
 
 /** Decodes RTM_NEWLINK payloads (ifinfomsg + attributes) into index -> name. Pure. */
 export function decodeLinks(payloads: Buffer[]): Map<number, string> {
