@@ -1,4 +1,5 @@
 /** Address families (include/linux/socket.h) that the families below carry, with their names. */
+export const AF_UNSPEC = 0;
 export const AF_INET = 2;
 export const AF_INET6 = 10;
 export const AF_NETLINK = 16;

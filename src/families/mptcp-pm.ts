@@ -109,7 +109,7 @@ const events = [
   [16, 'LISTENER_CLOSED'],
 ] as const;
 export type EventTypeName = (typeof events)[number][1];
-export const EventType = Object.fromEntries(events.map(([id, name]) => [name, id])) as Readonly<Record<EventTypeName, number>>;
+export const EventType = Object.fromEntries(events.map(([id, name]) => [name, id])) as { readonly [E in (typeof events)[number] as E[1]]: E[0] };
 /** ip's event names by type. */
 export const ipEventNames: ReadonlyMap<number, string> = new Map(events.map((e) => [e[0], e[2] ?? e[1]]));
 

@@ -56,6 +56,15 @@ export const inetDiagRequestSet = defineAttributeSet('inet-diag-req', [
   { id: INET_DIAG_REQ_PROTOCOL, name: 'protocol', kind: 'u32' },
 ]);
 
+/**
+ * Filter bytecode (INET_DIAG_REQ_BYTECODE): the ops this tool sends, each an inet_diag_bc_op
+ * (`yes`/`no`: byte offsets to jump forward by), a host condition adding inet_diag_hostcond and
+ * the address, a device condition the ifindex (u32).
+ */
+export const BytecodeOp = { S_COND: 7, D_COND: 8, DEV_COND: 9 } as const;
+export const inetDiagBcOp = defineStruct('inet_diag_bc_op', 'code:u8 yes:u8 no:u16');
+export const inetDiagHostcond = defineStruct('inet_diag_hostcond', 'family:u8:address-family prefix_len:u8 pad2 port:s32');
+
 /** MPTCP_SUBFLOW_FLAG_*: the flags of a subflow's ULP info. */
 export const SubflowFlag = {
   mcap_rem: 0x001,

@@ -9,7 +9,7 @@
  * and length, never dropped: a trace must show everything that crossed the socket.
  */
 import { errnoName } from './errno.js';
-import { attributeSpec, extackNames, fixedSize, readField, readInteger, type AttributeSetSpec } from './attrset.js';
+import { attributeSpec, extackNames, fixedSize, readField, readInteger, type AttributeKind, type AttributeSetSpec } from './attrset.js';
 import type { DisplayHint, MessageLayout, StructSpec } from './describe.js';
 import { decodeDonePayload, decodeErrorPayload, type ExtendedAck } from './extack.js';
 import {
@@ -160,7 +160,7 @@ function flagNames(flags: number, type: number, direction: TraceDirection): stri
 }
 
 /** An attribute's value as text: the number, the quoted string or the bytes in hex; a wrong size is said. */
-function plainValue(kind: AttributeSetSpec['attributes'][number]['kind'], data: Buffer): { text: string; value?: number | bigint } {
+function plainValue(kind: AttributeKind, data: Buffer): { text: string; value?: number | bigint } {
   const size = fixedSize(kind);
   if (size !== undefined && data.length !== size) return { text: `${hexOf(data)} (expected ${size} bytes)` };
   if (size !== undefined) {
