@@ -1,6 +1,7 @@
 /**
  * The `mptcp_pm` generic netlink family as data, written from the kernel's mptcp_pm.yaml
- * (Documentation/netlink/specs, 6.18/7.1), with the documented errata fixed (pinned in
+ * (Documentation/netlink/specs, 6.18/7.1; a copy in test/fixtures/kernel-spec/, which
+ * test/unit/families-spec.test.ts holds this to), with the errata of older specs fixed (pinned in
  * test/unit/codec.test.ts, "Surprises"):
  *  - address.port is host byte order (the spec said big-endian in 6.7-6.10);
  *  - event sport/dport are big-endian, addr4/saddr4/daddr4 are big-endian;
