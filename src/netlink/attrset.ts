@@ -5,8 +5,8 @@
  * an id-indexed table, so a lookup per attribute is an array read. Pure: no I/O.
  */
 import { AttributeWriter, decodeAttributes, NLA_HDRLEN, NLA_TYPE_MASK, NetlinkDecodeError, type RawAttribute, readCString } from './message.js';
-import { writeU16BE, writeU32BE, writeU64LE } from '../util/bytes.js';
-import { formatIPv4Number, formatIPv6 } from '../util/inet.js';
+import { readU64LE, subarrayOf, writeU16BE, writeU32BE, writeU64LE } from '../util/bytes.js';
+import { formatIPv6 } from '../util/inet.js';
 import type { DisplayHint, StructField, StructSpec } from './describe.js';
 
 /**
@@ -81,7 +81,10 @@ export function attributeByName(set: AttributeSetSpec, name: string): AttributeS
   return compile(set).byName.get(name);
 }
 
-/** Wire kinds as small numbers, so the one value switch below stays monomorphic. */
+/**
+ * Wire kinds as small numbers, so the one value switch below stays monomorphic; the last two
+ * read addresses as text, for records whose set hints so (compileRecordDecoder).
+ */
 const enum Code {
   U8,
   U16,
@@ -91,9 +94,11 @@ const enum Code {
   BE16,
   BE32,
   Other,
+  IPv4Text,
+  IPv6Text,
 }
 const codeOf: Record<AttributeKind, Code> = { u8: Code.U8, u16: Code.U16, u32: Code.U32, u64: Code.U64, s32: Code.S32, be16: Code.BE16, be32: Code.BE32, binary: Code.Other, string: Code.Other, nest: Code.Other, pad: Code.Other };
-const sizeOfCode = [1, 2, 4, 8, 4, 2, 4, 0];
+const sizeOfCode = [1, 2, 4, 8, 4, 2, 4, 0, 4, 16];
 
 /** Bytes a fixed-size kind occupies; undefined for binary, string, nest and pad. */
 export function fixedSize(kind: AttributeKind): number | undefined {
@@ -101,8 +106,11 @@ export function fixedSize(kind: AttributeKind): number | undefined {
   return size === 0 ? undefined : size;
 }
 
-/** The one reader of integer kinds: the value of `code` at `at` (the caller checked the length). */
-function readFixed(code: Code, b: Uint8Array, at: number): number | bigint {
+/**
+ * The one reader of fixed-size values: the value of `code` at `at` (the caller checked the length).
+ * Kept small (u64 is a call) so that V8 inlines it into the monitor's decode loop.
+ */
+function readFixed(code: Code, b: Uint8Array, at: number): number | bigint | string {
   switch (code) {
     case Code.U8:
       return b[at]!;
@@ -111,13 +119,17 @@ function readFixed(code: Code, b: Uint8Array, at: number): number | bigint {
     case Code.U32:
       return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
     case Code.U64:
-      return (BigInt((b[at + 4]! | (b[at + 5]! << 8) | (b[at + 6]! << 16)) + b[at + 7]! * 0x1000000) << 32n) | BigInt((b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000);
+      return readU64LE(b, at);
     case Code.S32:
       return b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24);
     case Code.BE16:
       return (b[at]! << 8) | b[at + 1]!;
     case Code.BE32:
       return ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
+    case Code.IPv4Text:
+      return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+    case Code.IPv6Text:
+      return formatIPv6(subarrayOf(b, at, at + 16));
     default:
       throw new Error('not a fixed-size kind');
   }
@@ -125,13 +137,13 @@ function readFixed(code: Code, b: Uint8Array, at: number): number | bigint {
 
 /** The integer of kind `kind` at `at` of `b`; the caller checked that its bytes are there. */
 export function readInteger(kind: AttributeKind, b: Uint8Array, at: number): number | bigint {
-  return readFixed(codeOf[kind], b, at);
+  return readFixed(codeOf[kind], b, at) as number | bigint;
 }
 
 /** A struct field's value at `base` in `buf`: an integer by its kind, or a view of its bytes. The caller checked the size. */
 export function readField(field: StructField, buf: Buffer, base = 0): number | bigint | Buffer {
   const at = base + field.offset;
-  return field.kind === 'binary' ? buf.subarray(at, at + (field.size ?? 0)) : readFixed(codeOf[field.kind], buf, at);
+  return field.kind === 'binary' ? buf.subarray(at, at + (field.size ?? 0)) : (readFixed(codeOf[field.kind], buf, at) as number | bigint);
 }
 
 /** The fields of `struct` that `buf` holds whole (a shorter copy from an older kernel lacks the later ones). */
@@ -168,7 +180,7 @@ export function decodeAttributeSet(set: AttributeSetSpec, buf: Buffer, shallow =
 export function decodeValue(spec: AttributeSpec, data: Buffer, shallow = false): AttributeValue | undefined {
   const code = codeOf[spec.kind];
   // The kernel sends exact sizes; a longer integer is tolerated (read its first bytes), a shorter one is kept raw.
-  if (code !== Code.Other) return data.length < sizeOfCode[code]! ? undefined : readFixed(code, data, 0);
+  if (code !== Code.Other) return data.length < sizeOfCode[code]! ? undefined : (readFixed(code, data, 0) as number | bigint);
   switch (spec.kind) {
     case 'binary':
       return spec.exactLength !== undefined && data.length < spec.exactLength ? undefined : data;
@@ -183,28 +195,24 @@ export function decodeValue(spec: AttributeSpec, data: Buffer, shallow = false):
 
 /**
  * A set compiled for decoding straight into a record (the monitor's hot path): per attribute type
- * the record's key, the wire kind, and whether an address hint turns the value into text.
+ * the record's key and how its value is read (addresses hinted `ipv4`/`ipv6` as text).
  */
 export interface RecordDecoder {
   keys: (string | undefined)[];
   codes: Code[];
   sizes: number[];
-  /** 1: IPv4 number -> dotted text; 2: 16 bytes -> IPv6 text. */
-  texts: number[];
 }
 
 /** Compiles `set` for decodeRecordAt; `keyOf` maps attribute names to record keys (every member needs one). */
 export function compileRecordDecoder(set: AttributeSetSpec, keyOf: Readonly<Record<string, string>>): RecordDecoder {
-  const decoder: RecordDecoder = { keys: [], codes: [], sizes: [], texts: [] };
+  const decoder: RecordDecoder = { keys: [], codes: [], sizes: [] };
   for (const spec of set.attributes) {
     const key = keyOf[spec.name];
-    const text = spec.hint === 'ipv4' ? 1 : spec.hint === 'ipv6' ? 2 : 0;
-    const code = codeOf[spec.kind];
-    if (!key || (code === Code.Other && text !== 2)) throw new Error(`attribute ${set.name}.${spec.name} cannot be decoded into a record`);
+    const code = spec.hint === 'ipv4' ? Code.IPv4Text : spec.hint === 'ipv6' ? Code.IPv6Text : codeOf[spec.kind];
+    if (!key || code === Code.Other) throw new Error(`attribute ${set.name}.${spec.name} cannot be decoded into a record`);
     decoder.keys[spec.id] = key;
     decoder.codes[spec.id] = code;
-    decoder.sizes[spec.id] = text === 2 ? 16 : sizeOfCode[code]!;
-    decoder.texts[spec.id] = text;
+    decoder.sizes[spec.id] = sizeOfCode[code]!;
   }
   return decoder;
 }
@@ -214,6 +222,7 @@ export function compileRecordDecoder(set: AttributeSetSpec, keyOf: Readonly<Reco
  * common case, only for attributes kept in `unknown` (copies: the buffer may be reused).
  */
 export function decodeRecordAt(decoder: RecordDecoder, buf: Buffer, start: number, end: number, record: Record<string, unknown>, unknown: RawAttribute[]): void {
+  const { keys, codes, sizes } = decoder;
   let offset = start;
   while (offset + NLA_HDRLEN <= end) {
     const len = buf[offset]! | (buf[offset + 1]! << 8);
@@ -222,11 +231,10 @@ export function decodeRecordAt(decoder: RecordDecoder, buf: Buffer, start: numbe
       throw new NetlinkDecodeError(`attribute type ${rawType & NLA_TYPE_MASK} at offset ${offset - start} has invalid length ${len}`);
     }
     const type = rawType & NLA_TYPE_MASK;
-    const key = decoder.keys[type];
+    const key = keys[type];
     const at = offset + NLA_HDRLEN;
-    if (key !== undefined && len - NLA_HDRLEN >= decoder.sizes[type]!) {
-      const text = decoder.texts[type];
-      record[key] = text === 0 ? readFixed(decoder.codes[type]!, buf, at) : text === 1 ? formatIPv4Number(readFixed(Code.BE32, buf, at) as number) : formatIPv6(buf.subarray(at, at + 16));
+    if (key !== undefined && len - NLA_HDRLEN >= sizes[type]!) {
+      record[key] = readFixed(codes[type]!, buf, at);
     } else {
       const data = Uint8Array.prototype.slice.call(buf, at, offset + len) as Buffer;
       unknown.push({ type, nested: (rawType & 0x8000) !== 0, data, offset: offset - start });
