@@ -4,7 +4,8 @@
  */
 export { MptcpPm, DEFAULT_EVENT_BUFFER_BYTES, type OpenOptions, type EventOptions, type EventLoss } from './pm/client.js';
 export type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from './mptcp/records.js';
-export { AddressFlag, EventType, EventFlag, ResetReason, SubflowFlag, Command, AF_INET, AF_INET6 } from './mptcp/spec.js';
+export { AddressFlag, EventType, EventFlag, ResetReason, Command, AF_INET, AF_INET6 } from './families/mptcp-pm.js';
+export { SubflowFlag } from './families/sock-diag.js';
 export { encodeRequest, decodeEvent, decodeEndpointReply, decodeLimitsReply, type PmRequest } from './mptcp/codec.js';
 export type { FamilyInfo } from './netlink/genl.js';
 export { SockDiag, type SockDiagOptions, type DiagFilter } from './diag/sockdiag.js';

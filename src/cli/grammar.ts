@@ -4,7 +4,7 @@
  * Everything here throws UsageError on bad input and never touches the kernel.
  */
 import { UsageError } from '../errors.js';
-import { AddressFlag, addressFlagNames } from '../mptcp/spec.js';
+import { AddressFlag, addressFlagNames } from '../families/mptcp-pm.js';
 import { ADDRESS_ID, LIMIT, PORT, type Range } from '../mptcp/ranges.js';
 import { formatIPv4, formatIPv6, parseIPv6 } from '../util/inet.js';
 

@@ -4,7 +4,7 @@
  * usage error opens nothing.
  */
 import { UsageError } from '../errors.js';
-import { EventType } from '../mptcp/spec.js';
+import { EventType } from '../families/mptcp-pm.js';
 import { didYouMean, parseToken, quote } from './grammar.js';
 import { parseReadyFd } from './readiness.js';
 import { eventNames } from './output/records/event-names.js';

@@ -5,7 +5,7 @@
  * kernel did not take the plan, which is treated as a failure too.
  */
 import type { MptcpPm } from '../pm/client.js';
-import { AddressFlag } from '../mptcp/spec.js';
+import { AddressFlag } from '../families/mptcp-pm.js';
 import type { AddressInput } from '../mptcp/records.js';
 import { MptcpctlError } from '../errors.js';
 import type { TraceHook } from '../netlink/exchange.js';

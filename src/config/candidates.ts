@@ -2,9 +2,10 @@
  * What the rules make of the interfaces' addresses (pure): the candidate endpoints in rule
  * order, and the addresses a rule looked at but would not use, with why (tentative, ULA, ...).
  */
-import { AF_INET6 } from '../mptcp/spec.js';
+import { AF_INET6 } from '../families/mptcp-pm.js';
 import type { InterfaceAddress } from '../netlink/rtnl-addr.js';
-import { IFF_RUNNING, IFF_UP, type LinkInfo } from '../netlink/rtnl-link.js';
+import type { LinkInfo } from '../netlink/rtnl-link.js';
+import { IFF_RUNNING, IFF_UP } from '../families/rtnl.js';
 import type { Rule } from './model.js';
 
 /** IFA_F_* bits (IFA_F_TEMPORARY is IFA_F_SECONDARY's bit: temporary only means so for IPv6). */

@@ -7,7 +7,7 @@
  * kernel picks their ids, which then cannot take one the file needs).
  */
 import type { Endpoint } from '../mptcp/records.js';
-import { AddressFlag, KNOWN_ADDRESS_FLAGS } from '../mptcp/spec.js';
+import { AddressFlag, KNOWN_ADDRESS_FLAGS } from '../families/mptcp-pm.js';
 import { ruleCandidates, type Skip } from './candidates.js';
 import { ConfigError, MAX_ENDPOINTS, type ConfigProblem, type DesiredConfig, type ObservedState } from './model.js';
 

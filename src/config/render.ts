@@ -5,12 +5,12 @@
  * `skip fd00::5 on eth1: ULA (rule 2)`; and the same as JSON.
  */
 import type { Endpoint } from '../mptcp/records.js';
-import { AddressFlag, addressFlagNames } from '../mptcp/spec.js';
+import { AddressFlag, endpointFlags } from '../families/mptcp-pm.js';
 import type { Skip } from './candidates.js';
 import type { Change, Plan, PlannedEndpoint } from './plan.js';
 
 export function flagNames(flags: number): string[] {
-  return addressFlagNames.filter((name) => flags & AddressFlag[name]);
+  return endpointFlags.words(flags);
 }
 
 function endpointWords(e: { address: string; port: number; id?: number; flags: number }, dev: string | undefined): string {

@@ -4,7 +4,7 @@
  * `unlisted: remove`. The kernel's own implicit endpoints are left out (they cannot be added).
  */
 import { Document, isPair, isScalar, visit } from 'yaml';
-import { AddressFlag } from '../mptcp/spec.js';
+import { AddressFlag } from '../families/mptcp-pm.js';
 import type { ObservedState } from './model.js';
 import { flagNames } from './render.js';
 import { writableSysctlKeys } from './state.js';

@@ -6,7 +6,7 @@
  * `likely`, and every verdict lists the evidence it was drawn from.
  */
 import type { Endpoint, Limits } from '../mptcp/records.js';
-import { AddressFlag } from '../mptcp/spec.js';
+import { AddressFlag } from '../families/mptcp-pm.js';
 import type { InterfaceAddress } from '../netlink/rtnl-addr.js';
 import type { LinkState } from '../netlink/rtnl-link.js';
 import type { RouteAnswer, RouteQuery } from '../netlink/rtnl-route.js';

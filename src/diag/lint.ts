@@ -4,7 +4,7 @@
  * are a table; `status` and `endpoint show --check` run them all.
  */
 import type { Endpoint } from '../mptcp/records.js';
-import { AddressFlag, addressFlagNames, AF_INET6 } from '../mptcp/spec.js';
+import { AddressFlag, AF_INET6, endpointFlags } from '../families/mptcp-pm.js';
 import { parseInet, formatInet } from '../util/inet.js';
 import type { StatusSnapshot } from './status.js';
 
@@ -46,8 +46,9 @@ const label = (e: Endpoint): string => `endpoint ${e.address} id ${e.id}`;
 
 /** `signal subflow` for the flags an `endpoint add` must repeat. */
 const flagWords = (e: Endpoint): string =>
-  addressFlagNames
-    .filter((n) => n !== 'implicit' && e.flags & AddressFlag[n])
+  endpointFlags
+    .words(e.flags)
+    .filter((n) => n !== 'implicit')
     .join(' ');
 
 /** Canonical text with IPv4-mapped IPv6 (`::ffff:10.0.1.1`) read as the IPv4 address it is. */

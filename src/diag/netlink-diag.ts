@@ -2,25 +2,18 @@
  * Netlink sockets of a namespace and the multicast groups they joined (NETLINK_SOCK_DIAG with
  * AF_NETLINK, as `ss -f netlink` reads them). The userspace PM only works while some socket in the
  * namespace listens to `mptcp_pm_events`: this is how `status` tells whether one does.
- *
- *   netlink_diag_req { u8 family; u8 protocol; u16 pad; u32 ino; u32 show; u32 cookie[2] }        20 bytes
- *   netlink_diag_msg { u8 family; u8 type; u8 protocol; u8 state; u32 portid; u32 dst_portid;
- *                      u32 dst_group; u32 ino; u32 cookie[2] }                                     28 bytes
- *   NETLINK_DIAG_GROUPS (1): the socket's group bitmap (unsigned longs, host order): bit g-1 = group g.
+ * Layouts in families/sock-diag.ts.
  */
 import { Errno } from '../errno.js';
 import { KernelError, PermissionError } from '../errors.js';
 import { dumpConsistently, type TraceHook } from '../netlink/exchange.js';
-import { decodeAttributes, encodeMessage, NLM_F_DUMP, NLM_F_REQUEST } from '../netlink/message.js';
+import { decodeAttributeSet, readStruct } from '../netlink/attrset.js';
+import { groupsOf } from '../netlink/describe.js';
+import { encodeMessage, NLM_F_DUMP, NLM_F_REQUEST } from '../netlink/message.js';
 import { NETLINK_SOCK_DIAG, NetlinkTransport, type TransportOptions } from '../netlink/transport.js';
-import { SOCK_DIAG_BY_FAMILY } from './inet-diag.js';
-import { readU32LE, subarrayOf, writeU32LE } from '../util/bytes.js';
-
-export const AF_NETLINK = 16;
-export const NETLINK_DIAG_REQ_SIZE = 20;
-export const NETLINK_DIAG_MSG_SIZE = 28;
-export const NDIAG_SHOW_GROUPS = 0x2;
-export const NETLINK_DIAG_GROUPS = 1;
+import { AF_NETLINK } from '../families/address-family.js';
+import { NDIAG_SHOW_GROUPS, netlinkDiagMsg, netlinkDiagReq, netlinkDiagSet, SOCK_DIAG_BY_FAMILY } from '../families/sock-diag.js';
+import { writeU32LE } from '../util/bytes.js';
 
 /** One netlink socket and the groups it joined. */
 export interface NetlinkSocketInfo {
@@ -33,7 +26,7 @@ export interface NetlinkSocketInfo {
 
 /** The dump request for sockets of netlink `protocol` with their groups. Pure. */
 export function encodeNetlinkDiagRequest(protocol: number, seq: number): Buffer {
-  const req = Buffer.alloc(NETLINK_DIAG_REQ_SIZE);
+  const req = Buffer.alloc(netlinkDiagReq.size);
   req[0] = AF_NETLINK;
   req[1] = protocol;
   writeU32LE(req, NDIAG_SHOW_GROUPS, 8);
@@ -42,15 +35,10 @@ export function encodeNetlinkDiagRequest(protocol: number, seq: number): Buffer 
 
 /** One reply payload -> socket info. Pure. */
 export function decodeNetlinkDiagMessage(payload: Buffer): NetlinkSocketInfo | undefined {
-  if (payload.length < NETLINK_DIAG_MSG_SIZE || payload[0] !== AF_NETLINK) return undefined;
-  const info: NetlinkSocketInfo = { protocol: payload[2]!, portId: readU32LE(payload, 4), inode: readU32LE(payload, 16), groups: [] };
-  for (const attr of decodeAttributes(subarrayOf(payload, NETLINK_DIAG_MSG_SIZE))) {
-    if (attr.type !== NETLINK_DIAG_GROUPS) continue;
-    for (let byte = 0; byte < attr.data.length; byte++) {
-      for (let bit = 0; bit < 8; bit++) if (attr.data[byte]! & (1 << bit)) info.groups.push(byte * 8 + bit + 1);
-    }
-  }
-  return info;
+  if (payload.length < netlinkDiagMsg.size || payload[0] !== AF_NETLINK) return undefined;
+  const h = readStruct(netlinkDiagMsg, payload) as Record<string, number>;
+  const groups = decodeAttributeSet(netlinkDiagSet, payload.subarray(netlinkDiagMsg.size)).values.get('groups') as Buffer | undefined;
+  return { protocol: h['protocol']!, portId: h['portid']!, inode: h['ino']!, groups: groups ? groupsOf(groups) : [] };
 }
 
 /** The netlink sockets of `protocol` in the namespace (ours included), with their groups. */

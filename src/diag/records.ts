@@ -4,7 +4,7 @@
 import type { DecodedAttributes } from '../netlink/attrset.js';
 import type { RawAttribute } from '../netlink/message.js';
 import type { Token } from '../mptcp/records.js';
-import { SubflowFlag } from '../mptcp/spec.js';
+import { SubflowFlag } from '../families/sock-diag.js';
 import type { InetDiagSocket } from './inet-diag.js';
 import { decodeMptcpInfo, mptcpInfoFlagNames, type MptcpInfoFlagName } from './mptcp-info.js';
 

@@ -7,17 +7,10 @@ import { KernelError, PermissionError } from '../errors.js';
 import { dumpConsistently, type TraceHook } from '../netlink/exchange.js';
 import type { ExtendedAck } from '../netlink/extack.js';
 import { NETLINK_SOCK_DIAG, NetlinkTransport } from '../netlink/transport.js';
-import { AF_INET, AF_INET6 } from '../mptcp/spec.js';
+import { AF_INET, AF_INET6 } from '../families/mptcp-pm.js';
 import type { Token } from '../mptcp/records.js';
-import {
-  decodeInetDiagMessage,
-  encodeInetDiagRequest,
-  InetDiagAttr,
-  IPPROTO_MPTCP,
-  IPPROTO_TCP,
-  SOCK_DIAG_BY_FAMILY,
-  type InetDiagSocket,
-} from './inet-diag.js';
+import { decodeInetDiagMessage, encodeInetDiagRequest, type InetDiagSocket } from './inet-diag.js';
+import { InetDiagAttr, IPPROTO_MPTCP, IPPROTO_TCP, SOCK_DIAG_BY_FAMILY } from '../families/sock-diag.js';
 import { encodeFilterBytecode, type SocketFilter } from './inet-diag-bytecode.js';
 import { assignSides, TCP_LISTEN, toConnection, toSubflow, type MptcpConnection, type MptcpSubflow } from './records.js';
 import { checkAddress, checkOptional, checkToken, IFINDEX, PORT } from '../mptcp/ranges.js';

@@ -7,14 +7,13 @@
  */
 import { release } from 'node:os';
 import type { Endpoint, Limits } from '../mptcp/records.js';
-import { Command, commandNames, EVENTS_GROUP } from '../mptcp/spec.js';
+import { Command, commandNames, EVENTS_GROUP } from '../families/mptcp-pm.js';
 import { MptcpPm } from '../pm/client.js';
 import { FamilyMissingError, NetnsError } from '../errors.js';
 import type { TraceHook } from '../netlink/exchange.js';
 import type { FamilyInfo } from '../netlink/genl.js';
 import { opAccepts, type FamilyPolicy } from '../netlink/genl-policy.js';
-import { OpFlag } from '../netlink/nlctrl.js';
-import { opFlagNames } from '../netlink/nlctrl-spec.js';
+import { OpFlag, opFlagNames } from '../families/nlctrl.js';
 import { listInterfaces } from '../netlink/rtnl.js';
 import { listAddresses, type InterfaceAddress } from '../netlink/rtnl-addr.js';
 import { NETLINK_GENERIC, type TransportOptions } from '../netlink/transport.js';

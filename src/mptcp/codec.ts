@@ -1,10 +1,10 @@
 /**
  * Typed mptcp_pm requests -> attribute bytes, and reply/event attribute bytes -> typed records.
- * Pure: driven by the attribute sets in spec.ts, no I/O.
+ * Pure: driven by the attribute sets in families/mptcp-pm.ts, no I/O.
  */
 import { decodeAttributeSet, encodeAttributeSet, type AttributeInput, type DecodedAttributes } from '../netlink/attrset.js';
 import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
-import { AF_INET, AF_INET6, attrSet, Command, requestSetOf, type CommandName } from './spec.js';
+import { AF_INET, AF_INET6, attrSet, Command, requestSetOf, type CommandName } from '../families/mptcp-pm.js';
 import type { AddressInput, Endpoint, Limits, Token } from './records.js';
 import { readU32BE } from '../util/bytes.js';
 import { UsageError } from '../errors.js';

@@ -1,10 +1,13 @@
 /**
- * A small generic TLV codec driven by attribute-set descriptions (the YNL idea): a family is
- * described once as data, and encode/decode/extack-offset mapping work from that description.
- * Pure: no I/O.
+ * The one netlink attribute codec, driven by attribute-set descriptions (the YNL idea): each
+ * family is described once as data (src/families/), and encoding, decoding, event records,
+ * traces and extack offsets all work from that description. A set is compiled on first use into
+ * an id-indexed table, so a lookup per attribute is an array read. Pure: no I/O.
  */
-import { AttributeWriter, decodeAttributes, NLA_HDRLEN, type RawAttribute, readCString } from './message.js';
-import { readI32LE, readU16BE, readU16LE, readU32BE, readU32LE, readU64LE, writeU16BE, writeU32BE, writeU64LE } from '../util/bytes.js';
+import { AttributeWriter, decodeAttributes, NLA_HDRLEN, NLA_TYPE_MASK, NetlinkDecodeError, type RawAttribute, readCString } from './message.js';
+import { readU64LE, subarrayOf, writeU16BE, writeU32BE, writeU64LE } from '../util/bytes.js';
+import { formatIPv6 } from '../util/inet.js';
+import type { DisplayHint, StructField, StructSpec } from './describe.js';
 
 /**
  * Wire types. `be16`/`be32` are network byte order; the plain integer kinds are host order
@@ -20,20 +23,136 @@ export interface AttributeSpec {
   nested?: () => AttributeSetSpec;
   /** For `binary`: the exact length the kernel requires, if any. */
   exactLength?: number;
+  /** How a person reads the value (address, flags, names...): data for traces and records. */
+  hint?: DisplayHint;
 }
 
+/** An attribute set: its members, or (an indexed array) one element kind every member has. */
 export interface AttributeSetSpec {
-  name: string;
-  byId: ReadonlyMap<number, AttributeSpec>;
-  byName: ReadonlyMap<string, AttributeSpec>;
+  readonly name: string;
+  readonly attributes: readonly AttributeSpec[];
+  /** Indexed arrays (nlctrl's ops, groups, policies): every member is this, its type its index. */
+  readonly element?: Omit<AttributeSpec, 'id' | 'name'>;
 }
 
 export function defineAttributeSet(name: string, attributes: AttributeSpec[]): AttributeSetSpec {
-  return {
-    name,
-    byId: new Map(attributes.map((a) => [a.id, a])),
-    byName: new Map(attributes.map((a) => [a.name, a])),
-  };
+  return { name, attributes };
+}
+
+/** Members that share a kind (and hint), by name -> id: `...ofKind('u32', { mtu: 4, link: 5 })`. */
+export function ofKind(kind: AttributeKind, ids: Readonly<Record<string, number>>, hint?: DisplayHint): AttributeSpec[] {
+  return Object.entries(ids).map(([name, id]) => ({ id, name, kind, ...(hint ? { hint } : {}) }));
+}
+
+/** A set whose members are all `element`, numbered by their index. */
+export function defineArraySet(name: string, element: Omit<AttributeSpec, 'id' | 'name'>): AttributeSetSpec {
+  return { name, attributes: [], element };
+}
+
+/** A set compiled for lookups: members by id (array) and by name. */
+interface CompiledSet {
+  byId: (AttributeSpec | undefined)[];
+  byName: Map<string, AttributeSpec>;
+}
+
+const compiled = new WeakMap<AttributeSetSpec, CompiledSet>();
+
+function compile(set: AttributeSetSpec): CompiledSet {
+  let table = compiled.get(set);
+  if (!table) {
+    table = { byId: [], byName: new Map() };
+    for (const a of set.attributes) {
+      table.byId[a.id] = a;
+      table.byName.set(a.name, a);
+    }
+    compiled.set(set, table);
+  }
+  return table;
+}
+
+/** The member of `set` with type `id`: a named one, an array element (`[id]`), or undefined. */
+export function attributeSpec(set: AttributeSetSpec, id: number): AttributeSpec | undefined {
+  const spec = compile(set).byId[id];
+  if (spec || !set.element) return spec;
+  return { ...set.element, id, name: `[${id}]` };
+}
+
+export function attributeByName(set: AttributeSetSpec, name: string): AttributeSpec | undefined {
+  return compile(set).byName.get(name);
+}
+
+/**
+ * Wire kinds as small numbers, so the one value switch below stays monomorphic; the last two
+ * read addresses as text, for records whose set hints so (compileRecordDecoder).
+ */
+const enum Code {
+  U8,
+  U16,
+  U32,
+  U64,
+  S32,
+  BE16,
+  BE32,
+  Other,
+  IPv4Text,
+  IPv6Text,
+}
+const codeOf: Record<AttributeKind, Code> = { u8: Code.U8, u16: Code.U16, u32: Code.U32, u64: Code.U64, s32: Code.S32, be16: Code.BE16, be32: Code.BE32, binary: Code.Other, string: Code.Other, nest: Code.Other, pad: Code.Other };
+const sizeOfCode = [1, 2, 4, 8, 4, 2, 4, 0, 4, 16];
+
+/** Bytes a fixed-size kind occupies; undefined for binary, string, nest and pad. */
+export function fixedSize(kind: AttributeKind): number | undefined {
+  const size = sizeOfCode[codeOf[kind]]!;
+  return size === 0 ? undefined : size;
+}
+
+/**
+ * The one reader of fixed-size values: the value of `code` at `at` (the caller checked the length).
+ * Kept small (u64 is a call) so that V8 inlines it into the monitor's decode loop.
+ */
+function readFixed(code: Code, b: Uint8Array, at: number): number | bigint | string {
+  switch (code) {
+    case Code.U8:
+      return b[at]!;
+    case Code.U16:
+      return b[at]! | (b[at + 1]! << 8);
+    case Code.U32:
+      return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16)) + b[at + 3]! * 0x1000000;
+    case Code.U64:
+      return readU64LE(b, at);
+    case Code.S32:
+      return b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24);
+    case Code.BE16:
+      return (b[at]! << 8) | b[at + 1]!;
+    case Code.BE32:
+      return ((b[at]! << 24) >>> 0) + ((b[at + 1]! << 16) | (b[at + 2]! << 8) | b[at + 3]!);
+    case Code.IPv4Text:
+      return `${b[at]}.${b[at + 1]}.${b[at + 2]}.${b[at + 3]}`;
+    case Code.IPv6Text:
+      return formatIPv6(subarrayOf(b, at, at + 16));
+    default:
+      throw new Error('not a fixed-size kind');
+  }
+}
+
+/** The integer of kind `kind` at `at` of `b`; the caller checked that its bytes are there. */
+export function readInteger(kind: AttributeKind, b: Uint8Array, at: number): number | bigint {
+  return readFixed(codeOf[kind], b, at) as number | bigint;
+}
+
+/** A struct field's value at `base` in `buf`: an integer by its kind, or a view of its bytes. The caller checked the size. */
+export function readField(field: StructField, buf: Buffer, base = 0): number | bigint | Buffer {
+  const at = base + field.offset;
+  return field.kind === 'binary' ? buf.subarray(at, at + (field.size ?? 0)) : (readFixed(codeOf[field.kind], buf, at) as number | bigint);
+}
+
+/** The fields of `struct` that `buf` holds whole (a shorter copy from an older kernel lacks the later ones). */
+export function readStruct(struct: StructSpec, buf: Buffer): Record<string, number | bigint | Buffer> {
+  const out: Record<string, number | bigint | Buffer> = {};
+  for (const field of struct.fields) {
+    if (field.offset + (field.kind === 'binary' ? (field.size ?? 0) : sizeOfCode[codeOf[field.kind]]!) <= buf.length) out[field.name] = readField(field, buf);
+  }
+  return out;
 }
 
 export type AttributeValue = number | bigint | string | Buffer | DecodedAttributes;
@@ -45,48 +164,82 @@ export interface DecodedAttributes {
   unknown: RawAttribute[];
 }
 
-const fixedLength: Partial<Record<AttributeKind, number>> = { u8: 1, u16: 2, u32: 4, u64: 8, s32: 4, be16: 2, be32: 4 };
-
 /** Decodes the attributes in `buf` as members of `set`. Throws NetlinkDecodeError only on broken TLV framing. */
-export function decodeAttributeSet(set: AttributeSetSpec, buf: Buffer): DecodedAttributes {
+export function decodeAttributeSet(set: AttributeSetSpec, buf: Buffer, shallow = false): DecodedAttributes {
   const decoded: DecodedAttributes = { values: new Map(), unknown: [] };
   for (const attr of decodeAttributes(buf)) {
-    const spec = set.byId.get(attr.type);
-    const value = spec ? decodeValue(spec, attr.data) : undefined;
+    const spec = attributeSpec(set, attr.type);
+    const value = spec ? decodeValue(spec, attr.data, shallow) : undefined;
     if (spec && value !== undefined) decoded.values.set(spec.name, value);
     else decoded.unknown.push(attr);
   }
   return decoded;
 }
 
-function decodeValue(spec: AttributeSpec, data: Buffer): AttributeValue | undefined {
-  const want = fixedLength[spec.kind];
+/** One attribute's value by its spec; undefined when its bytes do not fit the kind (kept raw). `shallow`: nests stay bytes. */
+export function decodeValue(spec: AttributeSpec, data: Buffer, shallow = false): AttributeValue | undefined {
+  const code = codeOf[spec.kind];
   // The kernel sends exact sizes; a longer integer is tolerated (read its first bytes), a shorter one is kept raw.
-  if (want !== undefined && data.length < want) return undefined;
+  if (code !== Code.Other) return data.length < sizeOfCode[code]! ? undefined : (readFixed(code, data, 0) as number | bigint);
   switch (spec.kind) {
-    case 'u8':
-      return data[0]!;
-    case 'u16':
-      return readU16LE(data, 0);
-    case 'u32':
-      return readU32LE(data, 0);
-    case 'u64':
-      return readU64LE(data, 0);
-    case 's32':
-      return readI32LE(data, 0);
-    case 'be16':
-      return readU16BE(data, 0);
-    case 'be32':
-      return readU32BE(data, 0);
     case 'binary':
-      if (spec.exactLength !== undefined && data.length < spec.exactLength) return undefined;
-      return data;
+      return spec.exactLength !== undefined && data.length < spec.exactLength ? undefined : data;
     case 'string':
       return readCString(data);
     case 'nest':
-      return decodeAttributeSet(spec.nested!(), data);
-    case 'pad':
+      return shallow ? data : decodeAttributeSet(spec.nested!(), data);
+    default:
       return undefined;
+  }
+}
+
+/**
+ * A set compiled for decoding straight into a record (the monitor's hot path): per attribute type
+ * the record's key and how its value is read (addresses hinted `ipv4`/`ipv6` as text).
+ */
+export interface RecordDecoder {
+  keys: (string | undefined)[];
+  codes: Code[];
+  sizes: number[];
+}
+
+/** Compiles `set` for decodeRecordAt; `keyOf` maps attribute names to record keys (every member needs one). */
+export function compileRecordDecoder(set: AttributeSetSpec, keyOf: Readonly<Record<string, string>>): RecordDecoder {
+  const decoder: RecordDecoder = { keys: [], codes: [], sizes: [] };
+  for (const spec of set.attributes) {
+    const key = keyOf[spec.name];
+    const code = spec.hint === 'ipv4' ? Code.IPv4Text : spec.hint === 'ipv6' ? Code.IPv6Text : codeOf[spec.kind];
+    if (!key || code === Code.Other) throw new Error(`attribute ${set.name}.${spec.name} cannot be decoded into a record`);
+    decoder.keys[spec.id] = key;
+    decoder.codes[spec.id] = code;
+    decoder.sizes[spec.id] = sizeOfCode[code]!;
+  }
+  return decoder;
+}
+
+/**
+ * Decodes the attributes in `buf` from `start` to `end` into `record`: no views are made for the
+ * common case, only for attributes kept in `unknown` (copies: the buffer may be reused).
+ */
+export function decodeRecordAt(decoder: RecordDecoder, buf: Buffer, start: number, end: number, record: Record<string, unknown>, unknown: RawAttribute[]): void {
+  const { keys, codes, sizes } = decoder;
+  let offset = start;
+  while (offset + NLA_HDRLEN <= end) {
+    const len = buf[offset]! | (buf[offset + 1]! << 8);
+    const rawType = buf[offset + 2]! | (buf[offset + 3]! << 8);
+    if (len < NLA_HDRLEN || offset + len > end) {
+      throw new NetlinkDecodeError(`attribute type ${rawType & NLA_TYPE_MASK} at offset ${offset - start} has invalid length ${len}`);
+    }
+    const type = rawType & NLA_TYPE_MASK;
+    const key = keys[type];
+    const at = offset + NLA_HDRLEN;
+    if (key !== undefined && len - NLA_HDRLEN >= sizes[type]!) {
+      record[key] = readFixed(codes[type]!, buf, at);
+    } else {
+      const data = Uint8Array.prototype.slice.call(buf, at, offset + len) as Buffer;
+      unknown.push({ type, nested: (rawType & 0x8000) !== 0, data, offset: offset - start });
+    }
+    offset += (len + 3) & ~3;
   }
 }
 
@@ -104,7 +257,7 @@ export function encodeAttributeSet(set: AttributeSetSpec, input: AttributeInput,
     if (!Object.hasOwn(input, name)) continue;
     const value = input[name];
     if (value === undefined) continue;
-    const spec = set.byName.get(name);
+    const spec = attributeByName(set, name);
     if (!spec) throw new Error(`attribute set ${set.name} has no attribute "${name}"`);
     encodeValue(spec, value, writer);
   }
@@ -112,57 +265,42 @@ export function encodeAttributeSet(set: AttributeSetSpec, input: AttributeInput,
 }
 
 function encodeValue(spec: AttributeSpec, value: NonNullable<AttributeInput[string]>, writer: AttributeWriter): void {
-  const asNumber = (): number => {
-    if (typeof value !== 'number') throw new Error(`attribute ${spec.name} needs a number`);
-    return value;
-  };
-  switch (spec.kind) {
-    case 'u8':
-      writer.u8(spec.id, asNumber());
-      return;
-    case 'u16':
-      writer.u16(spec.id, asNumber());
-      return;
-    case 'u32':
-      writer.u32(spec.id, asNumber());
-      return;
-    case 's32':
-      writer.s32(spec.id, asNumber());
-      return;
-    case 'u64': {
-      const b = Buffer.alloc(8);
-      if (typeof value !== 'number' && typeof value !== 'bigint') throw new Error(`attribute ${spec.name} needs a number or bigint`);
-      writeU64LE(b, BigInt(value));
-      writer.put(spec.id, b);
-      return;
-    }
-    case 'be16': {
-      const b = Buffer.alloc(2);
-      writeU16BE(b, asNumber());
-      writer.put(spec.id, b);
-      return;
-    }
-    case 'be32': {
-      const b = Buffer.alloc(4);
-      writeU32BE(b, asNumber() >>> 0);
-      writer.put(spec.id, b);
-      return;
-    }
-    case 'binary':
-      if (!(value instanceof Uint8Array)) throw new Error(`attribute ${spec.name} needs bytes`);
-      writer.put(spec.id, value);
-      return;
-    case 'string':
-      if (typeof value !== 'string') throw new Error(`attribute ${spec.name} needs a string`);
-      writer.string(spec.id, value);
-      return;
-    case 'nest':
-      writer.beginNest(spec.id);
-      encodeAttributeSet(spec.nested!(), value as AttributeInput, writer);
-      writer.endNest();
-      return;
-    case 'pad':
-      return;
+  if (spec.kind === 'pad') return;
+  if (spec.kind === 'nest') {
+    writer.beginNest(spec.id);
+    encodeAttributeSet(spec.nested!(), value as AttributeInput, writer);
+    writer.endNest();
+    return;
+  }
+  if (spec.kind === 'binary' || spec.kind === 'string') {
+    if (spec.kind === 'string' && typeof value !== 'string') throw new Error(`attribute ${spec.name} needs a string`);
+    if (spec.kind === 'binary' && !(value instanceof Uint8Array)) throw new Error(`attribute ${spec.name} needs bytes`);
+    if (typeof value === 'string') writer.string(spec.id, value);
+    else writer.put(spec.id, value as Uint8Array);
+    return;
+  }
+  if (spec.kind === 'u64') {
+    if (typeof value !== 'number' && typeof value !== 'bigint') throw new Error(`attribute ${spec.name} needs a number or bigint`);
+    const b = Buffer.alloc(8);
+    writeU64LE(b, BigInt(value));
+    writer.put(spec.id, b);
+    return;
+  }
+  if (typeof value !== 'number') throw new Error(`attribute ${spec.name} needs a number`);
+  writeInteger(spec, value, writer);
+}
+
+/** The 8-, 16- and 32-bit kinds: host order through the writer, network order as bytes. */
+function writeInteger(spec: AttributeSpec, value: number, writer: AttributeWriter): void {
+  if (spec.kind === 'u8') writer.u8(spec.id, value);
+  else if (spec.kind === 'u16') writer.u16(spec.id, value);
+  else if (spec.kind === 'u32') writer.u32(spec.id, value);
+  else if (spec.kind === 's32') writer.s32(spec.id, value);
+  else {
+    const b = Buffer.alloc(spec.kind === 'be16' ? 2 : 4);
+    if (spec.kind === 'be16') writeU16BE(b, value);
+    else writeU32BE(b, value >>> 0);
+    writer.put(spec.id, b);
   }
 }
 
@@ -170,7 +308,7 @@ function encodeValue(spec: AttributeSpec, value: NonNullable<AttributeInput[stri
  * Names the attribute that starts at `target` within attribute bytes `buf` that begin at
  * `base` in the original message, e.g. `addr.port`. Used to explain an extack offset.
  */
-export function attributePathAt(set: AttributeSetSpec, buf: Buffer, base: number, target: number): string | undefined {
+export function attributePathAt(set: AttributeSetSpec | undefined, buf: Buffer, base: number, target: number): string | undefined {
   let attrs: RawAttribute[];
   try {
     attrs = decodeAttributes(buf);
@@ -179,29 +317,56 @@ export function attributePathAt(set: AttributeSetSpec, buf: Buffer, base: number
   }
   for (const attr of attrs) {
     const start = base + attr.offset;
-    const spec = set.byId.get(attr.type);
+    const spec = set && attributeSpec(set, attr.type);
     const name = spec?.name ?? String(attr.type);
     if (start === target) return name;
     const end = start + NLA_HDRLEN + attr.data.length;
-    if (spec?.kind === 'nest' && target > start && target < end) {
-      const inner = attributePathAt(spec.nested!(), attr.data, start + NLA_HDRLEN, target);
+    if (target > start && target < end && (spec ? spec.kind === 'nest' : attr.nested)) {
+      const inner = attributePathAt(spec?.nested!(), attr.data, start + NLA_HDRLEN, target);
       return inner === undefined ? name : `${name}.${inner}`;
     }
   }
   return undefined;
 }
 
-/** The name of attribute `id` in `set`, or its number. */
-export function attributeName(set: AttributeSetSpec, id: number): string {
-  return set.byId.get(id)?.name ?? String(id);
-}
-
 /** The set that the nest at `path` (e.g. `addr`) holds, walking from `set`; `set` itself for ''. */
-export function nestedSetAt(set: AttributeSetSpec, path: string): AttributeSetSpec | undefined {
-  let current: AttributeSetSpec | undefined = set;
+function nestedSetAt(set: AttributeSetSpec | undefined, path: string): AttributeSetSpec | undefined {
+  let current = set;
   for (const name of path === '' ? [] : path.split('.')) {
-    const spec: AttributeSpec | undefined = current?.byName.get(name);
+    const spec = current && attributeByName(current, name);
     current = spec?.kind === 'nest' ? spec.nested!() : undefined;
   }
   return current;
+}
+
+/** What an extack's offsets point at in the request that caused it, by attribute name. */
+export interface ExtackNames {
+  /** The attribute at the offset (`addr.port`). */
+  attribute?: string;
+  /** The missing attribute (`addr.family`), or its number when the set does not know it. */
+  missingAttribute?: string;
+  /** The set knows the missing attribute's name. */
+  missingKnown?: boolean;
+}
+
+/**
+ * Names what an extack points at in a request: `attrs` are the request's attribute bytes, found
+ * at `attrsStart` from its nlmsghdr; `set` is their set (undefined: names are numbers).
+ */
+export function extackNames(set: AttributeSetSpec | undefined, attrs: Buffer, attrsStart: number, ack: { offset?: number; missingType?: number; missingNestOffset?: number }): ExtackNames {
+  const names: ExtackNames = {};
+  if (ack.offset !== undefined) {
+    const path = attributePathAt(set, attrs, attrsStart, ack.offset);
+    if (path !== undefined) names.attribute = path;
+  }
+  if (ack.missingType !== undefined) {
+    // The missing attribute belongs to the top level, or to the nest MISS_NEST points at.
+    const nestPath = ack.missingNestOffset === undefined ? '' : attributePathAt(set, attrs, attrsStart, ack.missingNestOffset);
+    const nestSet = nestPath === undefined ? undefined : nestedSetAt(set, nestPath);
+    const known = nestSet && attributeSpec(nestSet, ack.missingType)?.name;
+    const name = known ?? String(ack.missingType);
+    names.missingAttribute = nestPath ? `${nestPath}.${name}` : name;
+    names.missingKnown = known !== undefined;
+  }
+  return names;
 }

@@ -4,15 +4,15 @@
  * NLMSG_ERROR: s32 error, the echoed request (header only when NLM_F_CAPPED), then TLVs when
  * NLM_F_ACK_TLVS. NLMSG_DONE of a dump: s32 error, then TLVs when NLM_F_ACK_TLVS.
  */
-import { decodeAttributes, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_HDRLEN, NetlinkDecodeError, align4, readCString } from './message.js';
+import { decodeAttributeSet, defineAttributeSet, ofKind } from './attrset.js';
+import { NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_HDRLEN, NetlinkDecodeError, align4 } from './message.js';
 import { readI32LE, readU32LE, subarrayOf } from '../util/bytes.js';
 
-export const NLMSGERR_ATTR_MSG = 1;
-export const NLMSGERR_ATTR_OFFS = 2;
-export const NLMSGERR_ATTR_COOKIE = 3;
-export const NLMSGERR_ATTR_POLICY = 4;
-export const NLMSGERR_ATTR_MISS_TYPE = 5;
-export const NLMSGERR_ATTR_MISS_NEST = 6;
+/** NLMSGERR_ATTR_*: the extended ACK's attributes (cookie and policy are not needed to explain an error). */
+const extackSet = defineAttributeSet('nlmsgerr-attr', [
+  { id: 1, name: 'msg', kind: 'string' },
+  ...ofKind('u32', { offs: 2, 'miss-type': 5, 'miss-nest': 6 }),
+]);
 
 export interface ExtendedAck {
   /** 0 for an ACK, otherwise a negative errno. */
@@ -56,22 +56,13 @@ export function decodeDonePayload(payload: Buffer, flags: number): ExtendedAck {
 }
 
 function readTlvs(tlvs: Buffer, ack: ExtendedAck): void {
-  for (const attr of decodeAttributes(tlvs)) {
-    switch (attr.type) {
-      case NLMSGERR_ATTR_MSG:
-        ack.message = readCString(attr.data);
-        break;
-      case NLMSGERR_ATTR_OFFS:
-        if (attr.data.length >= 4) ack.offset = readU32LE(attr.data, 0);
-        break;
-      case NLMSGERR_ATTR_MISS_TYPE:
-        if (attr.data.length >= 4) ack.missingType = readU32LE(attr.data, 0);
-        break;
-      case NLMSGERR_ATTR_MISS_NEST:
-        if (attr.data.length >= 4) ack.missingNestOffset = readU32LE(attr.data, 0);
-        break;
-      default:
-        break; // cookie, policy: not needed to explain the error
-    }
-  }
+  const v = decodeAttributeSet(extackSet, tlvs).values;
+  const message = v.get('msg') as string | undefined;
+  const offset = v.get('offs') as number | undefined;
+  const missingType = v.get('miss-type') as number | undefined;
+  const missingNestOffset = v.get('miss-nest') as number | undefined;
+  if (message !== undefined) ack.message = message;
+  if (offset !== undefined) ack.offset = offset;
+  if (missingType !== undefined) ack.missingType = missingType;
+  if (missingNestOffset !== undefined) ack.missingNestOffset = missingNestOffset;
 }

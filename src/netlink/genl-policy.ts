@@ -6,9 +6,8 @@
 import { Errno } from '../errno.js';
 import { KernelError } from '../errors.js';
 import type { GenericNetlink } from './genl.js';
-import { AttributeWriter, decodeAttributes } from './message.js';
-import { CtrlAttr, CtrlCommand, GENL_ID_CTRL } from './nlctrl.js';
-import { readU32LE } from '../util/bytes.js';
+import { decodeAttributeSet, encodeAttributeSet, type DecodedAttributes } from './attrset.js';
+import { ctrlAttrSet, CtrlCommand, GENL_ID_CTRL } from '../families/nlctrl.js';
 
 /** One attribute's policy: its NL_ATTR_TYPE_* value (see policyTypeNames). */
 export interface AttributePolicy {
@@ -22,32 +21,29 @@ export interface FamilyPolicy {
   ops: Map<number, { do?: number; dump?: number }>;
 }
 
-/** Decodes the messages of a CTRL_CMD_GETPOLICY dump (their attributes after the genl header). Pure. */
+/** The members of an indexed array (decoded by the `ctrl-attr` set, named `[index]`) by index. */
+function indexed(value: unknown): [number, DecodedAttributes][] {
+  const members = (value as DecodedAttributes | undefined)?.values ?? new Map();
+  return [...members].map(([name, member]) => [Number(name.slice(1, -1)), member as DecodedAttributes]);
+}
+
+/** Decodes the messages of a CTRL_CMD_GETPOLICY dump (their attributes after the genl header), by the `ctrl-attr` set. Pure. */
 export function decodePolicyDump(replies: Buffer[]): FamilyPolicy {
   const policy: FamilyPolicy = { policies: new Map(), ops: new Map() };
   for (const attributes of replies) {
-    for (const attr of decodeAttributes(attributes)) {
-      if (attr.type === CtrlAttr.POLICY) {
-        for (const index of decodeAttributes(attr.data)) {
-          const table = policy.policies.get(index.type) ?? new Map<number, AttributePolicy>();
-          policy.policies.set(index.type, table);
-          for (const member of decodeAttributes(index.data)) {
-            let type = 0;
-            for (const field of decodeAttributes(member.data)) if (field.type === 1 && field.data.length >= 4) type = readU32LE(field.data, 0);
-            table.set(member.type, { type });
-          }
-        }
-      } else if (attr.type === CtrlAttr.OP_POLICY) {
-        for (const op of decodeAttributes(attr.data)) {
-          const entry = policy.ops.get(op.type) ?? {};
-          for (const field of decodeAttributes(op.data)) {
-            if (field.data.length < 4) continue;
-            if (field.type === 1) entry.do = readU32LE(field.data, 0);
-            if (field.type === 2) entry.dump = readU32LE(field.data, 0);
-          }
-          policy.ops.set(op.type, entry);
-        }
-      }
+    const values = decodeAttributeSet(ctrlAttrSet, attributes).values;
+    for (const [index, members] of indexed(values.get('policy'))) {
+      const table = policy.policies.get(index) ?? new Map<number, AttributePolicy>();
+      policy.policies.set(index, table);
+      for (const [type, member] of indexed(members)) table.set(type, { type: (member.values.get('type') as number | undefined) ?? 0 });
+    }
+    for (const [op, fields] of indexed(values.get('op-policy'))) {
+      const entry = policy.ops.get(op) ?? {};
+      const doIndex = fields.values.get('do') as number | undefined;
+      const dumpIndex = fields.values.get('dump') as number | undefined;
+      if (doIndex !== undefined) entry.do = doIndex;
+      if (dumpIndex !== undefined) entry.dump = dumpIndex;
+      policy.ops.set(op, entry);
     }
   }
   return policy;
@@ -63,7 +59,7 @@ export async function familyPolicy(genl: GenericNetlink, familyName: string): Pr
       familyId: GENL_ID_CTRL,
       cmd: CtrlCommand.GETPOLICY,
       version: 1,
-      attributes: new AttributeWriter().string(CtrlAttr.FAMILY_NAME, familyName).toBuffer(),
+      attributes: encodeAttributeSet(ctrlAttrSet, { 'family-name': familyName }).toBuffer(),
       dump: true,
       operation: 'CTRL_CMD_GETPOLICY',
     });

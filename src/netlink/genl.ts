@@ -3,14 +3,12 @@
  * multi-part dumps (NLM_F_MULTI, NLMSG_DONE with a trailing error, NLM_F_DUMP_INTR retried),
  * multicast membership, and kernel errors decoded with their extended ACK.
  */
-import { attributeName, attributePathAt, nestedSetAt, type AttributeSetSpec } from './attrset.js';
 import { Errno } from '../errno.js';
 import { FamilyMissingError, GroupMissingError, KernelError, PermissionError, ProtocolError } from '../errors.js';
+import { attributeByName, decodeAttributeSet, encodeAttributeSet, extackNames, type AttributeSetSpec, type AttributeValue, type DecodedAttributes } from './attrset.js';
 import { dumpConsistently, exchange, type Exchange, type TraceHook } from './exchange.js';
 import type { ExtendedAck } from './extack.js';
 import {
-  AttributeWriter,
-  decodeAttributes,
   decodeGenlHeader,
   encodeGenlMessage,
   GENL_HDRLEN,
@@ -19,11 +17,10 @@ import {
   NLM_F_REQUEST,
   NLMSG_HDRLEN,
   type NetlinkMessage,
-  readCString,
 } from './message.js';
-import { CtrlAttr, CtrlCommand, CtrlGroupAttr, CtrlOpAttr, GENL_ID_CTRL } from './nlctrl.js';
+import { ctrlAttrSet, CtrlCommand, GENL_ID_CTRL } from '../families/nlctrl.js';
 import { NETLINK_GENERIC, NetlinkTransport, type TransportOptions } from './transport.js';
-import { readU16LE, readU32LE, subarrayOf } from '../util/bytes.js';
+import { readU32LE, subarrayOf } from '../util/bytes.js';
 
 export type { TraceHook };
 
@@ -85,7 +82,7 @@ export class GenericNetlink {
         familyId: GENL_ID_CTRL,
         cmd: CtrlCommand.GETFAMILY,
         version: 1,
-        attributes: new AttributeWriter().string(CtrlAttr.FAMILY_NAME, name).toBuffer(),
+        attributes: encodeAttributeSet(ctrlAttrSet, { 'family-name': name }).toBuffer(),
         operation: 'CTRL_CMD_GETFAMILY',
       });
     } catch (err) {
@@ -136,101 +133,49 @@ function genlReply(msg: NetlinkMessage): GenlReply {
 export function kernelError(ack: ExtendedAck, req: GenlRequest, sent: Buffer): KernelError {
   const errno = -ack.error;
   const attrsStart = NLMSG_HDRLEN + GENL_HDRLEN;
-  const attrs = subarrayOf(sent, attrsStart, readU32LE(sent, 0));
   const set = req.attributeSet;
+  const names = extackNames(set, subarrayOf(sent, attrsStart, readU32LE(sent, 0)), attrsStart, ack);
   const details = {
     errno,
     operation: req.operation,
     message: ack.message,
     offset: ack.offset,
-    attribute: set && ack.offset !== undefined ? attributePathAt(set, attrs, attrsStart, ack.offset) : undefined,
-    missingAttribute: undefined as string | undefined,
+    attribute: set ? names.attribute : undefined,
+    missingAttribute: ack.missingType === undefined ? undefined : set ? names.missingAttribute : String(ack.missingType),
   };
-  if (ack.missingType !== undefined) {
-    const nestPath = set && ack.missingNestOffset !== undefined ? attributePathAt(set, attrs, attrsStart, ack.missingNestOffset) : '';
-    const nestSet = set && nestPath !== undefined ? nestedSetAt(set, nestPath) : undefined;
-    const name = nestSet ? attributeName(nestSet, ack.missingType) : String(ack.missingType);
-    details.missingAttribute = nestPath ? `${nestPath}.${name}` : name;
-  }
   return errno === Errno.EPERM ? new PermissionError(details) : new KernelError(details);
 }
 
 /**
- * Decodes a CTRL_CMD_GETFAMILY reply. A direct walk rather than the generic decoder over
- * nlctrl-spec.ts's sets: it runs at every start. The operations and multicast groups are read
- * when first asked for (status, monitor): a command needs only the id, and walking the
- * attributes of those lists was a measurable part of every start (bench/README.md).
+ * Decodes a CTRL_CMD_GETFAMILY reply, by the `ctrl-attr` set. It runs at every start, so the
+ * operations and multicast groups stay bytes until first asked for (status,
+ * monitor): a command needs only the id.
  */
 export function decodeFamily(attributes: Buffer): FamilyInfo {
-  let name = '';
-  let id = 0;
-  let version = 0;
-  let hdrsize = 0;
-  let maxattr = 0;
-  let opsData: Buffer | undefined;
-  let groupsData: Buffer | undefined;
-  for (const attr of decodeAttributes(attributes)) {
-    switch (attr.type) {
-      case CtrlAttr.FAMILY_ID:
-        id = attr.data.length >= 2 ? readU16LE(attr.data, 0) : 0;
-        break;
-      case CtrlAttr.FAMILY_NAME:
-        name = readCString(attr.data);
-        break;
-      case CtrlAttr.VERSION:
-        version = u32(attr.data);
-        break;
-      case CtrlAttr.HDRSIZE:
-        hdrsize = u32(attr.data);
-        break;
-      case CtrlAttr.MAXATTR:
-        maxattr = u32(attr.data);
-        break;
-      case CtrlAttr.OPS:
-        opsData = attr.data;
-        break;
-      case CtrlAttr.MCAST_GROUPS:
-        groupsData = attr.data;
-        break;
-      default:
-        break;
-    }
-  }
+  const v = decodeAttributeSet(ctrlAttrSet, attributes, true).values;
+  const num = (name: string): number => (v.get(name) as number | undefined) ?? 0;
   let ops: Map<number, number> | undefined;
   let groups: Map<string, number> | undefined;
   return {
-    name,
-    id,
-    version,
-    hdrsize,
-    maxattr,
+    name: (v.get('family-name') as string | undefined) ?? '',
+    id: num('family-id'),
+    version: num('version'),
+    hdrsize: num('hdrsize'),
+    maxattr: num('maxattr'),
     get ops() {
-      return (ops ??= decodeOps(opsData));
+      return (ops ??= new Map(entriesOf(v, 'ops').map((op) => [field(op, 'op-id'), field(op, 'op-flags')])));
     },
     get groups() {
-      return (groups ??= decodeGroups(groupsData));
+      return (groups ??= new Map(entriesOf(v, 'mcast-groups').map((group) => [(group.values.get('name') as string | undefined) ?? '', field(group, 'id')])));
     },
   };
 }
 
-const u32 = (b: Buffer | undefined): number => (b && b.length >= 4 ? readU32LE(b, 0) : 0);
+const field = (entry: DecodedAttributes, name: string): number => (entry.values.get(name) as number | undefined) ?? 0;
 
-/** CTRL_ATTR_OPS: operation id -> GENL_* flags. */
-function decodeOps(data: Buffer | undefined): Map<number, number> {
-  return new Map(entriesOf(data).map((fields) => [u32(fields.get(CtrlOpAttr.ID)), u32(fields.get(CtrlOpAttr.FLAGS))]));
-}
-
-/** CTRL_ATTR_MCAST_GROUPS: group name -> id. */
-function decodeGroups(data: Buffer | undefined): Map<string, number> {
-  return new Map(
-    entriesOf(data).map((fields) => {
-      const name = fields.get(CtrlGroupAttr.NAME);
-      return [name ? readCString(name) : '', u32(fields.get(CtrlGroupAttr.ID))];
-    }),
-  );
-}
-
-/** The nests of a list attribute (ops, groups), each as its fields by type; the last of a type wins. */
-function entriesOf(data: Buffer | undefined): Map<number, Buffer>[] {
-  return data ? decodeAttributes(data).map((entry) => new Map(decodeAttributes(entry.data).map((field) => [field.type, field.data]))) : [];
+/** The entries of a list attribute (ops, groups) that decodeFamily kept as bytes. */
+function entriesOf(values: Map<string, AttributeValue>, name: string): DecodedAttributes[] {
+  const data = values.get(name);
+  if (!(data instanceof Uint8Array)) return [];
+  return [...decodeAttributeSet(attributeByName(ctrlAttrSet, name)!.nested!(), data as Buffer).values.values()] as DecodedAttributes[];
 }

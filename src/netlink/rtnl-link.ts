@@ -3,22 +3,9 @@
  * whether an interface is up and has a carrier. Decoding is pure.
  */
 import type { TraceHook } from './exchange.js';
-import { decodeAttributes, readCString } from './message.js';
-import { rtnlDump } from './rtnl.js';
+import { decodeLink, rtnlReader } from './rtnl.js';
 import type { TransportOptions } from './transport.js';
-import { readI32LE, readU32LE, subarrayOf } from '../util/bytes.js';
-
-const RTM_NEWLINK = 16;
-const RTM_GETLINK = 18;
-const IFLA_IFNAME = 3;
-const IFINFOMSG_SIZE = 16;
-
-export const IFF_UP = 0x1;
-export const IFF_LOOPBACK = 0x8;
-/** Up and with a carrier (operational). */
-export const IFF_RUNNING = 0x40;
-/** The link has carrier (for a veth: its peer is up too). */
-export const IFF_LOWER_UP = 0x10000;
+import { IFF_LOWER_UP, IFF_UP, RTM_GETLINK } from '../families/rtnl.js';
 
 export interface LinkInfo {
   index: number;
@@ -38,9 +25,7 @@ export interface LinkState {
 }
 
 /** Every interface of the namespace, in index order. */
-export async function listLinks(options: TransportOptions = {}, trace?: TraceHook): Promise<LinkInfo[]> {
-  return decodeLinkInfos(await rtnlDump(options, { type: RTM_GETLINK, operation: 'RTM_GETLINK', headerSize: IFINFOMSG_SIZE, replyType: RTM_NEWLINK }, trace));
-}
+export const listLinks = rtnlReader(RTM_GETLINK, decodeLinkInfos);
 
 /** Every interface of the namespace with its state, by index. */
 export async function listLinkStates(options: TransportOptions = {}, trace?: TraceHook): Promise<Map<number, LinkState>> {
@@ -51,11 +36,8 @@ export async function listLinkStates(options: TransportOptions = {}, trace?: Tra
 export function decodeLinkInfos(payloads: Buffer[]): LinkInfo[] {
   const links: LinkInfo[] = [];
   for (const payload of payloads) {
-    if (payload.length < IFINFOMSG_SIZE) continue;
-    const index = readI32LE(payload, 4);
-    let name = `if${index}`;
-    for (const attr of decodeAttributes(subarrayOf(payload, IFINFOMSG_SIZE))) if (attr.type === IFLA_IFNAME) name = readCString(attr.data);
-    links.push({ index, name, flags: readU32LE(payload, 8) });
+    const link = decodeLink(payload);
+    if (link) links.push({ index: link.index, name: link.name ?? `if${link.index}`, flags: link.flags });
   }
   return links.sort((a, b) => a.index - b.index);
 }

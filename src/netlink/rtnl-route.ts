@@ -4,24 +4,15 @@
  * Encoding and decoding are pure.
  */
 import { parseInet, formatInet } from '../util/inet.js';
-import { readU32LE, subarrayOf } from '../util/bytes.js';
 import { errnoName } from '../errno.js';
 import { KernelError } from '../errors.js';
+import { decodeAttributeSet, encodeAttributeSet } from './attrset.js';
 import { exchange, type TraceHook } from './exchange.js';
-import { AttributeWriter, decodeAttributes, encodeMessage, NLM_F_ACK, NLM_F_REQUEST } from './message.js';
+import { encodeMessage, NLM_F_ACK, NLM_F_REQUEST } from './message.js';
 import { NETLINK_ROUTE, NetlinkTransport, type TransportOptions } from './transport.js';
+import { AF_INET, AF_INET6 } from '../families/address-family.js';
+import { routeSet, RTM_GETROUTE, RTM_NEWROUTE, rtmsg } from '../families/rtnl.js';
 
-export const RTM_NEWROUTE = 24;
-export const RTM_GETROUTE = 26;
-/** struct rtmsg: family, dst_len, src_len, tos, table, protocol, scope, type (u8 each), flags (u32). */
-const RTMSG_SIZE = 12;
-const RTA_DST = 1;
-const RTA_SRC = 2;
-const RTA_OIF = 4;
-const RTA_GATEWAY = 5;
-const RTA_PREFSRC = 7;
-const AF_INET = 2;
-const AF_INET6 = 10;
 /** What a query between two address families gets (as from connect(2)). */
 const EAFNOSUPPORT = 97;
 
@@ -44,30 +35,29 @@ export function encodeRouteRequest(query: RouteQuery, seq: number): Buffer | und
   const src = query.src === undefined ? undefined : parseInet(query.src);
   if (!dst || (query.src !== undefined && (!src || src.family !== dst.family))) return undefined;
   const bits = dst.family === 4 ? 32 : 128;
-  const header = Buffer.alloc(RTMSG_SIZE);
+  // rtmsg: family, dst_len, src_len; the rest zero.
+  const header = Buffer.alloc(rtmsg.size);
   header[0] = dst.family === 4 ? AF_INET : AF_INET6;
   header[1] = bits;
   header[2] = src ? bits : 0;
-  const attrs = new AttributeWriter().put(RTA_DST, dst.bytes);
-  if (src) attrs.put(RTA_SRC, src.bytes);
-  if (query.oif) attrs.u32(RTA_OIF, query.oif);
-  return encodeMessage({ type: RTM_GETROUTE, flags: NLM_F_REQUEST | NLM_F_ACK, seq, pid: 0 }, Buffer.concat([header, attrs.toBuffer()]));
+  const attrs = encodeAttributeSet(routeSet, { dst: dst.bytes, src: src?.bytes, oif: query.oif || undefined }).toBuffer();
+  return encodeMessage({ type: RTM_GETROUTE, flags: NLM_F_REQUEST | NLM_F_ACK, seq, pid: 0 }, Buffer.concat([header, attrs]));
 }
 
 /** An RTM_NEWROUTE payload -> the route's output interface, gateway and preferred source. Pure. */
 export function decodeRouteReply(payload: Buffer): RouteAnswer {
-  if (payload.length < RTMSG_SIZE) return { ok: true, oif: 0 };
+  if (payload.length < rtmsg.size) return { ok: true, oif: 0 };
   const family = payload[0] === AF_INET ? 4 : 6;
-  const answer: RouteAnswer = { ok: true, oif: 0 };
-  for (const attr of decodeAttributes(subarrayOf(payload, RTMSG_SIZE))) {
-    if (attr.type === RTA_OIF && attr.data.length >= 4) answer.oif = readU32LE(attr.data, 0);
-    const size = family === 4 ? 4 : 16;
-    if ((attr.type === RTA_GATEWAY || attr.type === RTA_PREFSRC) && attr.data.length === size) {
-      const text = formatInet({ family, bytes: attr.data });
-      if (attr.type === RTA_GATEWAY) answer.gateway = text;
-      else answer.prefsrc = text;
-    }
-  }
+  const attrs = decodeAttributeSet(routeSet, payload.subarray(rtmsg.size)).values;
+  const answer: RouteAnswer = { ok: true, oif: (attrs.get('oif') as number | undefined) ?? 0 };
+  const address = (name: string): string | undefined => {
+    const bytes = attrs.get(name) as Buffer | undefined;
+    return bytes?.length === (family === 4 ? 4 : 16) ? formatInet({ family, bytes }) : undefined;
+  };
+  const gateway = address('gateway');
+  const prefsrc = address('prefsrc');
+  if (gateway !== undefined) answer.gateway = gateway;
+  if (prefsrc !== undefined) answer.prefsrc = prefsrc;
   return answer;
 }
 

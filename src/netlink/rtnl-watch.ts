@@ -5,10 +5,7 @@
  */
 import { NETLINK_ROUTE, NetlinkTransport, type TransportOptions } from './transport.js';
 import { decodeMessages } from './message.js';
-
-const RTNLGRP_LINK = 1;
-const RTNLGRP_IPV4_IFADDR = 5;
-const RTNLGRP_IPV6_IFADDR = 9;
+import { RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV6_IFADDR, RTNLGRP_LINK } from '../families/rtnl.js';
 
 /** What arrived: message types (RTM_NEWADDR = 20, ...), or an overrun (some were lost). */
 export type RouteChange = { kind: 'messages'; types: number[] } | { kind: 'overrun' };

@@ -2,13 +2,15 @@
  * Netlink datagrams -> a readable tree, for `--debug` traces and bug reports (pure, no I/O).
  *
  * Generic: it knows nlmsghdr, the generic netlink header, NLMSG_ERROR/NLMSG_DONE with their
- * extended ACK, and TLV attributes. What messages, fixed headers and attributes are called comes
- * from a TraceSchema the caller supplies (the CLI builds one from the families it speaks), so this
- * layer imports nothing from above. Bytes the schema does not describe are still shown, by type
- * number and length, never dropped: a trace must show everything that crossed the socket.
+ * extended ACK, and TLV attributes, and reads values with the codec (attrset.ts). What messages,
+ * fixed headers and attributes are called comes from a TraceSchema the caller supplies (the CLI
+ * builds one from the family descriptions), and so does the text of display hints, so this layer
+ * imports nothing from above. Bytes the schema does not describe are still shown, by type number
+ * and length, never dropped: a trace must show everything that crossed the socket.
  */
 import { errnoName } from '../errno.js';
-import type { AttributeSetSpec, AttributeSpec } from './attrset.js';
+import { attributeSpec, extackNames, fixedSize, readField, readInteger, type AttributeKind, type AttributeSetSpec } from './attrset.js';
+import type { DisplayHint, MessageLayout, StructSpec } from './describe.js';
 import { decodeDonePayload, decodeErrorPayload, type ExtendedAck } from './extack.js';
 import {
   decodeAttributes,
@@ -23,7 +25,7 @@ import {
   type NetlinkMessage,
   readCString,
 } from './message.js';
-import { readI32LE, readU16BE, readU16LE, readU32BE, readU32LE, readU64LE } from '../util/bytes.js';
+import { readU16LE, readU32LE } from '../util/bytes.js';
 
 export type TraceDirection = 'send' | 'receive';
 
@@ -81,20 +83,6 @@ export interface TraceMessage {
   undecoded?: string;
 }
 
-/** A fixed struct at the start of a payload. */
-export interface StructSchema {
-  name: string;
-  size: number;
-  fields(payload: Buffer): TraceField[];
-}
-
-/** How one message type of a (non-generic) protocol is laid out; may depend on the payload. */
-export interface MessageLayout {
-  name: string;
-  header?: StructSchema;
-  attributes?: AttributeSetSpec;
-}
-
 export interface ProtocolSchema {
   /** e.g. `route`, `sock_diag`, `generic`. */
   name: string;
@@ -116,14 +104,19 @@ export interface GenlFamilySchema {
   learn?(attributes: Buffer, state: TraceState): void;
 }
 
-/** Formats a value the schema wants shown specially (addresses, flags, tokens...). */
-export type ValueFormatter = (set: string, attribute: string, data: Buffer, plain: string) => string | undefined;
+/** The text of display hints: how the schema's owner shows addresses, flags, tokens... */
+export interface HintText {
+  /** What follows an attribute's plain value in parentheses (`10.0.1.3`, `signal|backup`); undefined: nothing. */
+  attribute(hint: DisplayHint, data: Buffer, value: number | bigint | undefined): string | undefined;
+  /** A struct field's whole text (`0x80`, `2 (AF_INET)`); `fields` are the struct's values, for addresses by family. */
+  field(hint: DisplayHint, value: number | bigint | Buffer, fields: Readonly<Record<string, number | bigint | Buffer>>): string | undefined;
+}
 
 export interface TraceSchema {
   protocols: ReadonlyMap<number, ProtocolSchema>;
   /** Generic netlink families by name (nlctrl included). */
   families: ReadonlyMap<string, GenlFamilySchema>;
-  format?: ValueFormatter;
+  hints?: HintText;
 }
 
 /** What a trace remembers between datagrams: family ids learnt and requests sent (for extack offsets). */
@@ -166,62 +159,38 @@ function flagNames(flags: number, type: number, direction: TraceDirection): stri
   return names;
 }
 
-/** Sets that hold an indexed array of one element kind (nlctrl's ops, groups, policies). */
-export interface ArraySetSpec extends AttributeSetSpec {
-  element: AttributeSpec;
-}
-
-function specFor(set: AttributeSetSpec, type: number): AttributeSpec | undefined {
-  const element = (set as Partial<ArraySetSpec>).element;
-  return set.byId.get(type) ?? (element ? { ...element, id: type, name: `[${type}]` } : undefined);
-}
-
-function plainValue(spec: AttributeSpec, data: Buffer): string {
-  const fixed: Record<string, number> = { u8: 1, u16: 2, u32: 4, u64: 8, s32: 4, be16: 2, be32: 4 };
-  const want = fixed[spec.kind];
-  if (want !== undefined && data.length !== want) return `${hexOf(data)} (expected ${want} bytes)`;
-  switch (spec.kind) {
-    case 'u8':
-      return String(data[0]);
-    case 'u16':
-      return String(readU16LE(data, 0));
-    case 'u32':
-      return String(readU32LE(data, 0));
-    case 'u64':
-      return String(readU64LE(data, 0));
-    case 's32':
-      return String(readI32LE(data, 0));
-    case 'be16':
-      return String(readU16BE(data, 0));
-    case 'be32':
-      return String(readU32BE(data, 0));
-    case 'string':
-      return JSON.stringify(readCString(data));
-    default:
-      return hexOf(data);
+/** An attribute's value as text: the number, the quoted string or the bytes in hex; a wrong size is said. */
+function plainValue(kind: AttributeKind, data: Buffer): { text: string; value?: number | bigint } {
+  const size = fixedSize(kind);
+  if (size !== undefined && data.length !== size) return { text: `${hexOf(data)} (expected ${size} bytes)` };
+  if (size !== undefined) {
+    const value = readInteger(kind, data, 0);
+    return { text: String(value), value };
   }
+  return { text: kind === 'string' ? JSON.stringify(readCString(data)) : hexOf(data) };
 }
 
 /** Decodes attribute bytes as members of `set` (undefined: all unknown), recursing into known nests. */
-export function traceAttributes(buf: Buffer, set: AttributeSetSpec | undefined, format?: ValueFormatter): TraceAttribute[] {
+export function traceAttributes(buf: Buffer, set: AttributeSetSpec | undefined, hints?: HintText): TraceAttribute[] {
   const out: TraceAttribute[] = [];
   for (const attr of decodeAttributes(buf)) {
-    const spec = set && specFor(set, attr.type);
+    const spec = set && attributeSpec(set, attr.type);
     const entry: TraceAttribute = { type: attr.type, length: 4 + attr.data.length, nestedFlag: attr.nested };
     if (spec) entry.name = spec.name;
     if (spec?.kind === 'nest') {
       try {
-        entry.children = traceAttributes(attr.data, spec.nested!(), format);
+        entry.children = traceAttributes(attr.data, spec.nested!(), hints);
       } catch {
         entry.value = `${hexOf(attr.data)} (not a valid nest)`;
       }
     } else if (spec) {
-      const plain = plainValue(spec, attr.data);
-      entry.value = format?.(set!.name, spec.name, attr.data, plain) ?? plain;
+      const plain = plainValue(spec.kind, attr.data);
+      const extra = spec.hint && (spec.kind === 'binary' || plain.value !== undefined) ? hints?.attribute(spec.hint, attr.data, plain.value) : undefined;
+      entry.value = extra === undefined ? plain.text : `${plain.text} (${extra})`;
     } else if (attr.nested) {
       // Unknown but flagged as a nest: show its members by number.
       try {
-        entry.children = traceAttributes(attr.data, undefined, format);
+        entry.children = traceAttributes(attr.data, undefined, hints);
       } catch {
         entry.value = hexOf(attr.data);
       }
@@ -233,22 +202,7 @@ export function traceAttributes(buf: Buffer, set: AttributeSetSpec | undefined, 
   return out;
 }
 
-/** The dotted name path of the attribute starting at `target` (offset from the nlmsghdr). */
-function pathAt(attrs: TraceAttribute[], start: number, target: number): string | undefined {
-  let offset = start;
-  for (const attr of attrs) {
-    const label = attr.name ?? String(attr.type);
-    if (offset === target) return label;
-    if (attr.children && target > offset && target < offset + attr.length) {
-      const inner = pathAt(attr.children, offset + 4, target);
-      return inner === undefined ? label : `${label}.${inner}`;
-    }
-    offset += (attr.length + 3) & ~3;
-  }
-  return undefined;
-}
-
-function decodeExtack(ack: ExtendedAck, state: TraceState, protocol: number, format?: ValueFormatter): TraceExtack {
+function decodeExtack(ack: ExtendedAck, state: TraceState, protocol: number): TraceExtack {
   const extack: TraceExtack = {};
   if (ack.message !== undefined) extack.message = ack.message;
   if (ack.missingType !== undefined) extack.missingType = ack.missingType;
@@ -256,25 +210,20 @@ function decodeExtack(ack: ExtendedAck, state: TraceState, protocol: number, for
   if (ack.offset !== undefined) extack.offset = ack.offset;
   const request = ack.requestSeq === undefined ? undefined : state.requests.get(`${protocol}/${ack.requestSeq}`);
   if (!request) return extack;
-  try {
-    const attrs = traceAttributes(request.bytes.subarray(request.attrsStart, readU32LE(request.bytes, 0)), request.set, format);
-    const path = ack.offset === undefined ? undefined : pathAt(attrs, request.attrsStart, ack.offset);
-    if (path !== undefined) extack.offsetAttribute = path;
-    if (ack.missingType !== undefined) {
-      // The missing attribute belongs to the top level, or to the nest MISS_NEST points at.
-      const nestPath = ack.missingNestOffset === undefined ? '' : pathAt(attrs, request.attrsStart, ack.missingNestOffset);
-      let set = request.set;
-      for (const name of nestPath ? nestPath.split('.') : []) {
-        const spec = set?.byName.get(name);
-        set = spec?.kind === 'nest' ? spec.nested!() : undefined;
-      }
-      const name = set?.byId.get(ack.missingType)?.name;
-      if (name !== undefined) extack.missingAttribute = nestPath ? `${nestPath}.${name}` : name;
-    }
-  } catch {
-    // A request we could not decode cannot name the attribute; the numbers are still shown.
-  }
+  const names = extackNames(request.set, request.bytes.subarray(request.attrsStart, readU32LE(request.bytes, 0)), request.attrsStart, ack);
+  if (names.attribute !== undefined) extack.offsetAttribute = names.attribute;
+  if (names.missingKnown) extack.missingAttribute = names.missingAttribute!;
   return extack;
+}
+
+/** A fixed header's fields as text, by their hints. */
+function structFields(struct: StructSpec, payload: Buffer, hints?: HintText): TraceField[] {
+  const values: Record<string, number | bigint | Buffer> = {};
+  for (const field of struct.fields) values[field.name] = readField(field, payload);
+  return struct.fields.map((field) => {
+    const value = values[field.name]!;
+    return { name: field.name, value: (field.hint && hints?.field(field.hint, value, values)) ?? (value instanceof Uint8Array ? hexOf(value) : String(value)) };
+  });
 }
 
 function decodeOne(msg: NetlinkMessage, protocol: number, direction: TraceDirection, schema: TraceSchema, state: TraceState): TraceMessage {
@@ -291,7 +240,7 @@ function decodeOne(msg: NetlinkMessage, protocol: number, direction: TraceDirect
     out.typeName = msg.type === NLMSG_ERROR ? 'NLMSG_ERROR' : 'NLMSG_DONE';
     try {
       const ack = msg.type === NLMSG_ERROR ? decodeErrorPayload(msg.payload, msg.flags) : decodeDonePayload(msg.payload, msg.flags);
-      out.error = { code: ack.error, name: ack.error === 0 ? 'OK' : errnoName(ack.error), extack: decodeExtack(ack, state, protocol, schema.format) };
+      out.error = { code: ack.error, name: ack.error === 0 ? 'OK' : errnoName(ack.error), extack: decodeExtack(ack, state, protocol) };
       // The request is answered: forget it, so a long batch does not pile requests up.
       state.requests.delete(`${protocol}/${msg.seq}`);
       if (msg.type === NLMSG_ERROR && msg.payload.length >= 4 + NLMSG_HDRLEN) {
@@ -310,11 +259,11 @@ function decodeOne(msg: NetlinkMessage, protocol: number, direction: TraceDirect
   const headerSize = layout?.header?.size ?? 0;
   if (layout?.header) {
     if (msg.payload.length < headerSize) return fail(new Error(`shorter than ${layout.header.name}`), msg.payload);
-    out.header = { name: layout.header.name, fields: layout.header.fields(msg.payload) };
+    out.header = { name: layout.header.name, fields: structFields(layout.header, msg.payload, schema.hints) };
   }
   if (direction === 'send') state.requests.set(`${protocol}/${msg.seq}`, { bytes: requestBytes(msg), attrsStart: NLMSG_HDRLEN + headerSize, ...(layout?.attributes ? { set: layout.attributes } : {}) });
   try {
-    if (msg.payload.length > headerSize) out.attributes = traceAttributes(msg.payload.subarray(headerSize), layout?.attributes, schema.format);
+    if (msg.payload.length > headerSize) out.attributes = traceAttributes(msg.payload.subarray(headerSize), layout?.attributes, schema.hints);
   } catch (err) {
     return fail(err, msg.payload.subarray(headerSize));
   }
@@ -337,7 +286,7 @@ function decodeGenl(msg: NetlinkMessage, out: TraceMessage, protocol: number, di
   const attributes = msg.payload.subarray(GENL_HDRLEN);
   if (direction === 'send') state.requests.set(`${protocol}/${msg.seq}`, { bytes: requestBytes(msg), attrsStart: NLMSG_HDRLEN + GENL_HDRLEN, ...(set ? { set } : {}) });
   try {
-    out.attributes = traceAttributes(attributes, set, schema.format);
+    out.attributes = traceAttributes(attributes, set, schema.hints);
     family?.learn?.(attributes, state);
   } catch (err) {
     return { ...out, undecoded: `${hexOf(attributes)} (${err instanceof Error ? err.message : String(err)})` };

@@ -12,7 +12,7 @@ import { familyPolicy, type FamilyPolicy } from '../netlink/genl-policy.js';
 import type { TransportOptions } from '../netlink/transport.js';
 import { decodeEndpointReply, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp/records.js';
-import { AddressFlag, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../mptcp/spec.js';
+import { AddressFlag, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../families/mptcp-pm.js';
 import { ClosedError, ProtocolError } from '../errors.js';
 import { TimeSlice } from '../util/time-slice.js';
 import { EventSubscription, type EventLoss } from './event-subscription.js';

@@ -13,7 +13,7 @@ import { PermissionError, SystemError } from '../errors.js';
 import { Errno } from '../errno.js';
 import { decodeEventDatagram } from '../mptcp/codec.js';
 import type { MptcpEvent } from '../mptcp/records.js';
-import { EVENTS_GROUP, FAMILY_NAME } from '../mptcp/spec.js';
+import { EVENTS_GROUP, FAMILY_NAME } from '../families/mptcp-pm.js';
 
 /** Default event-socket buffer: large enough for bursts of thousands of connections. */
 export const DEFAULT_EVENT_BUFFER_BYTES = 4 * 1024 * 1024;

@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import type { MptcpPm } from '../../src/pm/client.js';
 import type { MptcpEvent } from '../../src/mptcp/records.js';
-import { EVENTS_GROUP } from '../../src/mptcp/spec.js';
+import { EVENTS_GROUP } from '../../src/families/mptcp-pm.js';
 
 const NETLINK_GENERIC = 16;
 

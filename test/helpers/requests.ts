@@ -5,7 +5,7 @@
  */
 import type { PmRequest } from '../../src/mptcp/codec.js';
 import { encodeAttributeSet, type AttributeInput } from '../../src/netlink/attrset.js';
-import { Command, requestSetOf, type CommandName } from '../../src/mptcp/spec.js';
+import { Command, requestSetOf, type CommandName } from '../../src/families/mptcp-pm.js';
 
 /** Any request, its attributes by name as the attribute set spells them. */
 export function uncheckedRequest(command: CommandName, input: AttributeInput): PmRequest {

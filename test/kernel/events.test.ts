@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { MptcpPm } from '../../src/pm/client.js';
-import { AddressFlag, EventFlag, EventType } from '../../src/mptcp/spec.js';
+import { AddressFlag, EventFlag, EventType } from '../../src/families/mptcp-pm.js';
 import type { Endpoint, MptcpEvent } from '../../src/mptcp/records.js';
 import { KernelError } from '../../src/errors.js';
 import { EventLog } from '../helpers/events.js';

@@ -17,7 +17,7 @@ import { startServer, type Peer } from '../helpers/mptcp.js';
 import { MptcpPm } from '../../src/pm/client.js';
 import { NETLINK_GENERIC, NetlinkTransport } from '../../src/netlink/transport.js';
 import { SystemError } from '../../src/errors.js';
-import { EVENTS_GROUP } from '../../src/mptcp/spec.js';
+import { EVENTS_GROUP } from '../../src/families/mptcp-pm.js';
 
 let ns: string;
 let eventsGroup: number;

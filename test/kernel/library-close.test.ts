@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readlinkSync } from 'node:fs';
 import { MptcpPm } from '../../src/pm/client.js';
-import { EventType } from '../../src/mptcp/spec.js';
+import { EventType } from '../../src/families/mptcp-pm.js';
 import type { MptcpEvent } from '../../src/mptcp/records.js';
 import { ClosedError, MptcpctlError } from '../../src/errors.js';
 import { startServer, type Peer } from '../helpers/mptcp.js';

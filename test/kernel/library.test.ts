@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { MptcpPm } from '../../src/pm/client.js';
-import { AddressFlag } from '../../src/mptcp/spec.js';
+import { AddressFlag } from '../../src/families/mptcp-pm.js';
 import type { Endpoint } from '../../src/mptcp/records.js';
 import { KernelError, NetnsError, PermissionError, UsageError } from '../../src/errors.js';
 import { transportProbe } from '../../src/sys/probe.js';

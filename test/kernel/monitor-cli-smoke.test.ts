@@ -7,7 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { MptcpPm } from '../../src/index.js';
-import { EVENTS_GROUP } from '../../src/mptcp/spec.js';
+import { EVENTS_GROUP } from '../../src/families/mptcp-pm.js';
 import { cliCommand } from '../helpers/cli.js';
 import { waitForMembership } from '../helpers/events.js';
 import { startClient, startServer, type Peer } from '../helpers/mptcp.js';

@@ -7,7 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MptcpPm } from '../../src/pm/client.js';
-import { EVENTS_GROUP } from '../../src/mptcp/spec.js';
+import { EVENTS_GROUP } from '../../src/families/mptcp-pm.js';
 import { countEvents, startIpMonitor, startMptcpctlMonitor, type MonitorProcess } from '../helpers/monitor.js';
 import { runStorm, startServer, type Peer } from '../helpers/mptcp.js';
 import { createNetnsPair, deleteNetns, type NetnsPair } from '../helpers/netns.js';

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MptcpPm } from '../../src/pm/client.js';
-import { EVENTS_GROUP } from '../../src/mptcp/spec.js';
+import { EVENTS_GROUP } from '../../src/families/mptcp-pm.js';
 import { cliCommand } from '../helpers/cli.js';
 import { startIpMonitor, startMptcpctlMonitor, type MonitorProcess } from '../helpers/monitor.js';
 import { runStorm, startClient, startServer, type Peer } from '../helpers/mptcp.js';

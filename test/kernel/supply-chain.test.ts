@@ -10,7 +10,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NETLINK_GENERIC, NetlinkTransport } from '../../src/netlink/transport.js';
 import { MptcpPm } from '../../src/pm/client.js';
-import { EVENTS_GROUP } from '../../src/mptcp/spec.js';
+import { EVENTS_GROUP } from '../../src/families/mptcp-pm.js';
 import { createNetns, deleteNetns } from '../helpers/netns.js';
 import { repoRoot } from '../helpers/paths.js';
 import { hasGroupMember, spawnCli } from '../helpers/spawned.js';

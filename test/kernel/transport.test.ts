@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createNetns, deleteNetns, nsExec } from '../helpers/netns.js';
 import { NETLINK_GENERIC, NetlinkTransport } from '../../src/netlink/transport.js';
-import { GENL_ID_CTRL } from '../../src/netlink/nlctrl.js';
+import { GENL_ID_CTRL } from '../../src/families/nlctrl.js';
 
 let ns: string;
 before(() => {

@@ -10,7 +10,7 @@ import { ADDRESS_ID, LIMIT, PORT } from '../../src/mptcp/ranges.js';
 import { UsageError } from '../../src/errors.js';
 import { parseEndpointArgs, parseLimitsArgs } from '../../src/cli/grammar.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent } from '../../src/mptcp/records.js';
-import { AddressFlag, Command, EventType } from '../../src/mptcp/spec.js';
+import { AddressFlag, Command, EventType } from '../../src/families/mptcp-pm.js';
 import { hex, toHex } from '../helpers/bytes.js';
 
 const TOKEN = 0xdeadbeef;

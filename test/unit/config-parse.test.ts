@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/parse.js';
 import { ConfigError } from '../../src/config/model.js';
-import { AddressFlag } from '../../src/mptcp/spec.js';
+import { AddressFlag } from '../../src/families/mptcp-pm.js';
 import { parseConfigArgs } from '../../src/cli/config-args.js';
 
 /** The file of issue 18, as written there: the key names are the contract. */

@@ -6,7 +6,7 @@ import { planConfig } from '../../src/config/plan.js';
 import { planText } from '../../src/config/render.js';
 import type { ObservedState } from '../../src/config/model.js';
 import type { Endpoint } from '../../src/mptcp/records.js';
-import { AddressFlag as F } from '../../src/mptcp/spec.js';
+import { AddressFlag as F } from '../../src/families/mptcp-pm.js';
 import type { InterfaceAddress } from '../../src/netlink/rtnl-addr.js';
 
 const UP = 0x1 | 0x40;

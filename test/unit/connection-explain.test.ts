@@ -9,7 +9,7 @@ import { explainConnections, routeKey, routeQueries, selectConnections, type Exp
 import { countersMoved } from '../../src/diag/mptcp-counters.js';
 import type { MptcpConnection, MptcpSubflow } from '../../src/diag/records.js';
 import type { Endpoint } from '../../src/mptcp/records.js';
-import { AddressFlag as F } from '../../src/mptcp/spec.js';
+import { AddressFlag as F } from '../../src/families/mptcp-pm.js';
 import { decodeLinkStates } from '../../src/netlink/rtnl-link.js';
 import { decodeRouteReply, encodeRouteRequest } from '../../src/netlink/rtnl-route.js';
 import { parseAddressPort, parseExplainArgs } from '../../src/cli/commands/connection-explain.js';

@@ -7,7 +7,7 @@ import type { NetlinkTransport } from '../../src/netlink/transport.js';
 import type { ExtendedAck } from '../../src/netlink/extack.js';
 import { encodeGenlMessage, encodeMessage, NLM_F_ACK, NLM_F_REQUEST } from '../../src/netlink/message.js';
 import { encodeRequest, type PmRequest } from '../../src/mptcp/codec.js';
-import { AddressFlag, requestSetOf } from '../../src/mptcp/spec.js';
+import { AddressFlag, requestSetOf } from '../../src/families/mptcp-pm.js';
 import { hex } from '../helpers/bytes.js';
 import { ADDRESS_NOT_FOUND, kernelErrorFields } from '../helpers/errors.js';
 import { mptcpPmFamily } from '../helpers/mptcp-pm-family.js';

@@ -15,7 +15,7 @@ import { announceCommand, removeCommand, subflowCreateCommand, subflowDestroyCom
 import type { CommandContext } from '../../src/cli/context.js';
 import type { Session } from '../../src/cli/session.js';
 import type { MptcpPm } from '../../src/pm/client.js';
-import { AddressFlag } from '../../src/mptcp/spec.js';
+import { AddressFlag } from '../../src/families/mptcp-pm.js';
 
 const w = (line: string): string[] => line.split(' ').filter(Boolean);
 

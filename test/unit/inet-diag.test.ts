@@ -1,14 +1,8 @@
 /** inet_diag: request bytes, reply decoding (built vectors and pinned real replies), mptcp_info, records. */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  decodeInetDiagMessage,
-  encodeInetDiagRequest,
-  InetDiagAttr,
-  IPPROTO_MPTCP,
-  IPPROTO_TCP,
-  type InetDiagSocket,
-} from '../../src/diag/inet-diag.js';
+import { decodeInetDiagMessage, encodeInetDiagRequest, type InetDiagSocket } from '../../src/diag/inet-diag.js';
+import { InetDiagAttr, IPPROTO_MPTCP, IPPROTO_TCP } from '../../src/families/sock-diag.js';
 import { decodeMptcpInfo, mptcpInfoFlagNames } from '../../src/diag/mptcp-info.js';
 import { assignSides, stateName, toConnection, toSubflow, type ConnectionWithoutSide } from '../../src/diag/records.js';
 import { AttributeWriter, decodeMessages, NetlinkDecodeError } from '../../src/netlink/message.js';

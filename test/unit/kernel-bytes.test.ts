@@ -16,7 +16,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeEndpointReply, decodeEvent, decodeLimitsReply, encodeRequest, type PmRequest } from '../../src/mptcp/codec.js';
 import type { Endpoint, MptcpEvent } from '../../src/mptcp/records.js';
-import { requestSetOf } from '../../src/mptcp/spec.js';
+import { requestSetOf } from '../../src/families/mptcp-pm.js';
 import { decodeDonePayload, decodeErrorPayload } from '../../src/netlink/extack.js';
 import { decodeFamily, kernelError } from '../../src/netlink/genl.js';
 import { decodeGenlHeader, decodeMessages, encodeGenlMessage, GENL_HDRLEN, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/message.js';

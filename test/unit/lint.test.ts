@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { lintStatus } from '../../src/diag/lint.js';
 import type { StatusSnapshot } from '../../src/diag/status.js';
 import type { Endpoint } from '../../src/mptcp/records.js';
-import { AddressFlag as F } from '../../src/mptcp/spec.js';
+import { AddressFlag as F } from '../../src/families/mptcp-pm.js';
 
 function ep(address: string, id: number, flags: number, ifindex = 0, port = 0): Endpoint {
   return { id, family: address.includes(':') ? 10 : 2, address, port, flags, ifindex, unknown: [] };

@@ -1,7 +1,7 @@
 /** `endpoint add|delete|change|show|flush`: the in-kernel PM's endpoints, and token-scoped variants. */
 import type { Endpoint } from '../../mptcp/records.js';
 import type { AddressInput } from '../../mptcp/records.js';
-import { AddressFlag } from '../../mptcp/spec.js';
+import { AddressFlag } from '../../families/mptcp-pm.js';
 import { UsageError } from '../../errors.js';
 import type { MptcpPm } from '../../pm/client.js';
 import type { CommandContext } from '../context.js';

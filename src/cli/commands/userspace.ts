@@ -4,7 +4,7 @@
  * a bad command line; refusals that mean "wrong path manager" come back with a hint (explain.ts).
  */
 import type { AddressInput } from '../../mptcp/records.js';
-import { AddressFlag } from '../../mptcp/spec.js';
+import { AddressFlag } from '../../families/mptcp-pm.js';
 import type { MptcpPm } from '../../pm/client.js';
 import type { CommandContext } from '../context.js';
 import { withPathManagerHint } from '../explain.js';

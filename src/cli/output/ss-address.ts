@@ -3,7 +3,7 @@
  * brackets, `*` for the IPv6 wildcard of a socket that also takes IPv4 (not v6only), `*` for port
  * 0, and `%IFNAME` after the local address of a socket bound to a device. Pure.
  */
-import { AF_INET6 } from '../../mptcp/spec.js';
+import { AF_INET6 } from '../../families/mptcp-pm.js';
 
 export interface SsAddressParts {
   family: number;

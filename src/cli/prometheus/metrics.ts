@@ -8,7 +8,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { gaugeCounters } from '../../diag/counter-info.js';
 import type { NamespaceSample } from '../../diag/sample.js';
 import { subflowInterface } from '../../diag/sample.js';
-import { AddressFlag } from '../../mptcp/spec.js';
+import { AddressFlag } from '../../families/mptcp-pm.js';
 import { eventName, eventNames } from '../output/records/event-fields.js';
 
 export interface MetricsOptions {

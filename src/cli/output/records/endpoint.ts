@@ -3,7 +3,7 @@
  * every item followed by one space), ip's JSON, and a table for terminals: one item list each.
  */
 import type { Endpoint } from '../../../mptcp/records.js';
-import { AddressFlag, addressFlagNames, AF_INET6, KNOWN_ADDRESS_FLAGS } from '../../../mptcp/spec.js';
+import { AF_INET6, endpointFlags } from '../../../families/mptcp-pm.js';
 import type { IpJsonObject } from '../ip-json.js';
 import type { Paint } from '../colors.js';
 import { interfaceName, type InterfaceNames } from '../interface-names.js';
@@ -14,9 +14,8 @@ import { itemsText } from '../items-text.js';
 
 const isIPv6 = (e: Endpoint): boolean => e.family === AF_INET6 || e.address.includes(':');
 
-function flagWords(flags: number): string[] {
-  return addressFlagNames.filter((name) => flags & AddressFlag[name]);
-}
+const flagWords = endpointFlags.words;
+const KNOWN_ADDRESS_FLAGS = endpointFlags.mask;
 
 /** The address is never wrapped; the flags are, on a narrow terminal. */
 const columns: Column[] = [{ head: 'ID', keep: true }, { head: 'ADDRESS', keep: true }, { head: 'PORT', keep: true }, { head: 'FLAGS', wrap: true }, { head: 'DEV' }];

@@ -4,25 +4,14 @@
  */
 import { tokenJson, tokenText } from '../token.js';
 import type { MptcpEvent } from '../../../mptcp/records.js';
-import { EventFlag } from '../../../mptcp/spec.js';
 import { errnoName } from '../../../errno.js';
+import { EventFlag, resetReasons } from '../../../families/mptcp-pm.js';
 import { eventName, eventNames } from './event-names.js';
 
 export { eventName, eventNames };
 
 /** Interface index -> name in the monitored namespace. */
 export type InterfaceNames = ReadonlyMap<number, string>;
-
-/** RFC 8684 3.6 MP_TCPRST reason codes: short name and the RFC's description. */
-export const resetReasons: ReadonlyMap<number, { name: string; description: string }> = new Map([
-  [0, { name: 'EUNSPEC', description: 'unspecified error' }],
-  [1, { name: 'EMPTCP', description: 'MPTCP-specific error' }],
-  [2, { name: 'ERESOURCE', description: 'lack of resources' }],
-  [3, { name: 'EPROHIBIT', description: 'administratively prohibited' }],
-  [4, { name: 'EWQ2BIG', description: 'too much outstanding data' }],
-  [5, { name: 'EBADPERF', description: 'unacceptable performance' }],
-  [6, { name: 'EMIDDLEBOX', description: 'middlebox interference' }],
-]);
 
 /** ip's colour classes: IPv4 and IPv6 addresses, interface names. */
 export type ItemColor = 'inet' | 'inet6' | 'ifname';
