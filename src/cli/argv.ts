@@ -6,7 +6,7 @@
  * in ip's first-match order), and `help [OBJECT [COMMAND]]`.
  */
 import { UsageError } from '../netlink/errors.js';
-import { didYouMean, matches, matchKeyword, parseBase0, quote } from './grammar.js';
+import { didYouMean, matches, matchKeyword, parseBase0, quote } from './grammar/words.js';
 
 interface GlobalOption {
   /** ip's spelling, matched by prefix (`-j`, `-js`, `-json`) unless `exact`. */

@@ -12,7 +12,7 @@
 import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { UsageError } from '../netlink/errors.js';
 import { expandCommandWords, splitBatchLine, verbs } from './argv.js';
-import { quote } from './grammar.js';
+import { quote } from './grammar/words.js';
 import type { CommandContext } from './context.js';
 import { findAction } from './actions.js';
 import { checkAction, type CheckedRun } from './line-check.js';

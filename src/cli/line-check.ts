@@ -7,10 +7,11 @@
  */
 import type { CommandContext } from './context.js';
 import type { Session } from './session.js';
-import { parseLimitsArgs, type EndpointVerb } from './grammar.js';
+import type { EndpointVerb } from './grammar/endpoint.js';
+import { parseLimitsArgs } from './grammar/limits.js';
 import { endpointDevice, flushCommand, parseEndpointCommand, runEndpointCommand } from './commands/endpoint.js';
 import { runLimitsSet, runLimitsShow } from './commands/limits.js';
-import type { ConfigVerb } from './config-args.js';
+import type { ConfigVerb } from './grammar/config.js';
 
 /** A checked line, ready to run. */
 export type CheckedRun = (ctx: CommandContext) => Promise<void>;
@@ -21,7 +22,7 @@ export type CheckedRun = (ctx: CommandContext) => Promise<void>;
  */
 type Check = (session: Session, words: string[]) => Promise<CheckedRun | void> | CheckedRun | void;
 
-const userspace = () => import('./grammar-userspace.js');
+const userspace = () => import('./grammar/userspace.js');
 // The listings' module is in the lazy bundle: their grammars are reached through it.
 const connection = () => import('./commands/connection.js');
 // So is `config`'s: its grammar is not loaded for the lines that do not need it.

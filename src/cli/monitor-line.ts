@@ -8,7 +8,7 @@
  * and subscribes when the monitor starts.
  */
 
-import type { MonitorOptions } from './monitor-options.js';
+import type { MonitorOptions } from './grammar/monitor.js';
 
 /** The monitor's line: where, and its options as commander would hand them over. */
 export interface MonitorLine {

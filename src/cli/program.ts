@@ -32,7 +32,7 @@ const statusHelp: VerbHelp = {
     'endpoints configured while the userspace PM is selected. Exit status 0 also when there are warnings.',
 };
 
-/** The ss-style selectors both listings take (grammar-selectors.ts). */
+/** The ss-style selectors both listings take (grammar/selectors.ts). */
 const SELECTOR_USAGE = '[token TOKEN] [src ADDR[:PORT]] [dst ADDR[:PORT]] [sport PORT] [dport PORT] [dev IFNAME]';
 const SELECTOR_NOTE =
   'Selectors, all of which must hold: src/dst ADDR[:PORT] (the local/remote end; IPv6 with a port as [ADDR]:PORT,\n' +

@@ -9,7 +9,7 @@ import { closeSync, fstatSync } from 'node:fs';
 import { UsageError } from '../netlink/errors.js';
 import { sendUnixDatagram } from '../netlink/transport.js';
 import { encodeText } from '../util/bytes.js';
-import { quote } from './grammar.js';
+import { quote } from './grammar/words.js';
 import { writeAll } from './stdout.js';
 
 /** What is written to the ready fd, and sent to NOTIFY_SOCKET. */

@@ -6,7 +6,7 @@
  * an argument.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
-import { didYouMean } from '../cli/grammar.js';
+import { didYouMean } from '../cli/grammar/words.js';
 import { AddressFlag } from '../mptcp/spec.js';
 import { checkNetnsName } from '../netlink/transport.js';
 import { formatInet, parseInet } from '../util/inet.js';

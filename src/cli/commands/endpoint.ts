@@ -7,7 +7,7 @@ import type { MptcpPm } from '../../pm/client.js';
 import type { CommandContext } from '../context.js';
 import { withPathManagerHint } from '../explain.js';
 import { withInKernelHint, type RefusedRequest } from '../hints.js';
-import { parseEndpointArgs, type EndpointArgs, type EndpointVerb } from '../grammar.js';
+import { parseEndpointArgs, type EndpointArgs, type EndpointVerb } from '../grammar/endpoint.js';
 import { endpointsJson, endpointsTable, endpointsText } from '../render/endpoint.js';
 import { print } from '../print.js';
 import { textOutput } from '../output.js';

@@ -7,7 +7,7 @@ import { lintStatus } from '../../diag/lint.js';
 import { gatherStatus } from '../../diag/status.js';
 import { UsageError } from '../../netlink/errors.js';
 import type { CommandContext } from '../context.js';
-import { quote } from '../grammar.js';
+import { quote } from '../grammar/words.js';
 import { textOutput } from '../output.js';
 import { endpointJson, endpointsTable, endpointsText } from '../render/endpoint.js';
 import { ipJson } from '../render/ip-json.js';
