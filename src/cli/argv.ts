@@ -7,6 +7,7 @@
  */
 import { UsageError } from '../netlink/errors.js';
 import { didYouMean, matches, matchKeyword, parseBase0, quote } from './grammar/words.js';
+import { entryOf, objectNamed, objects, verbWords } from './table/commands.js';
 
 interface GlobalOption {
   /** ip's spelling, matched by prefix (`-j`, `-js`, `-json`) unless `exact`. */
@@ -94,20 +95,6 @@ function findOption(name: string, commandFollows: boolean): GlobalOption | undef
   return globalOptions.find((o) => (o.exact ? name === o.ip : matches(name.slice(1), o.ip.slice(1))));
 }
 
-/** Objects in first-match order: ip's own first, then mptcpctl's. */
-export const objects = ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion', 'stats', 'exporter', 'config'] as const;
-
-/** Each object's verbs in first-match order, and the verb used when none is given. */
-export const verbs: Record<string, { list: readonly string[]; default?: string; implicit?: boolean }> = {
-  endpoint: { list: ['add', 'change', 'delete', 'show', 'flush'], default: 'show' },
-  // ip quirk kept: `limits s` is set, and `limits monitor` runs the monitor.
-  limits: { list: ['set', 'show', 'monitor'], default: 'show' },
-  // `subflow token T` and `connection token T` read as show (implicit: a non-verb word starts its arguments).
-  subflow: { list: ['create', 'destroy', 'show'], default: 'show', implicit: true },
-  connection: { list: ['show', 'explain'], default: 'show', implicit: true },
-  config: { list: ['show', 'diff', 'apply', 'try', 'confirm', 'follow'], default: 'show' },
-};
-
 function translateLeadingOptions(argv: string[]): { options: string[]; rest: string[] } {
   const options: string[] = [];
   let i = 0;
@@ -154,8 +141,7 @@ export function expandCommandWords(words: string[]): string[] {
   if (rest[0] !== undefined && rest[0].length >= 2 && matches(rest[0], 'mptcp')) rest.shift();
   const word = rest.shift();
   if (word === undefined) return [];
-  if (word === 'conn') return ['connection', ...expandVerb('connection', rest)];
-  const object = matchKeyword(word, objects);
+  const object = objectNamed(word);
   if (object === 'help') return helpWords(rest);
   if (!object) {
     const guess = didYouMean(word, objects);
@@ -163,8 +149,8 @@ export function expandCommandWords(words: string[]): string[] {
   }
   const expanded = expandVerb(object, rest);
   // ip quirk kept: `limits monitor` runs the monitor.
-  if (object === 'limits' && expanded[0] === 'monitor') return expanded;
-  return [object, ...expanded];
+  const elsewhere = expanded[0] === undefined ? undefined : entryOf(object)?.elsewhere?.[expanded[0]];
+  return elsewhere ? [elsewhere, ...expanded.slice(1)] : [object, ...expanded];
 }
 
 /** The help options: `endpoint --help` is the object's help, not its default verb's. */
@@ -174,40 +160,43 @@ const isHelpOption = (word: string): boolean => word === '--help' || word === '-
 function helpWords(rest: string[]): string[] {
   const [topic, verb, ...extra] = rest;
   if (topic === undefined) return ['--help'];
-  const object = topic === 'conn' ? 'connection' : matchKeyword(topic, objects);
+  const object = objectNamed(topic);
   if (!object) {
     const guess = didYouMean(topic, objects);
     throw new UsageError(`unknown help topic ${quote(topic)}${guess ? `: did you mean "${guess}"?` : ` (expected one of: ${objects.join(', ')})`}`);
   }
   if (object === 'help' && verb === undefined) return ['--help'];
   if (verb === undefined) return [object, '--help'];
-  const spec = verbs[object];
-  const command = spec && matchKeyword(verb, spec.list);
+  const list = verbWords(object);
+  const command = list && matchKeyword(verb, list);
   if (!command || extra.length) {
-    const commands = spec ? `${object} commands: ${spec.list.filter((v) => v !== 'monitor').join(', ')}` : `${object} has no commands`;
+    const commands = list ? `${object} commands: ${ownVerbs(object).join(', ')}` : `${object} has no commands`;
     throw new UsageError(`unknown help topic ${quote([object, verb, ...extra].join(' '))} (${commands})`);
   }
   // ip quirk kept: `limits monitor` is the monitor.
-  return object === 'limits' && command === 'monitor' ? ['monitor', '--help'] : [object, command, '--help'];
+  const elsewhere = entryOf(object)?.elsewhere?.[command];
+  return elsewhere ? [elsewhere, '--help'] : [object, command, '--help'];
 }
 
+/** An object's own verbs, as error messages list them (not those that run another object). */
+const ownVerbs = (object: string): string[] => Object.keys(entryOf(object)!.verbs);
+
 function expandVerb(object: string, rest: string[]): string[] {
-  const spec = verbs[object];
-  if (!spec) return rest;
+  const list = verbWords(object);
+  if (!list) return rest;
+  const spec = entryOf(object)!;
   const word = rest[0];
   if (word === undefined || (word.startsWith('-') && word !== '-')) {
     // Options before any verb: `endpoint --help` asks for the object's help (every verb), not show's.
     const firstWord = rest.findIndex((w) => !w.startsWith('-'));
     if ((firstWord < 0 ? rest : rest.slice(0, firstWord)).some(isHelpOption)) return rest;
-    return spec.default ? [spec.default, ...rest] : rest;
+    return spec.defaultVerb ? [spec.defaultVerb, ...rest] : rest;
   }
-  const verb = matchKeyword(word, spec.list);
+  const verb = matchKeyword(word, list);
   if (!verb) {
-    const guess = didYouMean(word, spec.list);
-    if (!guess && spec.implicit && spec.default) return [spec.default, ...rest];
-    throw new UsageError(
-      `unknown ${object} command ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected ${spec.list.filter((v) => v !== 'monitor').join(', ')})`}`,
-    );
+    const guess = didYouMean(word, list);
+    if (!guess && spec.implicit && spec.defaultVerb) return [spec.defaultVerb, ...rest];
+    throw new UsageError(`unknown ${object} command ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected ${ownVerbs(object).join(', ')})`}`);
   }
   return [verb, ...rest.slice(1)];
 }

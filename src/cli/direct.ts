@@ -7,7 +7,7 @@
  * would reject) is left to commander, which stays the reference: test/unit/direct.test.ts checks
  * that both read every routed line alike. A batch run (`-b FILE`) is read the same way.
  */
-import { findAction, type ActionCall } from './actions.js';
+import { findAction, type ActionCall } from './table/commands.js';
 
 /** The global options a direct line may carry: none of them needs checking by commander. */
 export interface DirectOptions {

@@ -5,7 +5,7 @@
  * Values that live in the kernel (endpoint ids, interfaces, tokens, namespaces) are asked of
  * `mptcpctl __complete KIND [NETNS]` (complete-values.ts) when needed.
  */
-import type { CompletionModel, KeywordModel, ObjectModel, OptionModel, ValueSource } from './completion-model.js';
+import type { CompletionModel, KeywordModel, ObjectModel, OptionModel, ValueSource } from './model.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
