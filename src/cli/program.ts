@@ -5,7 +5,8 @@
 import { Argument, Command, Help, Option } from 'commander';
 import { entryOf } from './table/commands.js';
 import { modules } from './table/modules.js';
-import { announceHelp, EXIT_CODES_HELP, objectVerbs, removeHelp, statusHelp, type VerbHelp } from './table/help.js';
+import { announceHelp, EXIT_CODES_HELP, globalOptionHelp, objectVerbs, removeHelp, statusHelp, type VerbHelp } from './table/help.js';
+import { globalOptions, type GlobalOption, type GlobalOptionName } from './table/global-options.js';
 import type { CommandContext } from './context.js';
 
 /** Builds a context for the action that is about to run, from the options it sees. */
@@ -58,28 +59,31 @@ function addVerbs(parent: Command, object: string, list: VerbHelp[], makeContext
   }
 }
 
+/** The global options of the table (table/global-options.ts), with their help. */
+function addGlobalOptions(program: Command, version: string): Command {
+  for (const [name, o] of Object.entries<GlobalOption>(globalOptions)) {
+    const { placeholder, description } = globalOptionHelp[name as GlobalOptionName];
+    const flags = [o.short, placeholder ? `${o.long} ${placeholder}` : o.long].filter(Boolean).join(', ');
+    if (name === 'version') program.version(version, flags, description);
+    else if (name === 'help') program.helpOption(flags, description);
+    else {
+      const option = new Option(flags, description);
+      if (o.choices) option.choices(o.choices);
+      if (o.preset !== undefined) option.preset(o.preset);
+      program.addOption(option);
+    }
+  }
+  return program;
+}
+
 /**
  * The command tree. `version` comes from package.json at build time. With `lazyVerbs` (the CLI's
  * runs) an object's verbs are added only when that object runs; otherwise the tree is whole.
  */
 export function buildProgram(version: string, makeContext: ContextFactory, options: { lazyVerbs?: boolean } = {}): Command {
-  const program = new Command('mptcpctl')
+  const program = addGlobalOptions(new Command('mptcpctl'), version)
     .description("Control the Linux kernel's MPTCP path manager: endpoints, limits, userspace-PM commands, live connections and events.")
     .usage('[options] OBJECT COMMAND [ARGS...]')
-    .version(version, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help (also after any command)')
-    .option('-n, --netns <name>', 'run in network namespace NAME (as `ip -n`)')
-    .option('-j, --json', 'JSON output (same as --format json)')
-    .option('-p, --pretty', 'indent JSON as `ip -j -p` does')
-    .addOption(new Option('--format <format>', 'output format; auto = table on a terminal, text otherwise').choices(['auto', 'text', 'table', 'json']))
-    .addOption(new Option('-c, --color [when]', 'colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respected)').choices(['auto', 'always', 'never']).preset('always'))
-    .option('-v, --verbose', 'say what a change did (changes are silent by default, like ip)')
-    .option('-b, --batch <file>', 'run the commands in FILE, one per line (- for stdin), on one socket: a regular file is checked whole first, a stream runs each line as it arrives')
-    .option('--force', 'with --batch: go on after a failing line; exit 1 if any failed')
-    .option('-o, --oneline', "text output: end records with '\\' instead of a newline, as `ip -o`")
-    .option('-r, --resolve', 'endpoint show: addresses as host names where the resolver knows one, as `ip -r`')
-    .option('-t, --timestamp', 'monitor: prefix each event with its time')
-    .option('--debug', 'trace every netlink message on stderr, decoded attribute by attribute (tokens included)')
     .showSuggestionAfterError(true)
     .configureHelp(helpConfiguration)
     .addHelpText(

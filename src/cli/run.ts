@@ -19,6 +19,7 @@ import { UsageError } from '../netlink/errors.js';
 import { checkNetnsName } from '../netlink/transport.js';
 import { Session } from './session.js';
 import { modules } from './table/modules.js';
+import type { GlobalOptionValues } from './table/global-options.js';
 
 declare const MPTCPCTL_VERSION: string | undefined;
 const version = typeof MPTCPCTL_VERSION === 'string' ? MPTCPCTL_VERSION : '0.0.0-dev';
@@ -41,19 +42,7 @@ export interface CliIo {
   stdinIsFile?(): boolean;
 }
 
-interface GlobalOptions {
-  netns?: string;
-  json?: boolean;
-  pretty?: boolean;
-  format?: string;
-  color?: string;
-  verbose?: boolean;
-  oneline?: boolean;
-  resolve?: boolean;
-  batch?: string;
-  force?: boolean;
-  debug?: boolean;
-}
+type GlobalOptions = GlobalOptionValues;
 
 /** Runs one command line; resolves to the exit status. Never rejects. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
