@@ -4,7 +4,6 @@
  */
 import { Argument, Command, Help, Option } from 'commander';
 import { entryOf } from './table/commands.js';
-import { modules } from './table/modules.js';
 import { announceHelp, EXIT_CODES_HELP, globalOptionHelp, objectVerbs, removeHelp, statusHelp, type VerbHelp } from './table/help.js';
 import { globalOptions, type GlobalOption, type GlobalOptionName } from './table/global-options.js';
 import type { CommandContext } from './context.js';
@@ -189,7 +188,7 @@ Examples:
 ${EXIT_CODES_HELP}`,
     )
     .action(async (_opts: unknown, command: Command) => {
-      const { monitorCommand } = await modules.monitor();
+      const { monitorCommand } = await import('./commands/monitor.js');
       await monitorCommand(await makeContext(command), command.optsWithGlobals());
     });
 }
@@ -287,8 +286,8 @@ Examples:
 ${EXIT_CODES_HELP}`,
     )
     .action(async (shell: 'bash' | 'zsh' | 'fish', _opts: unknown, command: Command) => {
-      const { completionModel } = await modules.completionModel();
-      const { completionScript } = await modules.completionScript();
+      const { completionModel } = await import('./completion/model.js');
+      const { completionScript } = await import('./completion/scripts.js');
       addAllVerbs();
       (await makeContext(command)).write(completionScript(shell, completionModel(program)));
     });

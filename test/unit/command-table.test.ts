@@ -16,7 +16,7 @@ import { directRoute } from '../../src/cli/direct.js';
 import { buildProgram } from '../../src/cli/program.js';
 import type { Session } from '../../src/cli/session.js';
 import { commandTable, entryOf, objects, type ObjectEntry } from '../../src/cli/table/commands.js';
-import { announceHelp, objectVerbs, removeHelp, statusHelp } from '../../src/cli/table/help.js';
+import { announceHelp, helpOf, objectVerbs, removeHelp, statusHelp } from '../../src/cli/table/help.js';
 import { modules } from '../../src/cli/table/modules.js';
 import { lazyEntries, placements } from '../../src/cli/table/bundles.js';
 import { UsageError } from '../../src/netlink/errors.js';
@@ -89,7 +89,7 @@ describe('the command table', () => {
       const objectModel = model.objects.find((o) => o.name === object);
       assert.ok(objectModel);
       const keywords = entry.ownVerb ? objectModel.keywords : objectModel.verbs.find((v) => v.name === verb)?.keywords;
-      assert.deepEqual(keywords, tableKeywords(entry.verbs[verb]!.words));
+      assert.deepEqual(keywords, tableKeywords(helpOf(object, verb)!.words));
       assert.ok(keywords.every((k) => !k.word.includes(':') && k.word !== ''));
     });
   }

@@ -1,10 +1,12 @@
 /**
- * What shell completion needs to know (pure): the objects, verbs and the words after each verb
- * as the command table (table/commands.ts) declares them, with where each word's value comes
- * from; descriptions and options as commander's tree (program.ts, built from that table) has them.
+ * What shell completion needs to know (pure): the objects and verbs of the command table
+ * (table/commands.ts), the words after each verb as its help declares them beside its usage
+ * (table/help.ts), with where each word's value comes from; descriptions and options as
+ * commander's tree (program.ts, built from that table) has them.
  */
 import type { Command, Option } from 'commander';
-import { entryOf, objects as objectOrder, verbWords, type Verb } from '../table/commands.js';
+import { entryOf, objects as objectOrder, verbWords } from '../table/commands.js';
+import { helpOf, type VerbHelp } from '../table/help.js';
 import { eventNames } from '../render/event-fields.js';
 
 /** Where a value comes from: a fixed list, the kernel (through `mptcpctl __complete`), files, or nowhere. */
@@ -72,7 +74,7 @@ function optionModel(option: Option): OptionModel {
 }
 
 /** The words after a verb of the table (`dev:devs id:value signal`), each with where its value comes from. */
-export function tableKeywords(words: Verb['words']): KeywordModel[] {
+export function tableKeywords(words: VerbHelp['words']): KeywordModel[] {
   return (words === '' ? [] : words.split(' ')).map((spelling) => {
     const [word, value] = spelling.split(':') as [string, string | undefined];
     if (value === undefined) return { word };
@@ -82,8 +84,8 @@ export function tableKeywords(words: Verb['words']): KeywordModel[] {
 
 /** The words after a verb (or an object that is its own verb): the table's, else the choices of commander's arguments. */
 function keywordsOf(command: Command, object: string, verb: string): KeywordModel[] {
-  const entry = entryOf(object)?.verbs[verb];
-  return entry ? tableKeywords(entry.words) : command.registeredArguments.flatMap((a) => (a.argChoices ?? []).map((word) => ({ word })));
+  const help = entryOf(object) && helpOf(object, verb);
+  return help ? tableKeywords(help.words) : command.registeredArguments.flatMap((a) => (a.argChoices ?? []).map((word) => ({ word })));
 }
 
 function rank(name: string): number {

@@ -1,15 +1,18 @@
 /**
  * The command table: every object of the command line in ip's first-match order, each verb with
- * what it runs, how a batch line naming it is checked before anything is sent, and the words
- * completion offers after it. Everything else is derived from it: argv.ts expands abbreviations
- * by it, the direct route (direct.ts) and batch mode (batch.ts) run from it, program.ts builds
- * commander's tree from it (the help texts, which only commander shows, are in help.ts, keyed by
- * the same names), the completion scripts list its words, and the bundle split reads the modules
- * it names (modules.ts, placed in bundles by bundles.ts). Adding a verb is one entry here and its help in help.ts.
+ * what it runs and how a batch line naming it is checked before anything is sent. Everything
+ * else is derived from it: argv.ts expands abbreviations by it, the direct route (direct.ts) and
+ * batch mode (batch.ts) run from it, program.ts builds commander's tree from it, the completion
+ * scripts list its objects and verbs, and the bundle split places the modules it loads
+ * (modules.ts, bundles.ts). What only commander and completion read, each verb's help and the
+ * words completion offers after it, is its lazy half, help.ts, keyed by the same names (so the
+ * bundle every start reads does not carry it; a test holds the two halves alike). Adding a verb
+ * is one entry here and one help() there.
  */
 import type { CommandContext } from '../context.js';
 import type { Session } from '../session.js';
 import { parseLimitsArgs } from '../grammar/limits.js';
+import { parseAnnounceArgs, parseRemoveArgs, parseSubflowCreateArgs, parseSubflowDestroyArgs } from '../grammar/userspace.js';
 import type { EndpointVerb } from '../grammar/endpoint.js';
 import type { ConfigVerb } from '../grammar/config.js';
 import { endpointDevice, flushCommand, parseEndpointCommand, runEndpointCommand } from '../commands/endpoint.js';
@@ -32,13 +35,6 @@ export type Check = (session: Session, words: string[]) => Promise<CheckedRun | 
 export interface Verb {
   run: Action;
   check: Check;
-  /**
-   * The words completion offers after the verb, in the order its usage shows them, blank
-   * separated: `word` alone takes no value, `word:value` takes one completion cannot list (a
-   * number, an address), `word:devs`, `word:tokens` and `word:ids` one it asks the kernel for
-   * (interfaces, connection tokens, existing endpoint ids). A string: it is in every start's bundle.
-   */
-  words: string;
 }
 
 export interface ObjectEntry {
@@ -62,12 +58,25 @@ export interface ObjectEntry {
 export interface CommanderObject {
   commander: true;
 }
+const commander: CommanderObject = { commander: true };
 
-const withDevice = async (session: Session, dev: string | undefined): Promise<void> => {
-  if (dev !== undefined) await session.interfaceIndex(dev);
+type Modules = typeof modules;
+type Exports<M extends keyof Modules> = Awaited<ReturnType<Modules[M]>>;
+/** The exports of module `M` that are actions. */
+type ActionOf<M extends keyof Modules> = { [K in keyof Exports<M>]: Exports<M>[K] extends Action ? K : never }[keyof Exports<M>];
+
+/** Runs the action `name` of module `m`, loading the module first (a call, not a closure per verb: every start reads this table). */
+const call =
+  <M extends keyof Modules>(m: M, name: ActionOf<M>): Action =>
+  async (ctx, words) =>
+    ((await modules[m]()) as Record<ActionOf<M>, Action>)[name](ctx, words);
+
+/** Looks the interface a line names up in the namespace (a missing one is a usage error too); nothing to wait for without one. */
+const withDevice = (session: Session, dev: string | undefined): Promise<void> | void => {
+  if (dev !== undefined) return session.interfaceIndex(dev).then(() => undefined);
 };
 
-const endpointVerb = (verb: EndpointVerb, words: Verb['words']): Verb => ({
+const endpointVerb = (verb: EndpointVerb): Verb => ({
   run: async (ctx, w) => (await modules.endpoint()).endpointCommand(ctx, verb, w),
   check: (session, w) => {
     const parsed = parseEndpointCommand(verb, w);
@@ -75,62 +84,55 @@ const endpointVerb = (verb: EndpointVerb, words: Verb['words']): Verb => ({
     const dev = endpointDevice(parsed.args);
     return dev === undefined ? run : session.interfaceIndex(dev).then(() => run);
   },
-  words,
 });
 
 // The file itself is read and checked when the line runs (its problems are listed then).
-const configVerb = (verb: ConfigVerb, words = ''): Verb => ({
+const configVerb = (verb: ConfigVerb): Verb => ({
   run: async (ctx, w) => (await modules.config()).configCommand(ctx, verb, w),
   check: async (_, w) => void (await modules.config()).parseConfigArgs(verb, w),
-  words,
 });
-
-const selectors = 'token:tokens src:value dst:value sport:value dport:value dev:devs';
 
 /** Every object in ip's first-match order: ip's own first, then mptcpctl's. */
 export const commandTable = {
   endpoint: {
     verbs: {
-      add: endpointVerb('add', 'dev:devs id:value port:value signal subflow backup fullmesh laminar'),
-      change: endpointVerb('change', 'id:ids port:value backup nobackup fullmesh nofullmesh token:tokens remote:value'),
-      delete: endpointVerb('delete', 'id:ids'),
-      show: endpointVerb('show', 'id:ids token:tokens --check'),
+      add: endpointVerb('add'),
+      change: endpointVerb('change'),
+      delete: endpointVerb('delete'),
+      show: endpointVerb('show'),
       // ip ignores anything after flush; so do we.
-      flush: { run: async (ctx) => (await modules.endpoint()).flushCommand(ctx), check: () => flushCommand, words: '' },
+      flush: { run: call('endpoint', 'flushCommand'), check: () => flushCommand },
     },
     defaultVerb: 'show',
   },
   limits: {
     verbs: {
       set: {
-        run: async (ctx, w) => (await modules.limits()).limitsSet(ctx, w),
+        run: call('limits', 'limitsSet'),
         check: (_, w) => {
           const args = parseLimitsArgs(w);
           return (ctx: CommandContext) => runLimitsSet(ctx, args);
         },
-        words: 'subflows:value add_addr_accepted:value',
       },
       show: {
-        run: async (ctx, w) => (await modules.limits()).limitsShow(ctx, w),
+        run: call('limits', 'limitsShow'),
         check: (_, w) => {
           parseLimitsArgs(w);
           return runLimitsShow;
         },
-        words: '',
       },
     },
     defaultVerb: 'show',
     // ip quirk kept: `limits monitor` (and `limits m`) runs the monitor.
     elsewhere: { monitor: 'monitor' },
   },
-  monitor: { commander: true },
-  help: { commander: true },
+  monitor: commander,
+  help: commander,
   announce: {
     verbs: {
       announce: {
-        run: async (ctx, w) => (await modules.userspace()).announceCommand(ctx, w),
-        check: async (session, w) => withDevice(session, (await modules.userspaceGrammar()).parseAnnounceArgs(w).dev),
-        words: 'id:value token:tokens port:value dev:devs',
+        run: call('userspace', 'announceCommand'),
+        check: (session, w) => withDevice(session, parseAnnounceArgs(w).dev),
       },
     },
     ownVerb: true,
@@ -138,9 +140,8 @@ export const commandTable = {
   remove: {
     verbs: {
       remove: {
-        run: async (ctx, w) => (await modules.userspace()).removeCommand(ctx, w),
-        check: async (_, w) => void (await modules.userspaceGrammar()).parseRemoveArgs(w),
-        words: 'id:value token:tokens',
+        run: call('userspace', 'removeCommand'),
+        check: (_, w) => void parseRemoveArgs(w),
       },
     },
     ownVerb: true,
@@ -148,20 +149,17 @@ export const commandTable = {
   subflow: {
     verbs: {
       create: {
-        run: async (ctx, w) => (await modules.userspace()).subflowCreateCommand(ctx, w),
-        check: async (session, w) => withDevice(session, (await modules.userspaceGrammar()).parseSubflowCreateArgs(w).local.dev),
-        words: 'token:tokens local:value id:value port:value dev:devs remote:value backup',
+        run: call('userspace', 'subflowCreateCommand'),
+        check: (session, w) => withDevice(session, parseSubflowCreateArgs(w).local.dev),
       },
       destroy: {
-        run: async (ctx, w) => (await modules.userspace()).subflowDestroyCommand(ctx, w),
-        check: async (_, w) => void (await modules.userspaceGrammar()).parseSubflowDestroyArgs(w),
-        words: 'token:tokens local:value port:value remote:value',
+        run: call('userspace', 'subflowDestroyCommand'),
+        check: (_, w) => void parseSubflowDestroyArgs(w),
       },
       // The listings' module is in the lazy bundle: their grammars are reached through it.
       show: {
-        run: async (ctx, w) => (await modules.connection()).subflowShow(ctx, w),
+        run: call('connection', 'subflowShow'),
         check: async (session, w) => withDevice(session, (await modules.connection()).parseSocketSelectors(w).dev),
-        words: selectors,
       },
     },
     defaultVerb: 'show',
@@ -170,14 +168,12 @@ export const commandTable = {
   connection: {
     verbs: {
       show: {
-        run: async (ctx, w) => (await modules.connection()).connectionShow(ctx, w),
+        run: call('connection', 'connectionShow'),
         check: async (session, w) => withDevice(session, (await modules.connection()).parseSocketSelectors(w).dev),
-        words: selectors,
       },
       explain: {
-        run: async (ctx, w) => (await modules.connection()).connectionExplain(ctx, w),
+        run: call('connection', 'connectionExplain'),
         check: async (_, w) => void (await modules.connection()).parseExplainArgs(w),
-        words: 'token:tokens dst:value src:value',
       },
     },
     defaultVerb: 'show',
@@ -187,24 +183,23 @@ export const commandTable = {
   status: {
     verbs: {
       status: {
-        run: async (ctx, w) => (await modules.status()).statusCommand(ctx, w),
+        run: call('status', 'statusCommand'),
         check: async (_, w) => (await modules.status()).checkStatusWords(w),
-        words: '',
       },
     },
     ownVerb: true,
   },
-  completion: { commander: true },
-  stats: { commander: true },
-  exporter: { commander: true },
+  completion: commander,
+  stats: commander,
+  exporter: commander,
   config: {
     verbs: {
       show: configVerb('show'),
       diff: configVerb('diff'),
-      apply: configVerb('apply', '--dry-run'),
-      try: configVerb('try', '--timeout:value'),
+      apply: configVerb('apply'),
+      try: configVerb('try'),
       confirm: configVerb('confirm'),
-      follow: configVerb('follow', '--once --resync:value'),
+      follow: configVerb('follow'),
     },
     defaultVerb: 'show',
   },

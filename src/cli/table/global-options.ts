@@ -9,8 +9,8 @@ import { parseBase0, quote } from '../grammar/words.js';
 export interface GlobalOption {
   long: string;
   short?: string;
-  /** ip's spellings of it (see ipSpellings). */
-  ip: readonly string[];
+  /** ip's spellings of it (see ipSpellings), where not the long one with one dash (`-json`). */
+  ip?: readonly string[];
   /** `required`: `--netns NAME`; `optional`: `-c [WHEN]`, which alone means `preset`. */
   value?: 'required' | 'optional';
   preset?: string;
@@ -20,26 +20,31 @@ export interface GlobalOption {
   direct?: boolean;
 }
 
-/** mptcpctl's global options by commander's attribute name, in the order its help lists them. */
-export const globalOptions = {
-  version: { long: '--version', short: '-V', ip: ['-Version'] },
-  help: { long: '--help', short: '-h', ip: ['-help'] },
-  netns: { long: '--netns', short: '-n', ip: ['-netns'], value: 'required', direct: true },
-  json: { long: '--json', short: '-j', ip: ['-json'], direct: true },
-  pretty: { long: '--pretty', short: '-p', ip: ['-pretty'], direct: true },
-  format: { long: '--format', ip: ['-format'], value: 'required', choices: ['auto', 'text', 'table', 'json'] },
-  color: { long: '--color', short: '-c', ip: ['-color'], value: 'optional', preset: 'always', choices: ['auto', 'always', 'never'] },
-  verbose: { long: '--verbose', short: '-v', ip: ['-verbose'], direct: true },
-  batch: { long: '--batch', short: '-b', ip: ['-batch'], value: 'required' },
+/** mptcpctl's global options by commander's attribute name (`--NAME`), in the order its help lists them. */
+const declared = {
+  version: { short: '-V', ip: ['-Version'] },
+  help: { short: '-h' },
+  netns: { short: '-n', value: 'required', direct: true },
+  json: { short: '-j', direct: true },
+  pretty: { short: '-p', direct: true },
+  format: { value: 'required', choices: ['auto', 'text', 'table', 'json'] },
+  color: { short: '-c', value: 'optional', preset: 'always', choices: ['auto', 'always', 'never'] },
+  verbose: { short: '-v', direct: true },
+  batch: { short: '-b', value: 'required' },
   // ip's `-force`, which only batch mode reads: outside it, accepted and nothing to do.
-  force: { long: '--force', ip: ['-force'], direct: true },
-  oneline: { long: '--oneline', short: '-o', ip: ['-oneline'], direct: true },
-  resolve: { long: '--resolve', short: '-r', ip: ['-resolve'], direct: true },
-  timestamp: { long: '--timestamp', short: '-t', ip: ['-timestamp', '-tshort'] },
-  debug: { long: '--debug', ip: ['-debug'], direct: true },
-} satisfies Record<string, GlobalOption>;
+  force: { direct: true },
+  oneline: { short: '-o', direct: true },
+  resolve: { short: '-r', direct: true },
+  timestamp: { short: '-t', ip: ['-timestamp', '-tshort'] },
+  debug: { direct: true },
+} satisfies Record<string, Omit<GlobalOption, 'long'>>;
 
-export type GlobalOptionName = keyof typeof globalOptions;
+export type GlobalOptionName = keyof typeof declared;
+
+/** The same, each with its long form. */
+export const globalOptions = Object.fromEntries(Object.entries(declared).map(([name, o]) => [name, { long: `--${name}`, ...o }])) as {
+  [K in GlobalOptionName]: (typeof declared)[K] & { long: string };
+};
 
 /** The options as commander hands them over: flags true, values strings. */
 export type GlobalOptionValues = {
@@ -78,9 +83,11 @@ const ipOrder =
   '-loops -family -4 -6 -0 -M -B -human -human-readable -iec -stats -statistics -details -resolve -oneline -timestamp -tshort -Version ' +
   '-force -batch -brief -json -pretty -rcvbuf -color -help -netns -Numeric -all -echo -format -verbose -debug';
 
+const ipSpellingsOf = (o: GlobalOption): readonly string[] => o.ip ?? [o.long.slice(1)];
+
 /** Each of ip's spellings, in ip's order, with the option it is (if any). */
 export const ipSpellings: readonly IpSpelling[] = ipOrder.split(' ').map((ip) => {
-  const option = (Object.keys(globalOptions) as GlobalOptionName[]).find((name) => (globalOptions[name].ip as readonly string[]).includes(ip));
+  const option = (Object.keys(globalOptions) as GlobalOptionName[]).find((name) => ipSpellingsOf(globalOptions[name]).includes(ip));
   return { ip, ...ignored[ip], ...(option && { option }) };
 });
 
