@@ -4,7 +4,7 @@
  */
 import { Argument, Command, Help, Option } from 'commander';
 import { entryOf } from './table/commands.js';
-import { announceHelp, EXIT_CODES_HELP, globalOptionHelp, objectVerbs, removeHelp, statusHelp, type VerbHelp } from './table/help.js';
+import { EXIT_CODES_HELP, globalOptionHelp, objectsHelp, type VerbHelp } from './table/help.js';
 import { globalOptions, type GlobalOption, type GlobalOptionName } from './table/global-options.js';
 import type { CommandContext } from './context.js';
 
@@ -120,27 +120,23 @@ ${EXIT_CODES_HELP}`,
   // one object's), or all at once for the whole tree.
   const verbsAdded = new Set<Command>();
   const ensureVerbs = (command: Command): void => {
-    const verbs = objectVerbs[command.name()];
-    if (!verbs || verbsAdded.has(command)) return;
+    const help = objectsHelp[command.name()];
+    if (!help || entryOf(command.name())!.ownVerb || verbsAdded.has(command)) return;
     verbsAdded.add(command);
-    addVerbs(command, command.name(), verbs, makeContext);
+    addVerbs(command, command.name(), help.verbs, makeContext);
   };
-  const addObject = (name: string, description: string): void => {
-    const command = program.command(name).description(description).helpOption('-h, --help', 'show this help').usage('COMMAND [ARGS...]');
-    for (const alias of entryOf(name)?.aliases ?? []) command.alias(alias);
+  for (const [name, help] of Object.entries(objectsHelp)) {
+    // An object without verbs is its own only verb.
+    if (entryOf(name)!.ownVerb) {
+      addVerbs(program, name, help.verbs, makeContext);
+      continue;
+    }
+    const command = program.command(name).description(help.description!).helpOption('-h, --help', 'show this help').usage('COMMAND [ARGS...]');
+    for (const alias of entryOf(name)!.aliases ?? []) command.alias(alias);
     // Its verbs are listed with their grammar below, not by commander (they may not be registered yet).
-    command.configureHelp({ ...helpConfiguration, visibleCommands: () => [] }).addHelpText('after', objectHelp(name, objectVerbs[name]!));
+    command.configureHelp({ ...helpConfiguration, visibleCommands: () => [] }).addHelpText('after', objectHelp(name, help.verbs));
     if (!options.lazyVerbs) ensureVerbs(command);
-  };
-  addObject('endpoint', 'in-kernel path-manager endpoints (same grammar and output as `ip mptcp endpoint`)');
-  addObject('limits', 'in-kernel path-manager limits (same grammar and output as `ip mptcp limits`)');
-  // Objects without verbs: each is its own only verb.
-  addVerbs(program, 'announce', [announceHelp], makeContext);
-  addVerbs(program, 'remove', [removeHelp], makeContext);
-  addVerbs(program, 'status', [statusHelp], makeContext);
-  addObject('subflow', 'userspace PM: open and close subflows of one connection; list live subflows');
-  addObject('connection', 'live MPTCP connections (from socket diagnostics, as `ss -M`)');
-  addObject('config', 'desired state: show, plan, apply (all or nothing), try, and follow a YAML file');
+  }
   if (options.lazyVerbs) program.hook('preSubcommand', (_program, object) => ensureVerbs(object));
 
   addMonitor(program, makeContext);

@@ -16,11 +16,12 @@ import { directRoute } from '../../src/cli/direct.js';
 import { buildProgram } from '../../src/cli/program.js';
 import type { Session } from '../../src/cli/session.js';
 import { commandTable, entryOf, objects, type ObjectEntry } from '../../src/cli/table/commands.js';
-import { announceHelp, helpOf, objectVerbs, removeHelp, statusHelp } from '../../src/cli/table/help.js';
+import { helpOf, objectsHelp } from '../../src/cli/table/help.js';
 import { modules } from '../../src/cli/table/modules.js';
 import { lazyEntries, placements } from '../../src/cli/table/bundles.js';
 import { UsageError } from '../../src/netlink/errors.js';
 import { repoRoot } from '../helpers/paths.js';
+import { globalOptions, ipSpellings, type GlobalOption } from '../../src/cli/table/global-options.js';
 
 /** Every `object verb` of the table, with the words a line names it by. */
 const verbs = objects.flatMap((object) => {
@@ -95,10 +96,9 @@ describe('the command table', () => {
   }
 
   test('every verb has its help, and the help names no verb the table lacks', () => {
-    const helped = [
-      ...Object.entries(objectVerbs).flatMap(([object, list]) => list.map((h) => `${object} ${h.verb}`)),
-      ...[announceHelp, removeHelp, statusHelp].map((h) => `${h.verb} ${h.verb}`),
-    ].sort();
+    const helped = Object.entries(objectsHelp)
+      .flatMap(([object, { verbs: list }]) => list.map((h) => `${object} ${h.verb}`))
+      .sort();
     assert.deepEqual(helped, verbs.map((v) => `${v.object} ${v.verb}`).sort());
   });
 
@@ -106,6 +106,29 @@ describe('the command table', () => {
     for (const object of objects) {
       const entry: ObjectEntry | { commander: true } = commandTable[object];
       assert.ok('verbs' in entry || entry.commander, object);
+    }
+  });
+});
+
+describe('the global options', () => {
+  test('commander registers each with its short and long form, in the table\'s order', () => {
+    const program = buildProgram('0.0.0-test', async () => assert.fail('nothing runs'));
+    const declared = Object.values<GlobalOption>(globalOptions).map((o) => [o.short, o.long]);
+    // commander keeps its help option apart from the others.
+    assert.deepEqual(
+      program.options.map((o) => [o.short, o.long]),
+      declared.filter(([, long]) => long !== '--help'),
+    );
+    assert.match(program.helpInformation(), /^ {2}-h, --help +show help/m);
+  });
+
+  test('argv turns ip\'s spelling of each into its long form', () => {
+    for (const [name, o] of Object.entries<GlobalOption>(globalOptions)) {
+      if (name === 'help' || name === 'version') continue;
+      const value = o.value === 'required' ? [o.choices?.[0] ?? 'x'] : [];
+      for (const ip of ipSpellings.filter((s) => s.option === name)) {
+        assert.deepEqual(normalizeArgv([ip.ip, ...value, 'endpoint', 'show']), [o.long, ...(o.preset ? [o.preset] : value), 'endpoint', 'show'], ip.ip);
+      }
     }
   });
 });

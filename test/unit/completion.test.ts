@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { completionModel, tableKeywords } from '../../src/cli/completion/model.js';
 import { completionScript, SHELLS } from '../../src/cli/completion/scripts.js';
 import { buildProgram } from '../../src/cli/program.js';
-import { announceHelp, objectVerbs, removeHelp, statusHelp } from '../../src/cli/table/help.js';
+import { objectsHelp } from '../../src/cli/table/help.js';
 import { repoRoot } from '../helpers/paths.js';
 import { candidates, hasShell, type ShellName } from '../helpers/shells.js';
 
@@ -51,7 +51,7 @@ describe('completion scripts from the command tree', () => {
   }
 
   test("the words completion offers after each verb are words of that verb's usage line", () => {
-    for (const [object, list] of [...Object.entries(objectVerbs), ...[announceHelp, removeHelp, statusHelp].map((h) => [h.verb, [h]] as const)]) {
+    for (const [object, { verbs: list }] of Object.entries(objectsHelp)) {
       for (const help of list) {
         const words = tableKeywords(help.words).map((k) => k.word);
         const inUsage = words.filter((w) => new RegExp(`(^|[\\s[|])${w}([\\s\\]|.]|$)`).test(help.usage));

@@ -6,7 +6,8 @@
  */
 import type { Command, Option } from 'commander';
 import { entryOf, objects as objectOrder, verbWords } from '../table/commands.js';
-import { helpOf, type VerbHelp } from '../table/help.js';
+import { globalOptionHelp, helpOf, type VerbHelp } from '../table/help.js';
+import { globalOptions, type GlobalOptionName } from '../table/global-options.js';
 import { eventNames } from '../render/event-fields.js';
 
 /** Where a value comes from: a fixed list, the kernel (through `mptcpctl __complete`), files, or nowhere. */
@@ -57,9 +58,14 @@ export interface CompletionModel {
   events: string[];
 }
 
+/** Where the values of options come from: the global options' as their help says, the monitor's own. */
 const OPTION_VALUES: Record<string, ValueSource> = {
-  '--netns': { kind: 'netns' },
-  '--batch': { kind: 'file' },
+  ...Object.fromEntries(
+    (Object.keys(globalOptionHelp) as GlobalOptionName[]).flatMap((name) => {
+      const kind = globalOptionHelp[name].complete;
+      return kind ? [[globalOptions[name].long, { kind }]] : [];
+    }),
+  ),
   '--event': { kind: 'events' },
   '--token': { kind: 'tokens' },
 };

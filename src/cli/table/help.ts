@@ -26,11 +26,14 @@ function help(verb: string, [usage, words]: [string, string], summary: string, e
   return notes === undefined ? { verb, usage, words, summary, examples } : { verb, usage, words, summary, examples, notes };
 }
 
-/** The global options' help (global-options.ts declares them): the value's placeholder, and what the option does. */
-export const globalOptionHelp: Record<GlobalOptionName, { placeholder?: string; description: string }> = {
+/**
+ * The global options' help (global-options.ts declares them): the value's placeholder, what the
+ * option does, and where completion finds its values (none: it lists none).
+ */
+export const globalOptionHelp: Record<GlobalOptionName, { placeholder?: string; description: string; complete?: 'netns' | 'file' }> = {
   version: { description: 'print the version' },
   help: { description: 'show help (also after any command)' },
-  netns: { placeholder: '<name>', description: 'run in network namespace NAME (as `ip -n`)' },
+  netns: { placeholder: '<name>', description: 'run in network namespace NAME (as `ip -n`)', complete: 'netns' },
   json: { description: 'JSON output (same as --format json)' },
   pretty: { description: 'indent JSON as `ip -j -p` does' },
   format: { placeholder: '<format>', description: 'output format; auto = table on a terminal, text otherwise' },
@@ -38,6 +41,7 @@ export const globalOptionHelp: Record<GlobalOptionName, { placeholder?: string; 
   verbose: { description: 'say what a change did (changes are silent by default, like ip)' },
   batch: {
     placeholder: '<file>',
+    complete: 'file',
     description: 'run the commands in FILE, one per line (- for stdin), on one socket: a regular file is checked whole first, a stream runs each line as it arrives',
   },
   force: { description: 'with --batch: go on after a failing line; exit 1 if any failed' },
@@ -53,7 +57,7 @@ Exit status:
   1  the kernel or the system refused (the kernel's own message is shown)
   2  usage error: the command line is wrong; nothing was sent to the kernel`;
 
-export const statusHelp = help('status', ['', ''], "the namespace's MPTCP state, what the kernel supports, and warnings for what is wrong", ['mptcpctl status', 'mptcpctl -n blue status', 'mptcpctl -j -p status'], 'Shows net.mptcp.enabled, the path manager and scheduler, every net.mptcp.* setting, the mptcp_pm family as the\n' + 'running kernel lists it (operations with their flags, groups) and the features that follow (from the op list and\n' + 'the per-op policies; from the kernel release only for what netlink does not list), limits, endpoints, connection\n' + 'counts (tokens are not shown: `connection show` lists them), subscribers to path-manager events and non-zero\n' + 'MPTcpExt counters. Then a warning for each problem found, with why it matters and the command that fixes it:\n' + 'an endpoint address not configured here or a device that is gone, a subflow endpoint without dev, an IPv6\n' + 'link-local endpoint without dev, a subflows limit below the usable subflow endpoints, add_addr_accepted 0,\n' + 'signal together with fullmesh, the userspace PM with nothing subscribed to events (joins are then dropped), and\n' + 'endpoints configured while the userspace PM is selected. Exit status 0 also when there are warnings.');
+const statusHelp = help('status', ['', ''], "the namespace's MPTCP state, what the kernel supports, and warnings for what is wrong", ['mptcpctl status', 'mptcpctl -n blue status', 'mptcpctl -j -p status'], 'Shows net.mptcp.enabled, the path manager and scheduler, every net.mptcp.* setting, the mptcp_pm family as the\n' + 'running kernel lists it (operations with their flags, groups) and the features that follow (from the op list and\n' + 'the per-op policies; from the kernel release only for what netlink does not list), limits, endpoints, connection\n' + 'counts (tokens are not shown: `connection show` lists them), subscribers to path-manager events and non-zero\n' + 'MPTcpExt counters. Then a warning for each problem found, with why it matters and the command that fixes it:\n' + 'an endpoint address not configured here or a device that is gone, a subflow endpoint without dev, an IPv6\n' + 'link-local endpoint without dev, a subflows limit below the usable subflow endpoints, add_addr_accepted 0,\n' + 'signal together with fullmesh, the userspace PM with nothing subscribed to events (joins are then dropped), and\n' + 'endpoints configured while the userspace PM is selected. Exit status 0 also when there are warnings.');
 
 /** The ss-style selectors both listings take (grammar/selectors.ts). */
 const SELECTOR_USAGE: [string, string] = ['[token TOKEN] [src ADDR[:PORT]] [dst ADDR[:PORT]] [sport PORT] [dport PORT] [dev IFNAME]', 'token:tokens src:value dst:value sport:value dport:value dev:devs'];
@@ -80,9 +84,9 @@ const endpointVerbs: VerbHelp[] = [
 const USERSPACE_PM_NOTE =
   'Userspace PM: the namespace needs net.mptcp.path_manager=userspace (pm_type=1 before Linux 6.15) set BEFORE the\nconnection is made, and a program subscribed to path-manager events (e.g. `mptcpctl monitor`), without which the\nkernel drops joins and received ADD_ADDRs. TOKEN: the connection as `mptcpctl connection show` and `mptcpctl monitor`\nprint it (hex, 0x optional); tokens are per namespace and per side.';
 
-export const announceHelp = help('announce', ['ADDRESS id ID token TOKEN [port PORT] [dev IFNAME]', 'id:value token:tokens port:value dev:devs'], 'userspace PM: announce a local address to the peer of one connection (ADD_ADDR)', ['mptcpctl announce 10.0.2.1 id 5 token 1a2b3c4d', 'mptcpctl -n blue announce 2001:db8:2::1 id 6 token 0x1a2b3c4d port 8080 dev eth1'], `ID (1..255) is what the peer will call the address; PORT is the port the peer should join (default: the\nconnection's own). The peer gets an ANNOUNCED event. Open subflows from the address with \`subflow create\`,\nwithdraw it with \`remove\`.\n${USERSPACE_PM_NOTE}`);
+const announceHelp = help('announce', ['ADDRESS id ID token TOKEN [port PORT] [dev IFNAME]', 'id:value token:tokens port:value dev:devs'], 'userspace PM: announce a local address to the peer of one connection (ADD_ADDR)', ['mptcpctl announce 10.0.2.1 id 5 token 1a2b3c4d', 'mptcpctl -n blue announce 2001:db8:2::1 id 6 token 0x1a2b3c4d port 8080 dev eth1'], `ID (1..255) is what the peer will call the address; PORT is the port the peer should join (default: the\nconnection's own). The peer gets an ANNOUNCED event. Open subflows from the address with \`subflow create\`,\nwithdraw it with \`remove\`.\n${USERSPACE_PM_NOTE}`);
 
-export const removeHelp = help('remove', ['id ID token TOKEN', 'id:value token:tokens'], 'userspace PM: withdraw a local address from one connection (RM_ADDR) and close its subflows', ['mptcpctl remove id 5 token 1a2b3c4d'], `ID: as given to announce or subflow create (1..255); id 0 withdraws the address of the initial subflow.\nThe peer gets a REMOVED event.\n${USERSPACE_PM_NOTE}`);
+const removeHelp = help('remove', ['id ID token TOKEN', 'id:value token:tokens'], 'userspace PM: withdraw a local address from one connection (RM_ADDR) and close its subflows', ['mptcpctl remove id 5 token 1a2b3c4d'], `ID: as given to announce or subflow create (1..255); id 0 withdraws the address of the initial subflow.\nThe peer gets a REMOVED event.\n${USERSPACE_PM_NOTE}`);
 
 const subflowVerbs: VerbHelp[] = [
   help('create', ['token TOKEN local ADDRESS [id ID] [port PORT] [dev IFNAME] remote ADDRESS port PORT [backup]', 'token:tokens local:value id:value port:value dev:devs remote:value backup'], 'userspace PM: open a new subflow of one connection (MP_JOIN)', [ 'mptcpctl subflow create token 1a2b3c4d local 10.0.2.1 id 5 remote 10.0.2.2 port 8080', 'mptcpctl -n blue subflow create token 1a2b3c4d local 10.0.2.1 id 5 dev eth1 remote 10.0.2.2 port 8080 backup', ], `Asynchronous: success means the SYN was sent, not that the subflow is up. Watch \`mptcpctl monitor\`:\nSF_ESTABLISHED follows when the peer accepts, SF_CLOSED with an error (e.g. error=111, refused) when it does not.\n"port" after "local" is the local port (default: any); after "remote" it is the peer's port (required).\nID (0..255) is the local address id sent in MP_JOIN: an announced address keeps its id, and an address used once\nwith an id cannot take another on this connection (even when the connect failed). backup: a low-priority subflow.\n${USERSPACE_PM_NOTE}`),
@@ -110,18 +114,26 @@ const configVerbs: VerbHelp[] = [
   help('follow', ['FILE [--once] [--resync SECONDS]', '--once --resync:value'], 'apply FILE and keep it true as addresses and interfaces come and go (a service)', ['mptcpctl config follow /etc/mptcpctl/main.yaml', 'mptcpctl -j config follow main.yaml', 'mptcpctl config follow main.yaml --once'], `Re-plans on every address and link change (rtnetlink) and path-manager event, debounced, and every\n--resync seconds (default 60; 0 = only on events). A tentative address gets its endpoint once DAD is done.\nOne line per change (JSON Lines with -j). With NOTIFY_SOCKET set, tells systemd READY=1 after the first\nround. SIGINT/SIGTERM end it (exit status 0) and leave the endpoints as they are. --once: apply and exit.\nsystemd: mptcpctl-follow@.service (see README).\n${CONFIG_FILE_NOTE}`),
 ];
 
-/** The objects that have verbs, and their verbs in help order. */
-export const objectVerbs: Record<string, VerbHelp[]> = {
-  endpoint: endpointVerbs,
-  limits: limitsVerbs,
-  subflow: [...subflowVerbs, subflowShowHelp],
-  connection: [connectionShowHelp, connectionExplainHelp],
-  config: configVerbs,
+export interface ObjectHelp {
+  /** What the object is, for the root help's list (an object without verbs: its verb's summary). */
+  description?: string;
+  /** Its verbs in help order; an object without verbs has the one of its own name. */
+  verbs: VerbHelp[];
+}
+
+/** The objects the command table runs, in the order the root help lists them. */
+export const objectsHelp: Record<string, ObjectHelp> = {
+  endpoint: { description: 'in-kernel path-manager endpoints (same grammar and output as `ip mptcp endpoint`)', verbs: endpointVerbs },
+  limits: { description: 'in-kernel path-manager limits (same grammar and output as `ip mptcp limits`)', verbs: limitsVerbs },
+  announce: { verbs: [announceHelp] },
+  remove: { verbs: [removeHelp] },
+  status: { verbs: [statusHelp] },
+  subflow: { description: 'userspace PM: open and close subflows of one connection; list live subflows', verbs: [...subflowVerbs, subflowShowHelp] },
+  connection: { description: 'live MPTCP connections (from socket diagnostics, as `ss -M`)', verbs: [connectionShowHelp, connectionExplainHelp] },
+  config: { description: 'desired state: show, plan, apply (all or nothing), try, and follow a YAML file', verbs: configVerbs },
 };
 
 /** The help of `object verb` (an object without verbs is its own verb), or undefined. */
 export function helpOf(object: string, verb: string): VerbHelp | undefined {
-  const own: Record<string, VerbHelp> = { announce: announceHelp, remove: removeHelp, status: statusHelp };
-  if (Object.hasOwn(own, object)) return own[object];
-  return Object.hasOwn(objectVerbs, object) ? objectVerbs[object]!.find((v) => v.verb === verb) : undefined;
+  return Object.hasOwn(objectsHelp, object) ? objectsHelp[object]!.verbs.find((v) => v.verb === verb) : undefined;
 }
