@@ -5,30 +5,22 @@
 // Half of the old single file was code an `endpoint show` never ran, yet every start read it,
 // and its functions' descriptions filled the code cache (~2 ms of every start, bench/README.md).
 //
-// The split follows the import graph: the lazy bundle starts at the dynamic imports named in
-// LAZY_ENTRIES and holds every module only they reach. Its imports of modules the main bundle
+// The split follows the import graph: the lazy bundle starts at the dynamic imports of the
+// modules the command table marks lazy (src/cli/table/bundles.ts, read from tsc's output in
+// build/) and holds every module only they reach. Its imports of modules the main bundle
 // holds become `require('mptcpctl-core:PATH')`, answered from the main bundle's own instances
 // (scripts/lazy-loader.mjs), so every module exists once and `instanceof` keeps working.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 /** Dynamic-import targets (paths as esbuild's metafile names them) that start the lazy bundle. */
-export const LAZY_ENTRIES = [
-  'src/cli/program.ts',
-  'src/cli/commands/monitor.ts',
-  'src/cli/commands/status.ts',
-  'src/cli/commands/connection.ts',
-  'src/cli/commands/config.ts',
-  'src/cli/completion-model.ts',
-  'src/cli/completion.ts',
-  'src/cli/trace.ts',
-  'src/cli/stack.ts',
-  'src/cli/complete-values.ts',
-  'node_modules/chalk/source/index.js',
-  'node_modules/cli-table3/index.js',
-  'src/cli/output/table-draw.ts',
-];
+async function lazyEntriesOf(root) {
+  const table = resolve(root, 'build/src/cli/table/bundles.js');
+  if (!existsSync(table)) throw new Error(`split-bundle: ${relative(root, table)} is missing (run tsc first)`);
+  return (await import(pathToFileURL(table).href)).lazyEntries;
+}
 
 const CORE_PREFIX = 'mptcpctl-core:';
 const LOADER = 'mptcpctl-lazy-loader';
@@ -40,10 +32,11 @@ const LOADER = 'mptcpctl-lazy-loader';
 export async function buildSplit({ root, entry, coreFile, lazyFile, options }) {
   const rel = (path) => relative(root, path);
   const graph = (await build({ ...options, absWorkingDir: root, entryPoints: [entry], outfile: coreFile, write: false, metafile: true })).metafile.inputs;
+  const LAZY_ENTRIES = await lazyEntriesOf(root);
   const lazyEntries = new Set(LAZY_ENTRIES);
   const core = reachable(graph, entry, (edge) => !(edge.kind === 'dynamic-import' && lazyEntries.has(edge.path)));
   for (const path of lazyEntries) {
-    if (!graph[path]) throw new Error(`split-bundle: ${path} is not in the bundle (LAZY_ENTRIES is out of date)`);
+    if (!graph[path]) throw new Error(`split-bundle: ${path} is not in the bundle (src/cli/table/bundles.ts is out of date)`);
     if (core.has(path)) throw new Error(`split-bundle: ${path} is imported statically by the main bundle, so it cannot be lazy`);
   }
   // The main bundle's modules that lazy ones import: the only ones the lazy bundle asks for.

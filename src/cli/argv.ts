@@ -6,107 +6,37 @@
  * in ip's first-match order), and `help [OBJECT [COMMAND]]`.
  */
 import { UsageError } from '../errors.js';
-import { didYouMean, matches, matchKeyword, parseBase0, quote } from './grammar.js';
-
-interface GlobalOption {
-  /** ip's spelling, matched by prefix (`-j`, `-js`, `-json`) unless `exact`. */
-  ip: string;
-  /** Matched only whole, as ip matches it (strcmp). */
-  exact?: boolean;
-  /** The canonical long option, or undefined for ip options that `ip mptcp` ignores (accepted, no effect). */
-  long?: string;
-  takesValue?: boolean;
-  /** `-color` takes an optional `=WHEN`. */
-  optionalValue?: boolean;
-  /** The value is checked as ip checks it (undefined: ip takes any). */
-  checkValue?: (value: string) => string | undefined;
-}
-
-const families = ['inet', 'inet6', 'link', 'mpls', 'bridge'];
-
-/**
- * iproute2 6.1's global options in ip's order (ip/ip.c: the first match wins, so `-h` is
- * -human, `-he` -help, `-d` -details, `-b` -batch, `-br` -brief, `-r` -resolve, `-rc` -rcvbuf),
- * then mptcpctl's own, which only take what ip leaves (`-deb` is -debug, `-v` -verbose).
- */
-const globalOptions: GlobalOption[] = [
-  { ip: '-loops', takesValue: true },
-  {
-    ip: '-family',
-    takesValue: true,
-    checkValue: (v) => (families.includes(v) ? undefined : `invalid protocol family ${quote(v)} (expected ${families.join(', ')})`),
-  },
-  { ip: '-4', exact: true },
-  { ip: '-6', exact: true },
-  { ip: '-0', exact: true },
-  { ip: '-M', exact: true },
-  { ip: '-B', exact: true },
-  { ip: '-human' },
-  { ip: '-human-readable' },
-  { ip: '-iec' },
-  { ip: '-stats' },
-  { ip: '-statistics' },
-  { ip: '-details' },
-  { ip: '-resolve', long: '--resolve' },
-  { ip: '-oneline', long: '--oneline' },
-  { ip: '-timestamp', long: '--timestamp' },
-  { ip: '-tshort', long: '--timestamp' },
-  { ip: '-Version', long: '--version' },
-  { ip: '-force', long: '--force' },
-  { ip: '-batch', long: '--batch', takesValue: true },
-  { ip: '-brief' },
-  { ip: '-json', long: '--json' },
-  { ip: '-pretty', long: '--pretty' },
-  { ip: '-rcvbuf', takesValue: true, checkValue: (v) => ((parseBase0(v) ?? Infinity) <= 0xffffffff ? undefined : `invalid rcvbuf size ${quote(v)}`) },
-  { ip: '-color', long: '--color', optionalValue: true },
-  { ip: '-help', long: '--help' },
-  { ip: '-netns', long: '--netns', takesValue: true },
-  { ip: '-Numeric' },
-  { ip: '-all' },
-  { ip: '-echo', exact: true },
-  { ip: '-format', long: '--format', takesValue: true },
-  { ip: '-verbose', long: '--verbose' },
-  { ip: '-debug', long: '--debug' },
-];
+import { didYouMean, matches, matchKeyword, quote } from './grammar/words.js';
+import { globalOptions, ipSpellings, optionOf, type GlobalOption, type IpSpelling } from './table/global-options.js';
+import { entryOf, objectNamed, objects, verbWords } from './table/commands.js';
 
 /** The one-letter spellings people type, ip's and commander's (for "did you mean" on a slip of case). */
 const shortSpellings = ['-4', '-6', '-0', '-M', '-B', '-N', '-V', '-a', '-b', '-c', '-d', '-f', '-h', '-i', '-j', '-l', '-n', '-o', '-p', '-r', '-s', '-t', '-v'];
 
 /** How an option is spelled in the help: the long option where mptcpctl has one, else ip's. */
-const documented = (o: GlobalOption): string => o.long ?? o.ip;
+const documented = (s: IpSpelling): string => optionOf(s)?.long ?? s.ip;
+/** Whether a spelling takes a value (`-n NS`), or may (`-color[=WHEN]`). */
+const takesValue = (s: IpSpelling): boolean => s.takesValue ?? optionOf(s)?.value === 'required';
+const optionalValue = (s: IpSpelling): boolean => optionOf(s)?.value === 'optional';
 
 /** A real option close to `name` (`-jsn` -> `--json`, `-J` -> `-j`), or undefined: never a far one. */
 export function suggestOption(name: string): string | undefined {
   const bare = name.replace(/^-+/, '');
   // One or two letters are too short to guess from: only a slip of case is suggested.
   if (bare.length <= 2) return shortSpellings.find((s) => s.slice(1).toLowerCase() === bare.toLowerCase() && s.slice(1) !== bare);
-  const long = globalOptions.filter((o) => o.ip.length > 3);
+  const long = ipSpellings.filter((o) => o.ip.length > 3);
   const guess = didYouMean(bare, long.map((o) => o.ip.slice(1)));
   return guess === undefined ? undefined : documented(long.find((o) => o.ip.slice(1) === guess)!);
 }
 
-function findOption(name: string, commandFollows: boolean): GlobalOption | undefined {
+function findOption(name: string, commandFollows: boolean): IpSpelling | undefined {
   // ip reads `-h` as -human; alone (nothing to run) it is the help people expect of `-h`.
-  if (name === '-h' && !commandFollows) return globalOptions.find((o) => o.ip === '-help');
+  if (name === '-h' && !commandFollows) return ipSpellings.find((o) => o.ip === '-help');
   // commander's spelling of ip's -Version.
-  if (name === '-version') return globalOptions.find((o) => o.ip === '-Version');
+  if (name === '-version') return ipSpellings.find((o) => o.ip === '-Version');
   if (name.length < 2) return undefined;
-  return globalOptions.find((o) => (o.exact ? name === o.ip : matches(name.slice(1), o.ip.slice(1))));
+  return ipSpellings.find((o) => (o.exact ? name === o.ip : matches(name.slice(1), o.ip.slice(1))));
 }
-
-/** Objects in first-match order: ip's own first, then mptcpctl's. */
-export const objects = ['endpoint', 'limits', 'monitor', 'help', 'announce', 'remove', 'subflow', 'connection', 'status', 'completion', 'stats', 'exporter', 'config'] as const;
-
-/** Each object's verbs in first-match order, and the verb used when none is given. */
-export const verbs: Record<string, { list: readonly string[]; default?: string; implicit?: boolean }> = {
-  endpoint: { list: ['add', 'change', 'delete', 'show', 'flush'], default: 'show' },
-  // ip quirk kept: `limits s` is set, and `limits monitor` runs the monitor.
-  limits: { list: ['set', 'show', 'monitor'], default: 'show' },
-  // `subflow token T` and `connection token T` read as show (implicit: a non-verb word starts its arguments).
-  subflow: { list: ['create', 'destroy', 'show'], default: 'show', implicit: true },
-  connection: { list: ['show', 'explain'], default: 'show', implicit: true },
-  config: { list: ['show', 'diff', 'apply', 'try', 'confirm', 'follow'], default: 'show' },
-};
 
 function translateLeadingOptions(argv: string[]): { options: string[]; rest: string[] } {
   const options: string[] = [];
@@ -127,22 +57,23 @@ function translateLeadingOptions(argv: string[]): { options: string[]; rest: str
       const guess = suggestOption(name);
       throw new UsageError(`unknown option ${quote(arg)}${guess ? `: did you mean "${guess}"?` : ''}`);
     }
-    if (inlineValue !== undefined && !option.takesValue && !option.optionalValue) {
+    if (inlineValue !== undefined && !takesValue(option) && !optionalValue(option)) {
       throw new UsageError(`option ${quote(arg)}: ${documented(option)} takes no value`);
     }
     let value = inlineValue;
-    if (option.takesValue && value === undefined) {
+    if (takesValue(option) && value === undefined) {
       value = argv[++i];
       if (value === undefined) throw new UsageError(`option ${quote(arg)} needs a value`);
     }
     const problem = value === undefined ? undefined : option.checkValue?.(value);
     if (problem) throw new UsageError(problem);
     // ip's `-color` takes `=WHEN`; also accept `-c WHEN` / `--color WHEN`.
-    if (option.optionalValue && value === undefined && ['auto', 'always', 'never'].includes(argv[i + 1] ?? '')) value = argv[++i];
-    if (!option.long) continue; // accepted and ignored, as `ip mptcp` ignores it
-    options.push(option.long);
+    const known = optionOf(option);
+    if (optionalValue(option) && value === undefined && (known?.choices ?? []).includes(argv[i + 1] ?? '')) value = argv[++i];
+    if (!known) continue; // accepted and ignored, as `ip mptcp` ignores it
+    options.push(known.long);
     if (value !== undefined) options.push(value);
-    else if (option.optionalValue) options.push('always');
+    else if (known.preset !== undefined) options.push(known.preset);
   }
   return { options, rest: argv.slice(i) };
 }
@@ -154,8 +85,7 @@ export function expandCommandWords(words: string[]): string[] {
   if (rest[0] !== undefined && rest[0].length >= 2 && matches(rest[0], 'mptcp')) rest.shift();
   const word = rest.shift();
   if (word === undefined) return [];
-  if (word === 'conn') return ['connection', ...expandVerb('connection', rest)];
-  const object = matchKeyword(word, objects);
+  const object = objectNamed(word);
   if (object === 'help') return helpWords(rest);
   if (!object) {
     const guess = didYouMean(word, objects);
@@ -163,8 +93,8 @@ export function expandCommandWords(words: string[]): string[] {
   }
   const expanded = expandVerb(object, rest);
   // ip quirk kept: `limits monitor` runs the monitor.
-  if (object === 'limits' && expanded[0] === 'monitor') return expanded;
-  return [object, ...expanded];
+  const elsewhere = expanded[0] === undefined ? undefined : entryOf(object)?.elsewhere?.[expanded[0]];
+  return elsewhere ? [elsewhere, ...expanded.slice(1)] : [object, ...expanded];
 }
 
 /** The help options: `endpoint --help` is the object's help, not its default verb's. */
@@ -174,40 +104,43 @@ const isHelpOption = (word: string): boolean => word === '--help' || word === '-
 function helpWords(rest: string[]): string[] {
   const [topic, verb, ...extra] = rest;
   if (topic === undefined) return ['--help'];
-  const object = topic === 'conn' ? 'connection' : matchKeyword(topic, objects);
+  const object = objectNamed(topic);
   if (!object) {
     const guess = didYouMean(topic, objects);
     throw new UsageError(`unknown help topic ${quote(topic)}${guess ? `: did you mean "${guess}"?` : ` (expected one of: ${objects.join(', ')})`}`);
   }
   if (object === 'help' && verb === undefined) return ['--help'];
   if (verb === undefined) return [object, '--help'];
-  const spec = verbs[object];
-  const command = spec && matchKeyword(verb, spec.list);
+  const list = verbWords(object);
+  const command = list && matchKeyword(verb, list);
   if (!command || extra.length) {
-    const commands = spec ? `${object} commands: ${spec.list.filter((v) => v !== 'monitor').join(', ')}` : `${object} has no commands`;
+    const commands = list ? `${object} commands: ${ownVerbs(object).join(', ')}` : `${object} has no commands`;
     throw new UsageError(`unknown help topic ${quote([object, verb, ...extra].join(' '))} (${commands})`);
   }
   // ip quirk kept: `limits monitor` is the monitor.
-  return object === 'limits' && command === 'monitor' ? ['monitor', '--help'] : [object, command, '--help'];
+  const elsewhere = entryOf(object)?.elsewhere?.[command];
+  return elsewhere ? [elsewhere, '--help'] : [object, command, '--help'];
 }
 
+/** An object's own verbs, as error messages list them (not those that run another object). */
+const ownVerbs = (object: string): string[] => Object.keys(entryOf(object)!.verbs);
+
 function expandVerb(object: string, rest: string[]): string[] {
-  const spec = verbs[object];
-  if (!spec) return rest;
+  const list = verbWords(object);
+  if (!list) return rest;
+  const spec = entryOf(object)!;
   const word = rest[0];
   if (word === undefined || (word.startsWith('-') && word !== '-')) {
     // Options before any verb: `endpoint --help` asks for the object's help (every verb), not show's.
     const firstWord = rest.findIndex((w) => !w.startsWith('-'));
     if ((firstWord < 0 ? rest : rest.slice(0, firstWord)).some(isHelpOption)) return rest;
-    return spec.default ? [spec.default, ...rest] : rest;
+    return spec.defaultVerb ? [spec.defaultVerb, ...rest] : rest;
   }
-  const verb = matchKeyword(word, spec.list);
+  const verb = matchKeyword(word, list);
   if (!verb) {
-    const guess = didYouMean(word, spec.list);
-    if (!guess && spec.implicit && spec.default) return [spec.default, ...rest];
-    throw new UsageError(
-      `unknown ${object} command ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected ${spec.list.filter((v) => v !== 'monitor').join(', ')})`}`,
-    );
+    const guess = didYouMean(word, list);
+    if (!guess && spec.implicit && spec.defaultVerb) return [spec.defaultVerb, ...rest];
+    throw new UsageError(`unknown ${object} command ${quote(word)}${guess ? `: did you mean "${guess}"?` : ` (expected ${ownVerbs(object).join(', ')})`}`);
   }
   return [verb, ...rest.slice(1)];
 }
@@ -219,8 +152,8 @@ function expandVerb(object: string, rest: string[]): string[] {
 function checkInlineValues(words: readonly string[]): void {
   for (const word of words) {
     const m = /^--([A-Za-z][\w-]*)=/.exec(word);
-    const option = m && globalOptions.find((o) => o.long === `--${m[1]}`);
-    if (option && !option.takesValue && !option.optionalValue) throw new UsageError(`option ${quote(word)}: ${option.long} takes no value`);
+    const option = m && Object.values<GlobalOption>(globalOptions).find((o) => o.long === `--${m[1]}`);
+    if (option && !option.value) throw new UsageError(`option ${quote(word)}: ${option.long} takes no value`);
   }
 }
 

@@ -11,11 +11,10 @@
  */
 import { closeSync, createReadStream, fstatSync, openSync, readFileSync } from 'node:fs';
 import { UsageError } from '../errors.js';
-import { expandCommandWords, splitBatchLine, verbs } from './argv.js';
-import { quote } from './grammar.js';
+import { quote } from './grammar/words.js';
+import { expandCommandWords, splitBatchLine } from './argv.js';
 import type { CommandContext } from './context.js';
-import { findAction } from './actions.js';
-import { checkAction, type CheckedRun } from './line-check.js';
+import { entryOf, findAction, verbWords, type CheckedRun } from './table/commands.js';
 import type { Session } from './session.js';
 import { TimeSlice } from '../util/time-slice.js';
 
@@ -127,11 +126,12 @@ export function checkBatchLine(session: Session, line: string): Promise<CheckedR
   const expanded = expandCommandWords(words);
   const call = findAction(expanded);
   if (!call) {
-    const named = expanded.length ? expanded.slice(0, verbs[expanded[0]!] ? 2 : 1) : words;
+    const named = expanded.length ? expanded.slice(0, verbWords(expanded[0]!) ? 2 : 1) : words;
     throw new UsageError(`${quote(named.join(' '))} cannot be used in a batch file`);
   }
   const onWords: CheckedRun = (ctx) => call.action(ctx, call.words);
-  const checked = checkAction(session, call.object, call.verb, call.words);
+  // The verb's own check (the command table's): a usage error here leaves everything as it was.
+  const checked = entryOf(call.object)!.verbs[call.verb]!.check(session, call.words);
   return checked instanceof Promise ? checked.then((run) => run ?? onWords) : (checked ?? onWords);
 }
 

@@ -7,42 +7,26 @@
  * would reject) is left to commander, which stays the reference: test/unit/direct.test.ts checks
  * that both read every routed line alike. A batch run (`-b FILE`) is read the same way.
  */
-import { findAction, type ActionCall } from './actions.js';
+import { findAction, type ActionCall } from './table/commands.js';
+import { globalOptions, type GlobalOption, type GlobalOptionName, type GlobalOptionValues } from './table/global-options.js';
 
-/** The global options a direct line may carry: none of them needs checking by commander. */
-export interface DirectOptions {
-  netns?: string;
-  json?: boolean;
-  pretty?: boolean;
-  verbose?: boolean;
-  oneline?: boolean;
-  resolve?: boolean;
-  /** ip's `-force`, which only batch mode reads (and batch lines are commander's). */
-  force?: boolean;
-  debug?: boolean;
-}
+/** The global options a direct line may carry (the table's `direct` ones): none of them needs checking by commander. */
+export type DirectOptions = Pick<GlobalOptionValues, { [K in GlobalOptionName]: (typeof globalOptions)[K] extends { direct: true } ? K : never }[GlobalOptionName]>;
 
 export interface DirectRoute extends ActionCall {
   options: DirectOptions;
 }
 
-type Flag = 'json' | 'pretty' | 'verbose' | 'oneline' | 'resolve' | 'force' | 'debug';
+type Flag = Exclude<keyof DirectOptions, 'netns'>;
 
-/** In the canonical spelling normalizeArgv gives them, short forms included. */
-const flags: Record<string, Flag> = {
-  '--json': 'json',
-  '-j': 'json',
-  '--pretty': 'pretty',
-  '-p': 'pretty',
-  '--verbose': 'verbose',
-  '-v': 'verbose',
-  '--oneline': 'oneline',
-  '-o': 'oneline',
-  '--resolve': 'resolve',
-  '-r': 'resolve',
-  '--force': 'force',
-  '--debug': 'debug',
-};
+
+/** The direct options without a value, in the canonical spelling normalizeArgv gives them, short forms included. */
+const flags = new Map<string, Flag>(
+  Object.entries(globalOptions).flatMap(([name, o]: [string, GlobalOption]) =>
+    o.direct && !o.value ? [o.long, ...(o.short ? [o.short] : [])].map((spelling): [string, Flag] => [spelling, name as Flag]) : [],
+  ),
+);
+const { netns, batch } = globalOptions;
 
 /** The options and the other words of a line, or undefined when commander has to read it. */
 function readLine(argv: readonly string[]): { options: DirectOptions & DirectBatch; rest: string[] } | undefined {
@@ -52,10 +36,10 @@ function readLine(argv: readonly string[]): { options: DirectOptions & DirectBat
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (!arg.startsWith('-')) rest.push(arg);
-    else if (Object.hasOwn(flags, arg)) options[flags[arg]!] = true;
-    else if ((arg === '--netns' || arg === '-n') && i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) options.netns = argv[++i]!;
-    else if (arg === '--batch' && i + 1 < argv.length && (argv[i + 1] === '-' || !argv[i + 1]!.startsWith('-'))) options.batch = argv[++i]!;
-    else if (arg === '--force') options.force = true;
+    else if (flags.has(arg)) options[flags.get(arg)!] = true;
+    else if ((arg === netns.long || arg === netns.short) && i + 1 < argv.length && !argv[i + 1]!.startsWith('-')) options.netns = argv[++i]!;
+    // Only the long form: normalizeArgv gives it so before the object; `-b` after it is commander's to refuse.
+    else if (arg === batch.long && i + 1 < argv.length && (argv[i + 1] === '-' || !argv[i + 1]!.startsWith('-'))) options.batch = argv[++i]!;
     // Any other option, and `--`, are commander's to read.
     else return undefined;
   }

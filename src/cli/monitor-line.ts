@@ -8,7 +8,8 @@
  * and subscribes when the monitor starts.
  */
 
-import type { MonitorOptions } from './monitor-options.js';
+import type { MonitorOptions } from './grammar/monitor.js';
+import { globalOptions, type GlobalOption } from './table/global-options.js';
 
 /** The monitor's line: where, and its options as commander would hand them over. */
 export interface MonitorLine {
@@ -16,14 +17,12 @@ export interface MonitorLine {
   options: MonitorOptions;
 }
 
+const spellings = (o: GlobalOption): string[] => (o.short ? [o.long, o.short] : [o.long]);
+const { json, pretty, verbose, oneline, timestamp, netns, format } = globalOptions;
 /** Options without a value that may stand anywhere in a monitor line (normalizeArgv's spelling). */
-const flags = new Set(['--json', '-j', '--pretty', '-p', '--verbose', '-v', '--oneline', '-o', '--timestamp', '-t']);
+const flags = new Set([json, pretty, verbose, oneline, timestamp].flatMap(spellings));
 /** Global options with a value (anywhere), and their allowed values where commander checks them. */
-const globalValues = new Map<string, readonly string[] | undefined>([
-  ['--netns', undefined],
-  ['-n', undefined],
-  ['--format', ['auto', 'text', 'table', 'json']],
-]);
+const globalValues = new Map<string, readonly string[] | undefined>([...spellings(netns).map((s): [string, undefined] => [s, undefined]), [format.long, format.choices]]);
 /** The monitor's own options with a value (after `monitor` only), and their option keys. */
 const monitorValues = new Map<string, Exclude<keyof MonitorOptions, 'timestamp'>>([
   ['--event', 'event'],
@@ -36,7 +35,7 @@ const monitorValues = new Map<string, Exclude<keyof MonitorOptions, 'timestamp'>
 
 /** `argv` as normalizeArgv returns it; undefined unless it surely runs the monitor. */
 export function monitorLine(argv: readonly string[]): MonitorLine | undefined {
-  let netns: string | undefined;
+  let namespace: string | undefined;
   let monitor = false;
   const options: MonitorOptions = {};
   for (let i = 0; i < argv.length; i++) {
@@ -46,7 +45,7 @@ export function monitorLine(argv: readonly string[]): MonitorLine | undefined {
       continue;
     }
     if (flags.has(arg)) {
-      if (arg === '--timestamp' || arg === '-t') options.timestamp = true;
+      if (spellings(timestamp).includes(arg)) options.timestamp = true;
       continue;
     }
     const inline = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -57,11 +56,11 @@ export function monitorLine(argv: readonly string[]): MonitorLine | undefined {
     const value = inline > 0 ? arg.slice(inline + 1) : argv[++i];
     if (value === undefined || value.startsWith('-')) return undefined;
     if (isGlobal && !(globalValues.get(name)?.includes(value) ?? true)) return undefined;
-    if (name === '--netns' || name === '-n') netns = value;
+    if (spellings(netns).includes(name)) namespace = value;
     // As commander: --event adds to a list, the others keep their last value.
     if (key === 'event') options.event = [...(options.event ?? []), value];
     else if (key) options[key] = value;
   }
   if (!monitor) return undefined;
-  return netns === undefined ? { options } : { netns, options };
+  return namespace === undefined ? { options } : { netns: namespace, options };
 }

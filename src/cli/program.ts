@@ -3,229 +3,13 @@
  * Actions only parse the words they get and call a command module, loaded when it runs.
  */
 import { Argument, Command, Help, Option } from 'commander';
-import { actions } from './actions.js';
+import { entryOf } from './table/commands.js';
+import { EXIT_CODES_HELP, globalOptionHelp, objectsHelp, type VerbHelp } from './table/help.js';
+import { globalOptions, type GlobalOption, type GlobalOptionName } from './table/global-options.js';
 import type { CommandContext } from './context.js';
 
 /** Builds a context for the action that is about to run, from the options it sees. */
 export type ContextFactory = (command: Command) => Promise<CommandContext>;
-
-export const EXIT_CODES_HELP = `
-Exit status:
-  0  success
-  1  the kernel or the system refused (the kernel's own message is shown)
-  2  usage error: the command line is wrong; nothing was sent to the kernel`;
-
-const statusHelp: VerbHelp = {
-  verb: 'status',
-  usage: '',
-  summary: "the namespace's MPTCP state, what the kernel supports, and warnings for what is wrong",
-  examples: ['mptcpctl status', 'mptcpctl -n blue status', 'mptcpctl -j -p status'],
-  notes:
-    'Shows net.mptcp.enabled, the path manager and scheduler, every net.mptcp.* setting, the mptcp_pm family as the\n' +
-    'running kernel lists it (operations with their flags, groups) and the features that follow (from the op list and\n' +
-    'the per-op policies; from the kernel release only for what netlink does not list), limits, endpoints, connection\n' +
-    'counts (tokens are not shown: `connection show` lists them), subscribers to path-manager events and non-zero\n' +
-    'MPTcpExt counters. Then a warning for each problem found, with why it matters and the command that fixes it:\n' +
-    'an endpoint address not configured here or a device that is gone, a subflow endpoint without dev, an IPv6\n' +
-    'link-local endpoint without dev, a subflows limit below the usable subflow endpoints, add_addr_accepted 0,\n' +
-    'signal together with fullmesh, the userspace PM with nothing subscribed to events (joins are then dropped), and\n' +
-    'endpoints configured while the userspace PM is selected. Exit status 0 also when there are warnings.',
-};
-
-/** The ss-style selectors both listings take (grammar-selectors.ts). */
-const SELECTOR_USAGE = '[token TOKEN] [src ADDR[:PORT]] [dst ADDR[:PORT]] [sport PORT] [dport PORT] [dev IFNAME]';
-const SELECTOR_NOTE =
-  'Selectors, all of which must hold: src/dst ADDR[:PORT] (the local/remote end; IPv6 with a port as [ADDR]:PORT,\n' +
-  '`*` for any address), sport/dport PORT, dev IFNAME (the device a socket is bound to), token TOKEN. The kernel\n' +
-  'filters by all but the token (inet_diag bytecode, as ss does).';
-
-const subflowShowHelp: VerbHelp = {
-  verb: 'show',
-  usage: SELECTOR_USAGE,
-  summary: 'list live subflows with their MPTCP state (ids, tokens, flags, sequence numbers)',
-  examples: ['mptcpctl subflow show', 'mptcpctl -j subflow show token 1a2b3c4d', 'mptcpctl subflow show dev eth1 dport 443'],
-  notes:
-    'One line per subflow: token (the connection\'s, as `connection show` and `monitor` print it), TCP state, local and\nremote address:port as ss prints them, local and remote address ids, backup, the peer\'s token, the subflow flags\n(mcap/join/bkup local and remote, fully_established, connected, mapvalid) and the current DSS mapping.\n' +
-    SELECTOR_NOTE +
-    '\nA token that matches no connection exits with status 1, as for `connection show`; a connection without subflows\n(a listener) prints nothing.',
-};
-
-const connectionShowHelp: VerbHelp = {
-  verb: 'show',
-  usage: SELECTOR_USAGE,
-  summary: 'list live MPTCP connections (listeners included)',
-  examples: ['mptcpctl connection show', 'mptcpctl conn', 'mptcpctl -j connection show token 1a2b3c4d', 'mptcpctl connection show dst 10.0.0.2:443'],
-  notes:
-    'One line per connection: token (paste it into `token TOKEN`), state, side (server: accepted; client: connected),\nlocal and remote address:port as `ss -M` prints them, then every field of the kernel\'s mptcp_info by ss\'s names:\nsubflows (beyond the initial one; subflows_total counts all), ADD_ADDRs, limits, flags (fallback, remote_key),\nwrite_seq, snd_una, rcv_nxt, byte counters and the last activity times (ms). A token that matches nothing exits 1.\n' +
-    SELECTOR_NOTE,
-};
-
-const connectionExplainHelp: VerbHelp = {
-  verb: 'explain',
-  usage: '[token TOKEN] [dst ADDR[:PORT]] [src ADDR[:PORT]]',
-  summary: 'for each connection, every path it could have (endpoint x peer address): the subflow, or why there is none',
-  examples: ['mptcpctl connection explain', 'mptcpctl -n blue connection explain dst 10.0.1.2:8080', 'mptcpctl -j connection explain token 1a2b3c4d'],
-  notes:
-    'Lists each connection\'s subflows, then one line per path (each local endpoint and the initial address x each\n' +
-    'peer address known: the initial one and those its subflows reach) with a verdict code, the fix and the evidence:\n' +
-    'subflow-exists, limit-subflows, endpoint-no-subflow-flag, endpoint-dev-down, endpoint-dev-missing,\n' +
-    'endpoint-address-gone, endpoint-tentative, family-mismatch, no-route (RTM_GETROUTE from the endpoint in the\n' +
-    'namespace), peer-deny-join-id0, peer-limit, add-addr-not-echoed, not-announced, server-side, other-source-used,\n' +
-    'join-failed-here, not-tried, initial-subflow-closed; for the whole connection userspace-pm, fallback-tcp and\n' +
-    'limit-add-addr-accepted; for the namespace mptcp-disabled and blackhole-detected. "likely:" marks what the\n' +
-    'kernel does not show for sure (read from MPTcpExt counters, compared with the previous run of explain).\n' +
-    'Peer addresses announced but never reached are not shown by the kernel, only counted. Filters: token, dst\n' +
-    '(the peer\'s address) and src (the local one), IPv6 with a port as [ADDR]:PORT.',
-};
-
-interface VerbHelp {
-  verb: string;
-  usage: string;
-  summary: string;
-  examples: string[];
-  notes?: string;
-}
-
-const endpointVerbs: VerbHelp[] = [
-  {
-    verb: 'add',
-    usage: 'ADDRESS [dev IFNAME] [id ID] [port PORT] [signal|subflow|backup|fullmesh|laminar]...',
-    summary: 'add an endpoint to the in-kernel path manager',
-    examples: ['mptcpctl endpoint add 10.0.0.2 id 3 signal', 'mptcpctl endpoint add 10.0.1.2 dev eth1 subflow backup', 'mptcpctl -n blue endpoint add 2001:db8::2 signal port 10100'],
-    notes: 'signal: announce the address to peers (ADD_ADDR); subflow: open subflows from it; backup: low priority;\nfullmesh: a subflow to every peer address (not with signal); laminar: source of subflows to addresses the peer announces.\nport needs signal: the kernel then listens on ADDRESS:PORT, so the address must be configured locally.\nWithout id the kernel picks the next free one (1..255).',
-  },
-  {
-    verb: 'delete',
-    usage: 'id ID [ADDRESS]',
-    summary: 'delete an endpoint (id 0 ADDRESS: close the initial subflows using ADDRESS)',
-    examples: ['mptcpctl endpoint delete id 3', 'mptcpctl endpoint delete id 0 10.0.0.1'],
-  },
-  {
-    verb: 'change',
-    usage: '[id ID] [ADDRESS] [port PORT] [backup|nobackup|fullmesh|nofullmesh]...\n       ADDRESS [port PORT] token TOKEN remote ADDRESS [port PORT] backup|nobackup',
-    summary: "change an endpoint's backup/fullmesh flags, or (with a token) a userspace-PM subflow's priority",
-    examples: ['mptcpctl endpoint change id 3 backup', 'mptcpctl endpoint change 10.0.0.2 backup fullmesh', 'mptcpctl endpoint change 10.0.0.1 token 0x1a2b3c4d remote 10.0.0.2 backup'],
-    notes:
-      'As with ip, the flags given REPLACE both backup and fullmesh: `change id 3 backup` clears fullmesh,\nand `change id 3` alone clears both. Give the complete wanted state.\nThe endpoint is found by id or by ADDRESS (one is needed), with or without its port: without port, the endpoint\nwith no port, else the only one with that address; when several with ports share it, the error lists them.\n-v says what changed: `changed endpoint 10.0.0.2 id 3: backup -> nobackup`.\nWith a token (userspace PM), MP_PRIO is sent on the subflows between the two addresses (port 0 or none: any port).',
-  },
-  {
-    verb: 'show',
-    usage: '[id ID] | token TOKEN [id ID] | --check',
-    summary: 'list endpoints (or one by id); with a token, the local addresses of a userspace-PM connection',
-    examples: ['mptcpctl endpoint show', 'mptcpctl -j endpoint show id 3', 'mptcpctl endpoint show token 0x1a2b3c4d', 'mptcpctl endpoint show --check'],
-    notes: 'An endpoint is looked up by id only (an ADDRESS without id is a usage error: ip would look up id 0).\n--check: also print the warnings of `mptcpctl status` (with why and the fix) after the endpoints;\nunder -j one object {"endpoints": [...], "warnings": [...]}.',
-  },
-  { verb: 'flush', usage: '', summary: 'delete every endpoint', examples: ['mptcpctl endpoint flush'] },
-];
-
-const USERSPACE_PM_NOTE =
-  'Userspace PM: the namespace needs net.mptcp.path_manager=userspace (pm_type=1 before Linux 6.15) set BEFORE the\nconnection is made, and a program subscribed to path-manager events (e.g. `mptcpctl monitor`), without which the\nkernel drops joins and received ADD_ADDRs. TOKEN: the connection as `mptcpctl connection show` and `mptcpctl monitor`\nprint it (hex, 0x optional); tokens are per namespace and per side.';
-
-const announceHelp: VerbHelp = {
-  verb: 'announce',
-  usage: 'ADDRESS id ID token TOKEN [port PORT] [dev IFNAME]',
-  summary: 'userspace PM: announce a local address to the peer of one connection (ADD_ADDR)',
-  examples: ['mptcpctl announce 10.0.2.1 id 5 token 1a2b3c4d', 'mptcpctl -n blue announce 2001:db8:2::1 id 6 token 0x1a2b3c4d port 8080 dev eth1'],
-  notes: `ID (1..255) is what the peer will call the address; PORT is the port the peer should join (default: the\nconnection's own). The peer gets an ANNOUNCED event. Open subflows from the address with \`subflow create\`,\nwithdraw it with \`remove\`.\n${USERSPACE_PM_NOTE}`,
-};
-
-const removeHelp: VerbHelp = {
-  verb: 'remove',
-  usage: 'id ID token TOKEN',
-  summary: 'userspace PM: withdraw a local address from one connection (RM_ADDR) and close its subflows',
-  examples: ['mptcpctl remove id 5 token 1a2b3c4d'],
-  notes: `ID: as given to announce or subflow create (1..255); id 0 withdraws the address of the initial subflow.\nThe peer gets a REMOVED event.\n${USERSPACE_PM_NOTE}`,
-};
-
-const subflowVerbs: VerbHelp[] = [
-  {
-    verb: 'create',
-    usage: 'token TOKEN local ADDRESS [id ID] [port PORT] [dev IFNAME] remote ADDRESS port PORT [backup]',
-    summary: 'userspace PM: open a new subflow of one connection (MP_JOIN)',
-    examples: [
-      'mptcpctl subflow create token 1a2b3c4d local 10.0.2.1 id 5 remote 10.0.2.2 port 8080',
-      'mptcpctl -n blue subflow create token 1a2b3c4d local 10.0.2.1 id 5 dev eth1 remote 10.0.2.2 port 8080 backup',
-    ],
-    notes: `Asynchronous: success means the SYN was sent, not that the subflow is up. Watch \`mptcpctl monitor\`:\nSF_ESTABLISHED follows when the peer accepts, SF_CLOSED with an error (e.g. error=111, refused) when it does not.\n"port" after "local" is the local port (default: any); after "remote" it is the peer's port (required).\nID (0..255) is the local address id sent in MP_JOIN: an announced address keeps its id, and an address used once\nwith an id cannot take another on this connection (even when the connect failed). backup: a low-priority subflow.\n${USERSPACE_PM_NOTE}`,
-  },
-  {
-    verb: 'destroy',
-    usage: 'token TOKEN local ADDRESS port PORT remote ADDRESS port PORT',
-    summary: 'userspace PM: close one subflow of a connection',
-    examples: ['mptcpctl subflow destroy token 1a2b3c4d local 10.0.2.1 port 41234 remote 10.0.2.2 port 8080'],
-    notes: `The subflow is found by both exact addresses and ports, as SF_ESTABLISHED in \`mptcpctl monitor\` shows\nthem (saddr/sport local, daddr/dport remote). The peer gets SF_CLOSED. The kernel also drops the local address\nfrom the connection's list, even an announced one, after which \`remove\` cannot withdraw it: to withdraw an\naddress from the peer, run \`remove\` instead (it closes the address's subflows too).\n${USERSPACE_PM_NOTE}`,
-  },
-];
-
-const limitsVerbs: VerbHelp[] = [
-  {
-    verb: 'set',
-    usage: '[subflows N] [add_addr_accepted N]',
-    summary: 'set the limits (each 0..8); values not given are unchanged',
-    examples: ['mptcpctl limits set subflows 4', 'mptcpctl limits set subflows 2 add_addr_accepted 2'],
-    notes: 'subflows: extra subflows per connection; add_addr_accepted: ADD_ADDRs accepted per connection.',
-  },
-  { verb: 'show', usage: '', summary: 'show the limits', examples: ['mptcpctl limits show', 'mptcpctl -j limits show'] },
-];
-
-const CONFIG_FILE_NOTE =
-  'FILE (YAML) describes one namespace: limits, sysctl (net.mptcp.* keys the kernel has), endpoints (address, id, dev,\n' +
-  'port, flags), rules (endpoints made from interface addresses: interfaces globs, family, flags, scope, temporary,\n' +
-  'ula, deprecated, tentative, link, ids; in the order that hands out the 8 endpoint slots) and unlisted: remove|keep.\n' +
-  'The whole file is checked first: every problem is printed as FILE:LINE:COLUMN, exit status 2, nothing changed.\n' +
-  'The namespace is -n\'s, else the file\'s netns:, else this one. See README "Desired state".';
-
-const configVerbs: VerbHelp[] = [
-  {
-    verb: 'show',
-    usage: '',
-    summary: 'the current state as a file that `config apply` reproduces exactly (-j: as JSON)',
-    examples: ['mptcpctl config show > /etc/mptcpctl/main.yaml', 'mptcpctl -n blue config show'],
-  },
-  {
-    verb: 'diff',
-    usage: 'FILE',
-    summary: 'the plan from the current state to FILE, one line per change, and what the rules skipped',
-    examples: ['mptcpctl config diff /etc/mptcpctl/main.yaml', 'mptcpctl -j config diff main.yaml'],
-    notes: `Exit status 0: already in that state; 3: it differs (for cron jobs and configuration checks).\n${CONFIG_FILE_NOTE}`,
-  },
-  {
-    verb: 'apply',
-    usage: 'FILE [--dry-run]',
-    summary: 'make the namespace as FILE says with the fewest changes, all or nothing',
-    examples: ['mptcpctl config apply /etc/mptcpctl/main.yaml', 'mptcpctl config apply main.yaml --dry-run'],
-    notes: `Flags the kernel can change in place (backup, fullmesh) are changed in place, so live subflows stay;\nother differences delete and add the endpoint again under its id. The state is read back and compared with\nthe plan. If any step fails, the state found (endpoints, limits, sysctls) is restored and the failure named:\nnothing changed (exit status 1). --dry-run: the plan only, as diff (exit status 0 or 3).\n${CONFIG_FILE_NOTE}`,
-  },
-  {
-    verb: 'try',
-    usage: 'FILE [--timeout SECONDS]',
-    summary: 'apply FILE, then revert unless confirmed within the timeout (default 120 s), as `netplan try`',
-    examples: ['mptcpctl config try main.yaml', 'mptcpctl -n blue config try main.yaml --timeout 30'],
-    notes: 'Confirm with a key on the terminal, or `mptcpctl [-n NS] config confirm` from another shell. Without a\nconfirmation (or on SIGINT/SIGTERM) the state found is restored and the exit status is 1.',
-  },
-  {
-    verb: 'confirm',
-    usage: '',
-    summary: 'keep what the waiting `config try` of this namespace applied',
-    examples: ['mptcpctl config confirm', 'mptcpctl -n blue config confirm'],
-  },
-  {
-    verb: 'follow',
-    usage: 'FILE [--once] [--resync SECONDS]',
-    summary: 'apply FILE and keep it true as addresses and interfaces come and go (a service)',
-    examples: ['mptcpctl config follow /etc/mptcpctl/main.yaml', 'mptcpctl -j config follow main.yaml', 'mptcpctl config follow main.yaml --once'],
-    notes: `Re-plans on every address and link change (rtnetlink) and path-manager event, debounced, and every\n--resync seconds (default 60; 0 = only on events). A tentative address gets its endpoint once DAD is done.\nOne line per change (JSON Lines with -j). With NOTIFY_SOCKET set, tells systemd READY=1 after the first\nround. SIGINT/SIGTERM end it (exit status 0) and leave the endpoints as they are. --once: apply and exit.\nsystemd: mptcpctl-follow@.service (see README).\n${CONFIG_FILE_NOTE}`,
-  },
-];
-
-/** The objects that have verbs, and their verbs in help order. */
-const objectVerbs: Record<string, VerbHelp[]> = {
-  endpoint: endpointVerbs,
-  limits: limitsVerbs,
-  subflow: [...subflowVerbs, subflowShowHelp],
-  connection: [connectionShowHelp, connectionExplainHelp],
-  config: configVerbs,
-};
 
 /**
  * Each verb's grammar as its help shows it. A verb takes its words as `[words...]` (its own
@@ -268,10 +52,27 @@ function addVerbs(parent: Command, object: string, list: VerbHelp[], makeContext
       .helpOption('-h, --help', 'show this help')
       .addHelpText('after', `${v.notes ? `\n${v.notes}\n` : ''}\nExamples:\n${v.examples.map((e) => `  ${e}`).join('\n')}\n${EXIT_CODES_HELP}`)
       .action(async (words: string[], _opts: unknown, command: Command) => {
-        await actions[object]![v.verb]!(await makeContext(command), words);
+        await entryOf(object)!.verbs[v.verb]!.run(await makeContext(command), words);
       });
     grammarOf.set(command, v.usage);
   }
+}
+
+/** The global options of the table (table/global-options.ts), with their help. */
+function addGlobalOptions(program: Command, version: string): Command {
+  for (const [name, o] of Object.entries<GlobalOption>(globalOptions)) {
+    const { placeholder, description } = globalOptionHelp[name as GlobalOptionName];
+    const flags = [o.short, placeholder ? `${o.long} ${placeholder}` : o.long].filter(Boolean).join(', ');
+    if (name === 'version') program.version(version, flags, description);
+    else if (name === 'help') program.helpOption(flags, description);
+    else {
+      const option = new Option(flags, description);
+      if (o.choices) option.choices(o.choices);
+      if (o.preset !== undefined) option.preset(o.preset);
+      program.addOption(option);
+    }
+  }
+  return program;
 }
 
 /**
@@ -279,23 +80,9 @@ function addVerbs(parent: Command, object: string, list: VerbHelp[], makeContext
  * runs) an object's verbs are added only when that object runs; otherwise the tree is whole.
  */
 export function buildProgram(version: string, makeContext: ContextFactory, options: { lazyVerbs?: boolean } = {}): Command {
-  const program = new Command('mptcpctl')
+  const program = addGlobalOptions(new Command('mptcpctl'), version)
     .description("Control the Linux kernel's MPTCP path manager: endpoints, limits, userspace-PM commands, live connections and events.")
     .usage('[options] OBJECT COMMAND [ARGS...]')
-    .version(version, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help (also after any command)')
-    .option('-n, --netns <name>', 'run in network namespace NAME (as `ip -n`)')
-    .option('-j, --json', 'JSON output (same as --format json)')
-    .option('-p, --pretty', 'indent JSON as `ip -j -p` does')
-    .addOption(new Option('--format <format>', 'output format; auto = table on a terminal, text otherwise').choices(['auto', 'text', 'table', 'json']))
-    .addOption(new Option('-c, --color [when]', 'colours: auto, always or never; -c alone is always (NO_COLOR, FORCE_COLOR respected)').choices(['auto', 'always', 'never']).preset('always'))
-    .option('-v, --verbose', 'say what a change did (changes are silent by default, like ip)')
-    .option('-b, --batch <file>', 'run the commands in FILE, one per line (- for stdin), on one socket: a regular file is checked whole first, a stream runs each line as it arrives')
-    .option('--force', 'with --batch: go on after a failing line; exit 1 if any failed')
-    .option('-o, --oneline', "text output: end records with '\\' instead of a newline, as `ip -o`")
-    .option('-r, --resolve', 'endpoint show: addresses as host names where the resolver knows one, as `ip -r`')
-    .option('-t, --timestamp', 'monitor: prefix each event with its time')
-    .option('--debug', 'trace every netlink message on stderr, decoded attribute by attribute (tokens included)')
     .showSuggestionAfterError(true)
     .configureHelp(helpConfiguration)
     .addHelpText(
@@ -333,27 +120,23 @@ ${EXIT_CODES_HELP}`,
   // one object's), or all at once for the whole tree.
   const verbsAdded = new Set<Command>();
   const ensureVerbs = (command: Command): void => {
-    const verbs = objectVerbs[command.name()];
-    if (!verbs || verbsAdded.has(command)) return;
+    const help = objectsHelp[command.name()];
+    if (!help || entryOf(command.name())!.ownVerb || verbsAdded.has(command)) return;
     verbsAdded.add(command);
-    addVerbs(command, command.name(), verbs, makeContext);
+    addVerbs(command, command.name(), help.verbs, makeContext);
   };
-  const addObject = (name: string, description: string): void => {
-    const command = program.command(name).description(description).helpOption('-h, --help', 'show this help').usage('COMMAND [ARGS...]');
-    if (name === 'connection') command.alias('conn');
+  for (const [name, help] of Object.entries(objectsHelp)) {
+    // An object without verbs is its own only verb.
+    if (entryOf(name)!.ownVerb) {
+      addVerbs(program, name, help.verbs, makeContext);
+      continue;
+    }
+    const command = program.command(name).description(help.description!).helpOption('-h, --help', 'show this help').usage('COMMAND [ARGS...]');
+    for (const alias of entryOf(name)!.aliases ?? []) command.alias(alias);
     // Its verbs are listed with their grammar below, not by commander (they may not be registered yet).
-    command.configureHelp({ ...helpConfiguration, visibleCommands: () => [] }).addHelpText('after', objectHelp(name, objectVerbs[name]!));
+    command.configureHelp({ ...helpConfiguration, visibleCommands: () => [] }).addHelpText('after', objectHelp(name, help.verbs));
     if (!options.lazyVerbs) ensureVerbs(command);
-  };
-  addObject('endpoint', 'in-kernel path-manager endpoints (same grammar and output as `ip mptcp endpoint`)');
-  addObject('limits', 'in-kernel path-manager limits (same grammar and output as `ip mptcp limits`)');
-  // Objects without verbs: each is its own only verb.
-  addVerbs(program, 'announce', [announceHelp], makeContext);
-  addVerbs(program, 'remove', [removeHelp], makeContext);
-  addVerbs(program, 'status', [statusHelp], makeContext);
-  addObject('subflow', 'userspace PM: open and close subflows of one connection; list live subflows');
-  addObject('connection', 'live MPTCP connections (from socket diagnostics, as `ss -M`)');
-  addObject('config', 'desired state: show, plan, apply (all or nothing), try, and follow a YAML file');
+  }
   if (options.lazyVerbs) program.hook('preSubcommand', (_program, object) => ensureVerbs(object));
 
   addMonitor(program, makeContext);
@@ -362,7 +145,7 @@ ${EXIT_CODES_HELP}`,
   return program;
 }
 
-/** `monitor`: a long-running stream, so not in the batch `actions` table. */
+/** `monitor`: a long-running stream with options of its own, so commander's alone (not in the command table's verbs). */
 function addMonitor(program: Command, makeContext: ContextFactory): void {
   const list = (value: string, previous: string[] = []): string[] => [...previous, value];
   program
@@ -406,7 +189,7 @@ ${EXIT_CODES_HELP}`,
     });
 }
 
-/** `stats` and `exporter` (src/cli/commands/stats.ts, exporter.ts): options of their own, so not in `actions`. */
+/** `stats` and `exporter` (src/cli/commands/stats.ts, exporter.ts): options of their own, so commander's alone. */
 function addMonitoring(program: Command, makeContext: ContextFactory): void {
   // Every -n of the line, in order (the global option keeps only the last): the exporter serves each.
   const namespaces: string[] = [];
@@ -499,8 +282,8 @@ Examples:
 ${EXIT_CODES_HELP}`,
     )
     .action(async (shell: 'bash' | 'zsh' | 'fish', _opts: unknown, command: Command) => {
-      const { completionModel } = await import('./completion-model.js');
-      const { completionScript } = await import('./completion.js');
+      const { completionModel } = await import('./completion/model.js');
+      const { completionScript } = await import('./completion/scripts.js');
       addAllVerbs();
       (await makeContext(command)).write(completionScript(shell, completionModel(program)));
     });

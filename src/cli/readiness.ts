@@ -9,7 +9,7 @@ import { closeSync, fstatSync } from 'node:fs';
 import { UsageError } from '../errors.js';
 import { sendUnixDatagram } from '../sys/unix-datagram.js';
 import { encodeText } from '../util/bytes.js';
-import { quote } from './grammar.js';
+import { quote } from './grammar/words.js';
 import { writeAll } from './output/stdout.js';
 
 /** What is written to the ready fd, and sent to NOTIFY_SOCKET. */

@@ -9,20 +9,22 @@ import type { Command } from 'commander';
 import { normalizeArgv } from './argv.js';
 import { openBatch, runBatch } from './batch.js';
 import type { CommandContext } from './context.js';
-import { quote } from './grammar.js';
+import { quote } from './grammar/words.js';
 import { resolveOutput } from './output/format.js';
 import { directBatch, directRoute } from './direct.js';
 import { monitorLine } from './monitor-line.js';
-import { parseMonitorOptions } from './monitor-options.js';
+import { parseMonitorOptions } from './grammar/monitor.js';
 import { describeError, EXIT_OK, EXIT_REFUSED, EXIT_USAGE, oneLine } from './output/error-report.js';
 import { UsageError } from '../errors.js';
 import { checkNetnsName } from '../sys/netns.js';
 import { Session } from './session.js';
+import { modules } from './table/modules.js';
+import type { GlobalOptionValues } from './table/global-options.js';
 
 declare const MPTCPCTL_VERSION: string | undefined;
 const version = typeof MPTCPCTL_VERSION === 'string' ? MPTCPCTL_VERSION : '0.0.0-dev';
 
-/** The completion scripts' value helper (complete-values.ts), loaded only for that line. */
+/** The completion scripts' value helper (completion/values.ts), loaded only for that line. */
 const COMPLETE_COMMAND = '__complete';
 
 /** Where the CLI reads and writes. */
@@ -40,25 +42,13 @@ export interface CliIo {
   stdinIsFile?(): boolean;
 }
 
-interface GlobalOptions {
-  netns?: string;
-  json?: boolean;
-  pretty?: boolean;
-  format?: string;
-  color?: string;
-  verbose?: boolean;
-  oneline?: boolean;
-  resolve?: boolean;
-  batch?: string;
-  force?: boolean;
-  debug?: boolean;
-}
+type GlobalOptions = GlobalOptionValues;
 
 /** Runs one command line; resolves to the exit status. Never rejects. */
 export async function runCli(argv: string[], io: CliIo): Promise<number> {
   // The completion scripts' value helper: hidden, outside the command tree, never an error.
   if (argv[0] === COMPLETE_COMMAND) {
-    const { completeValues } = await import('./complete-values.js');
+    const { completeValues } = await modules.completeValues();
     return completeValues(argv.slice(1), (text) => void io.stdout.write(text));
   }
   const printError = (text: string): void => void io.stderr.write(`mptcpctl: ${oneLine(text)}\n`);
@@ -71,7 +61,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     if (problem) throw new UsageError(`invalid network namespace name ${quote(opts.netns!)}: ${problem}`);
     if (!session) {
       // The trace decoder is loaded only under --debug: it is start-up time everyone else would pay.
-      const trace = opts.debug ? (await import('./trace.js')).createTrace((text) => void io.stderr.write(text)) : undefined;
+      const trace = opts.debug ? (await modules.trace()).createTrace((text) => void io.stderr.write(text)) : undefined;
       session = new Session(opts.netns, trace);
     }
     return {
@@ -112,7 +102,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       const { receiveBufferBytes } = parseMonitorOptions(early.options);
       await (await contextFor(early)).session.subscribeEarly(receiveBufferBytes);
     }
-    const { buildProgram } = await import('./program.js');
+    const { buildProgram } = await modules.program();
     const program = buildProgram(version, (command: Command) => contextFor(command.optsWithGlobals<GlobalOptions>()), { lazyVerbs: true });
     let exitCode = EXIT_OK;
     program
@@ -156,7 +146,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 /** The stack in source files and lines (src/cli/stack.ts), or as it is if that cannot be done. */
 async function printableStack(stack: string): Promise<string> {
   try {
-    return (await import('./stack.js')).sourceMappedStack(stack);
+    return (await modules.stack()).sourceMappedStack(stack);
   } catch {
     return stack;
   }

@@ -6,7 +6,7 @@
  * an argument.
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
-import { didYouMean } from '../cli/grammar.js';
+import { didYouMean } from '../cli/grammar/words.js';
 import { AddressFlag } from '../families/mptcp-pm.js';
 import { checkNetnsName } from '../sys/netns.js';
 import { formatInet, parseInet } from '../util/inet.js';

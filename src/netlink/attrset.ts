@@ -309,24 +309,33 @@ function writeInteger(spec: AttributeSpec, value: number, writer: AttributeWrite
  * `base` in the original message, e.g. `addr.port`. Used to explain an extack offset.
  */
 export function attributePathAt(set: AttributeSetSpec | undefined, buf: Buffer, base: number, target: number): string | undefined {
-  let attrs: RawAttribute[];
-  try {
-    attrs = decodeAttributes(buf);
-  } catch {
-    return undefined;
-  }
-  for (const attr of attrs) {
-    const start = base + attr.offset;
-    const spec = set && attributeSpec(set, attr.type);
-    const name = spec?.name ?? String(attr.type);
-    if (start === target) return name;
-    const end = start + NLA_HDRLEN + attr.data.length;
-    if (target > start && target < end && (spec ? spec.kind === 'nest' : attr.nested)) {
-      const inner = attributePathAt(spec?.nested!(), attr.data, start + NLA_HDRLEN, target);
-      return inner === undefined ? name : `${name}.${inner}`;
+  // A loop, not recursion: an unknown attribute flagged as nested is followed too, and a hostile
+  // reply may nest thousands deep.
+  const path: string[] = [];
+  let current = set;
+  let bytes = buf;
+  let offset = base;
+  for (;;) {
+    let attrs: RawAttribute[];
+    try {
+      attrs = decodeAttributes(bytes);
+    } catch {
+      break;
     }
+    const inside = attrs.find((attr) => offset + attr.offset <= target && target < offset + attr.offset + NLA_HDRLEN + attr.data.length);
+    if (!inside) break;
+    const start = offset + inside.offset;
+    const spec = current && attributeSpec(current, inside.type);
+    path.push(spec?.name ?? String(inside.type));
+    if (start === target || !(spec ? spec.kind === 'nest' : inside.nested)) {
+      if (start !== target) path.pop();
+      break;
+    }
+    current = spec?.nested!();
+    bytes = inside.data;
+    offset = start + NLA_HDRLEN;
   }
-  return undefined;
+  return path.length > 0 ? path.join('.') : undefined;
 }
 
 /** The set that the nest at `path` (e.g. `addr`) holds, walking from `set`; `set` itself for ''. */

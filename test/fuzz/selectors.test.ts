@@ -7,7 +7,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parseSocketSelectors, selectorKeywords } from '../../src/cli/grammar-selectors.js';
+import { parseSocketSelectors, selectorKeywords } from '../../src/cli/grammar/selectors.js';
 import { encodeFilterBytecode } from '../../src/diag/inet-diag-bytecode.js';
 import { UsageError } from '../../src/errors.js';
 import { fuzzParameters } from '../helpers/fuzz.js';

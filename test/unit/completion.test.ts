@@ -9,9 +9,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { completionModel, usageKeywords } from '../../src/cli/completion-model.js';
-import { completionScript, SHELLS } from '../../src/cli/completion.js';
+import { completionModel, tableKeywords } from '../../src/cli/completion/model.js';
+import { completionScript, SHELLS } from '../../src/cli/completion/scripts.js';
 import { buildProgram } from '../../src/cli/program.js';
+import { objectsHelp } from '../../src/cli/table/help.js';
 import { repoRoot } from '../helpers/paths.js';
 import { candidates, hasShell, type ShellName } from '../helpers/shells.js';
 
@@ -49,21 +50,14 @@ describe('completion scripts from the command tree', () => {
     });
   }
 
-  test('keywords and their values are read off usage lines', () => {
-    assert.deepEqual(usageKeywords('ADDRESS [dev IFNAME] [id ID] [signal|backup]... | --check', 'endpoint', 'add'), [
-      { word: 'dev', value: { kind: 'devs' } },
-      { word: 'id', value: { kind: 'none' } },
-      { word: 'signal' },
-      { word: 'backup' },
-      { word: '--check' },
-    ]);
-    // An endpoint id is offered from the kernel only where the endpoint must exist.
-    assert.deepEqual(usageKeywords('id ID', 'endpoint', 'delete'), [{ word: 'id', value: { kind: 'ids' } }]);
-    // A placeholder on the next usage line does not belong to the keyword ending the previous one.
-    assert.deepEqual(usageKeywords('[nofullmesh]...\n       ADDRESS token TOKEN', 'endpoint', 'change'), [
-      { word: 'nofullmesh' },
-      { word: 'token', value: { kind: 'tokens' } },
-    ]);
+  test("the words completion offers after each verb are words of that verb's usage line", () => {
+    for (const [object, { verbs: list }] of Object.entries(objectsHelp)) {
+      for (const help of list) {
+        const words = tableKeywords(help.words).map((k) => k.word);
+        const inUsage = words.filter((w) => new RegExp(`(^|[\\s[|])${w}([\\s\\]|.]|$)`).test(help.usage));
+        assert.deepEqual(inUsage, words, `${object} ${help.verb}`);
+      }
+    }
   });
 });
 

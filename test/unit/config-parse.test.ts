@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { parseConfig } from '../../src/config/parse.js';
 import { ConfigError } from '../../src/config/model.js';
 import { AddressFlag } from '../../src/families/mptcp-pm.js';
-import { parseConfigArgs } from '../../src/cli/config-args.js';
+import { parseConfigArgs } from '../../src/cli/grammar/config.js';
 
 /** The file of issue 18, as written there: the key names are the contract. */
 export const ISSUE_FILE = `limits:

@@ -8,7 +8,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Command } from 'commander';
 import { normalizeArgv } from '../../src/cli/argv.js';
-import { actions } from '../../src/cli/actions.js';
+import { entryOf } from '../../src/cli/table/commands.js';
 import { directBatch, directRoute, type DirectRoute } from '../../src/cli/direct.js';
 import { buildProgram } from '../../src/cli/program.js';
 
@@ -18,7 +18,7 @@ type Reading = Omit<DirectRoute, 'action'>;
 /** The route's reading, after checking that its action is the table's for its object and verb. */
 function readingOf(route: DirectRoute): Reading {
   const { action, ...reading } = route;
-  assert.equal(action, actions[route.object]![route.verb]);
+  assert.equal(action, entryOf(route.object)!.verbs[route.verb]!.run);
   return reading;
 }
 

@@ -10,7 +10,7 @@ import {
   parseSubflowCreateArgs,
   parseSubflowDestroyArgs,
   userspaceKeywords,
-} from '../../src/cli/grammar-userspace.js';
+} from '../../src/cli/grammar/userspace.js';
 import { announceCommand, removeCommand, subflowCreateCommand, subflowDestroyCommand } from '../../src/cli/commands/userspace.js';
 import type { CommandContext } from '../../src/cli/context.js';
 import type { Session } from '../../src/cli/session.js';

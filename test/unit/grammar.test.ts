@@ -1,16 +1,9 @@
 /** ip's keyword grammar: argv words -> typed arguments, and the exact refusals. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  didYouMean,
-  matchKeyword,
-  parseAddressWord,
-  parseBase0,
-  parseEndpointArgs,
-  parseLimitsArgs,
-  parseToken,
-  type EndpointVerb,
-} from '../../src/cli/grammar.js';
+import { didYouMean, matchKeyword, parseAddressWord, parseBase0, parseToken } from '../../src/cli/grammar/words.js';
+import { parseEndpointArgs, type EndpointVerb } from '../../src/cli/grammar/endpoint.js';
+import { parseLimitsArgs } from '../../src/cli/grammar/limits.js';
 import { UsageError } from '../../src/errors.js';
 
 describe('base-0 numbers (strtoul as iproute2 uses it)', () => {

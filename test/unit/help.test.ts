@@ -5,7 +5,7 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { verbs } from '../../src/cli/argv.js';
+import { entryOf, objects } from '../../src/cli/table/commands.js';
 import { runCli } from '../../src/cli/run.js';
 
 async function* nothing(): AsyncGenerator<Buffer> {}
@@ -17,7 +17,9 @@ async function cli(argv: string[]): Promise<{ code: number; stdout: string; stde
   return { code, stdout, stderr };
 }
 
-const objectsWithVerbs = Object.keys(verbs);
+/** An object's own verbs (not `limits monitor`, which runs the monitor). */
+const verbsOf = (object: string): string[] => Object.keys(entryOf(object)!.verbs);
+const objectsWithVerbs = objects.filter((o) => entryOf(o) && !entryOf(o)!.ownVerb);
 
 describe('help', () => {
   for (const object of objectsWithVerbs) {
@@ -27,7 +29,7 @@ describe('help', () => {
         assert.equal(r.code, 0);
         assert.equal(r.stdout, outs[0]!.stdout);
       }
-      for (const verb of verbs[object]!.list.filter((v) => v !== 'monitor')) {
+      for (const verb of verbsOf(object)) {
         assert.match(outs[0]!.stdout, new RegExp(`^  mptcpctl ${object} ${verb}( |$)`, 'm'), `${object} ${verb}`);
       }
     });
@@ -48,7 +50,7 @@ describe('help', () => {
 
   it('no help shows a [words...] placeholder or an empty usage', async () => {
     const lines: string[][] = [['--help'], ...objectsWithVerbs.map((o) => [o, '--help'])];
-    for (const object of objectsWithVerbs) for (const verb of verbs[object]!.list.filter((v) => v !== 'monitor')) lines.push([object, verb, '--help']);
+    for (const object of objectsWithVerbs) for (const verb of verbsOf(object)) lines.push([object, verb, '--help']);
     for (const object of ['announce', 'remove', 'status', 'monitor', 'completion']) lines.push([object, '--help']);
     for (const argv of lines) {
       const r = await cli(argv);

@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { completionModel } from '../../src/cli/completion-model.js';
+import { completionModel } from '../../src/cli/completion/model.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { repoRoot } from '../helpers/paths.js';
 

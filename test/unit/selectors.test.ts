@@ -1,11 +1,11 @@
 /**
- * `connection show` / `subflow show` selectors (grammar-selectors.ts) and the inet_diag bytecode
+ * `connection show` / `subflow show` selectors (grammar/selectors.ts) and the inet_diag bytecode
  * they become (inet-diag-bytecode.ts). test/kernel/connection-cli.test.ts checks against ss on
  * real sockets that the kernel selects what ss selects.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseHost, parseSocketSelectors } from '../../src/cli/grammar-selectors.js';
+import { parseHost, parseSocketSelectors } from '../../src/cli/grammar/selectors.js';
 import { encodeFilterBytecode } from '../../src/diag/inet-diag-bytecode.js';
 import { UsageError } from '../../src/errors.js';
 

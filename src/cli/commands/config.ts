@@ -14,16 +14,16 @@ import { stateFile, stateYaml } from '../../config/show.js';
 import { readState, readSysctls, writableSysctlKeys } from '../../config/state.js';
 import { MptcpctlError, NetnsError, UsageError } from '../../errors.js';
 import { isTerminal } from '../../sys/tty.js';
-import { parseConfigArgs, type ConfigArgs, type ConfigVerb } from '../config-args.js';
+import { parseConfigArgs, type ConfigArgs, type ConfigVerb } from '../grammar/config.js';
 import type { CommandContext } from '../context.js';
-import { quote } from '../grammar.js';
+import { quote } from '../grammar/words.js';
 import { watchNetns } from '../../sys/netns-watch.js';
 import { ExitStatus } from '../output/error-report.js';
 import { Session } from '../session.js';
 import { sdNotify } from '../readiness.js';
 
 /** `config diff` (and `apply --dry-run`) when the namespace differs from the file. */
-// Batch files' lines are checked with it (line-check.ts), through this module's lazy bundle.
+// Batch files' lines are checked with it (their check in src/cli/table/commands.ts), through this module's lazy bundle.
 export { parseConfigArgs };
 
 export const EXIT_DIFFERS = 3;

@@ -6,8 +6,8 @@ import { explainConnections, type ExplainFilter } from '../../diag/explain.js';
 import { gatherExplainSnapshot } from '../../diag/explain-gather.js';
 import { NotFoundError, UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
-import { didYouMean, matchKeyword, parseToken, quote } from '../grammar.js';
-import { parseHost } from '../grammar-selectors.js';
+import { didYouMean, matchKeyword, parseToken, quote } from '../grammar/words.js';
+import { parseHost } from '../grammar/selectors.js';
 import { explanationJson, explanationText } from '../output/records/connection-explain.js';
 import { print } from '../output/print.js';
 

@@ -1,20 +1,20 @@
 /**
  * `connection show [SELECTOR]...` and `subflow show [SELECTOR]...`: live sockets from sock_diag.
- * Selectors (grammar-selectors.ts): token, src, dst, sport, dport, dev; the kernel filters by all
+ * Selectors (grammar/selectors.ts): token, src, dst, sport, dport, dev; the kernel filters by all
  * but the token.
  */
 import { SockDiag, type DiagFilter } from '../../diag/sockdiag.js';
 import type { SocketRecord } from '../../diag/records.js';
 import { NotFoundError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
-import { parseSocketSelectors, type SocketSelectors } from '../grammar-selectors.js';
+import { parseSocketSelectors, type SocketSelectors } from '../grammar/selectors.js';
 import { textOutput } from '../output/format.js';
 import { connectionsJson, connectionsTable, connectionsText, subflowsJson, subflowsTable, subflowsText } from '../output/records/connection.js';
 import { print } from '../output/print.js';
 
 // In this module's lazy bundle (scripts/split-bundle.mjs), with the other connection verbs.
 export { connectionExplain, parseExplainArgs } from './connection-explain.js';
-export { parseSocketSelectors } from '../grammar-selectors.js';
+export { parseSocketSelectors } from '../grammar/selectors.js';
 
 async function withDiag<T>(ctx: CommandContext, fn: (diag: SockDiag) => Promise<T>): Promise<T> {
   const diag = SockDiag.open(ctx.session.netns === undefined ? {} : { netns: ctx.session.netns });

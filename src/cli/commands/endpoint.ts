@@ -7,7 +7,7 @@ import type { MptcpPm } from '../../pm/client.js';
 import type { CommandContext } from '../context.js';
 import { withPathManagerHint } from '../explain.js';
 import { withInKernelHint, type RefusedRequest } from '../hints.js';
-import { parseEndpointArgs, type EndpointArgs, type EndpointVerb } from '../grammar.js';
+import { parseEndpointArgs, type EndpointArgs, type EndpointVerb } from '../grammar/endpoint.js';
 import { endpointsJson, endpointsTable, endpointsText } from '../output/records/endpoint.js';
 import { print } from '../output/print.js';
 import { textOutput } from '../output/format.js';

@@ -10,7 +10,7 @@ import { NotFoundError, PermissionError, SystemError, UsageError } from '../../e
 import { MptcpPm } from '../../pm/client.js';
 import { checkNetnsName } from '../../sys/netns.js';
 import type { CommandContext } from '../context.js';
-import { quote } from '../grammar.js';
+import { quote } from '../grammar/words.js';
 import { defaultHttpLimits, startMetricsServer, stopMetricsServer, type HttpLimits } from '../prometheus/http.js';
 import { MptcpMetrics } from '../prometheus/metrics.js';
 

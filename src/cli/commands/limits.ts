@@ -1,6 +1,6 @@
 /** `limits set|show`: the in-kernel PM's per-connection limits. */
 import type { CommandContext } from '../context.js';
-import { parseLimitsArgs, type LimitsArgs } from '../grammar.js';
+import { parseLimitsArgs, type LimitsArgs } from '../grammar/limits.js';
 import { withInKernelHint } from '../hints.js';
 import { limitsJson, limitsTable, limitsText } from '../output/records/limits.js';
 import { print } from '../output/print.js';

@@ -11,7 +11,7 @@ import { eventJsonLine, lostJsonLine } from '../output/records/event-json.js';
 import { eventText } from '../output/records/event-text.js';
 import { watchNetns } from '../../sys/netns-watch.js';
 import { notifyReady } from '../readiness.js';
-import { parseMonitorOptions, type MonitorArgs, type MonitorOptions } from '../monitor-options.js';
+import { parseMonitorOptions, type MonitorArgs, type MonitorOptions } from '../grammar/monitor.js';
 import { TimeSlice } from '../../util/time-slice.js';
 
 export { parseMonitorOptions, type MonitorArgs, type MonitorOptions };

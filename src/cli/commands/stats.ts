@@ -11,7 +11,7 @@ import { gaugeCounters } from '../../diag/counter-info.js';
 import { counterDelta, readMptcpCounters, type Counter } from '../../diag/netstat.js';
 import { SystemError, UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
-import { quote } from '../grammar.js';
+import { quote } from '../grammar/words.js';
 import { print } from '../output/print.js';
 import { paint } from '../output/colors.js';
 import { statsJson, statsJsonLine, statsTable, statsText, type StatsView } from '../output/records/stats.js';

@@ -7,7 +7,7 @@ import { lintStatus } from '../../diag/lint.js';
 import { gatherStatus } from '../../diag/status.js';
 import { UsageError } from '../../errors.js';
 import type { CommandContext } from '../context.js';
-import { quote } from '../grammar.js';
+import { quote } from '../grammar/words.js';
 import { textOutput } from '../output/format.js';
 import { endpointJson, endpointsTable, endpointsText } from '../output/records/endpoint.js';
 import { ipJson } from '../output/ip-json.js';

@@ -8,7 +8,7 @@ import { AddressFlag } from '../../families/mptcp-pm.js';
 import type { MptcpPm } from '../../pm/client.js';
 import type { CommandContext } from '../context.js';
 import { withPathManagerHint } from '../explain.js';
-import { parseAnnounceArgs, parseRemoveArgs, parseSubflowCreateArgs, parseSubflowDestroyArgs } from '../grammar-userspace.js';
+import { parseAnnounceArgs, parseRemoveArgs, parseSubflowCreateArgs, parseSubflowDestroyArgs } from '../grammar/userspace.js';
 
 async function send(ctx: CommandContext, token: number, request: (pm: MptcpPm) => Promise<void>): Promise<void> {
   const pm = await ctx.session.pathManager();

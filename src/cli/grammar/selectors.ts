@@ -4,9 +4,9 @@
  * all of which must hold. ADDR is IPv4, IPv6 (`[ADDR]:PORT` with a port) or `*` for any address;
  * PORT may be written `:PORT` as in ss. Keywords may be abbreviated while unambiguous.
  */
-import { UsageError } from '../errors.js';
-import { EXACT_PORT } from '../mptcp/ranges.js';
-import { checkInterfaceName, didYouMean, parseAddressWord, parseNumber, parseToken, quote } from './grammar.js';
+import { UsageError } from '../../errors.js';
+import { EXACT_PORT } from '../../mptcp/ranges.js';
+import { checkInterfaceName, didYouMean, parseAddressWord, parseNumber, parseToken, quote } from './words.js';
 
 /** An address (canonical text) and/or a port to match one end of a socket against. */
 export interface HostSelector {

@@ -5,14 +5,14 @@
  * ask the kernel (no permission, no such namespace) offers nothing rather than an error.
  */
 import { readdirSync } from 'node:fs';
-import { tokenText } from './output/token.js';
-import { eventNames } from './output/records/event-fields.js';
+import { tokenText } from '../output/token.js';
+import { eventNames } from '../output/records/event-fields.js';
 
 type Lister = (netns: string | undefined) => Promise<string[]>;
 
 const listers: Record<string, Lister> = {
   async ids(netns) {
-    const { MptcpPm } = await import('../pm/client.js');
+    const { MptcpPm } = await import('../../pm/client.js');
     const pm = await MptcpPm.open(netns === undefined ? {} : { netns });
     try {
       return (await pm.listEndpoints()).map((e) => String(e.id));
@@ -21,11 +21,11 @@ const listers: Record<string, Lister> = {
     }
   },
   async devs(netns) {
-    const { listInterfaces } = await import('../netlink/rtnl.js');
+    const { listInterfaces } = await import('../../netlink/rtnl.js');
     return [...(await listInterfaces(netns === undefined ? {} : { netns })).values()];
   },
   async tokens(netns) {
-    const { SockDiag } = await import('../diag/sockdiag.js');
+    const { SockDiag } = await import('../../diag/sockdiag.js');
     const diag = SockDiag.open(netns === undefined ? {} : { netns });
     try {
       // Listeners have token 0: nothing a `token` keyword can take.

@@ -3,11 +3,11 @@
  * command, and before that by run.ts for a line it subscribes for early (monitor-line.ts), so a
  * usage error opens nothing.
  */
-import { UsageError } from '../errors.js';
-import { EventType } from '../families/mptcp-pm.js';
-import { didYouMean, parseToken, quote } from './grammar.js';
-import { parseReadyFd } from './readiness.js';
-import { eventNames } from './output/records/event-names.js';
+import { UsageError } from '../../errors.js';
+import { EventType } from '../../families/mptcp-pm.js';
+import { didYouMean, parseToken, quote } from './words.js';
+import { parseReadyFd } from '../readiness.js';
+import { eventNames } from '../output/records/event-names.js';
 
 /** The options as commander hands them over (strings, unchecked). */
 export interface MonitorOptions {

@@ -1,6 +1,6 @@
 /** The words after `config VERB` (pure): the file and the verb's own options. */
-import { UsageError } from '../errors.js';
-import { didYouMean, quote } from './grammar.js';
+import { UsageError } from '../../errors.js';
+import { didYouMean, quote } from './words.js';
 
 export type ConfigVerb = 'show' | 'diff' | 'apply' | 'try' | 'confirm' | 'follow';
 

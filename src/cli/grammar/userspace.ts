@@ -5,9 +5,9 @@
  * `port` belongs to the `local` or `remote` address named before it. Nothing here touches the
  * kernel, so a bad command line never sends anything.
  */
-import { UsageError } from '../errors.js';
-import { ADDRESS_ID, ENDPOINT_ID, EXACT_PORT, PORT, type Range } from '../mptcp/ranges.js';
-import { checkInterfaceName, didYouMean, matchKeyword, next, parseAddressWord, parseNumber, parseToken, quote } from './grammar.js';
+import { UsageError } from '../../errors.js';
+import { ADDRESS_ID, ENDPOINT_ID, EXACT_PORT, PORT, type Range } from '../../mptcp/ranges.js';
+import { checkInterfaceName, didYouMean, matchKeyword, next, parseAddressWord, parseNumber, parseToken, quote } from './words.js';
 
 /** `announce ADDRESS id ID token TOKEN [port PORT] [dev IFNAME]` */
 export interface AnnounceRequest {

@@ -1,14 +1,14 @@
 /**
- * What shell completion needs to know, read off the command tree (program.ts), so the tree stays
- * the one place where commands, verbs, keywords and options are declared. Pure.
- *
- * Keywords of ip-style verbs come from each verb's usage line: a lower-case word is a keyword,
- * and an upper-case word right after it is its value (`[dev IFNAME]`). The placeholder says
- * where values come from (IFNAME: interfaces, TOKEN: live connections, ID: endpoints).
+ * What shell completion needs to know (pure): the objects and verbs of the command table
+ * (table/commands.ts), the words after each verb as its help declares them beside its usage
+ * (table/help.ts), with where each word's value comes from; descriptions and options as
+ * commander's tree (program.ts, built from that table) has them.
  */
 import type { Command, Option } from 'commander';
-import { objects as objectOrder, verbs as verbOrder } from './argv.js';
-import { eventNames } from './output/records/event-fields.js';
+import { eventNames } from '../output/records/event-fields.js';
+import { entryOf, objects as objectOrder, verbWords } from '../table/commands.js';
+import { globalOptionHelp, helpOf, type VerbHelp } from '../table/help.js';
+import { globalOptions, type GlobalOptionName } from '../table/global-options.js';
 
 /** Where a value comes from: a fixed list, the kernel (through `mptcpctl __complete`), files, or nowhere. */
 export type ValueSource =
@@ -58,20 +58,17 @@ export interface CompletionModel {
   events: string[];
 }
 
+/** Where the values of options come from: the global options' as their help says, the monitor's own. */
 const OPTION_VALUES: Record<string, ValueSource> = {
-  '--netns': { kind: 'netns' },
-  '--batch': { kind: 'file' },
+  ...Object.fromEntries(
+    (Object.keys(globalOptionHelp) as GlobalOptionName[]).flatMap((name) => {
+      const kind = globalOptionHelp[name].complete;
+      return kind ? [[globalOptions[name].long, { kind }]] : [];
+    }),
+  ),
   '--event': { kind: 'events' },
   '--token': { kind: 'tokens' },
 };
-
-/** Placeholders whose values can be listed; `ID` only where an endpoint must already exist. */
-function placeholderSource(placeholder: string, object: string, verb: string): ValueSource {
-  if (placeholder === 'IFNAME') return { kind: 'devs' };
-  if (placeholder === 'TOKEN') return { kind: 'tokens' };
-  if (placeholder === 'ID' && object === 'endpoint' && verb !== 'add') return { kind: 'ids' };
-  return { kind: 'none' };
-}
 
 function optionModel(option: Option): OptionModel {
   const names = [option.short, option.long].filter((n): n is string => Boolean(n));
@@ -82,32 +79,19 @@ function optionModel(option: Option): OptionModel {
   return model;
 }
 
-/** The keywords in a usage line, first spelling first, each once. */
-export function usageKeywords(usage: string, object: string, verb: string): KeywordModel[] {
-  const seen = new Map<string, KeywordModel>();
-  // A word, then (with nothing but blanks between) an upper-case placeholder for its value.
-  // Verb-level options (`--check`, `--dry-run`) are kept with their dashes.
-  for (const m of usage.matchAll(/(-{0,2})([A-Za-z_][A-Za-z0-9_]*(?:-[a-z0-9]+)*)(?: +([A-Z][A-Z0-9_]*)\b)?/g)) {
-    const [, dashes, name, placeholder] = m;
-    const word = `${dashes}${name}`;
-    if (name !== name!.toLowerCase() || seen.has(word)) continue;
-    const keyword: KeywordModel = { word };
-    if (placeholder !== undefined) keyword.value = placeholderSource(placeholder, object, verb);
-    seen.set(word, keyword);
-  }
-  return [...seen.values()];
+/** The words after a verb of the table (`dev:devs id:value signal`), each with where its value comes from. */
+export function tableKeywords(words: VerbHelp['words']): KeywordModel[] {
+  return (words === '' ? [] : words.split(' ')).map((spelling) => {
+    const [word, value] = spelling.split(':') as [string, string | undefined];
+    if (value === undefined) return { word };
+    return { word, value: { kind: value === 'value' ? 'none' : (value as 'devs' | 'tokens' | 'ids') } };
+  });
 }
 
-/** A command's own usage words, without what commander adds (`[options]`, its argument names). */
-function declaredUsage(command: Command): string {
-  let usage = command.usage().replace(/\[options\]/g, '');
-  for (const arg of command.registeredArguments) usage = usage.split(arg.variadic ? `[${arg.name()}...]` : `<${arg.name()}>`).join(' ').split(`[${arg.name()}]`).join(' ');
-  return usage;
-}
-
+/** The words after a verb (or an object that is its own verb): the table's, else the choices of commander's arguments. */
 function keywordsOf(command: Command, object: string, verb: string): KeywordModel[] {
-  const choices = command.registeredArguments.flatMap((a) => a.argChoices ?? []);
-  return [...choices.map((word) => ({ word })), ...usageKeywords(declaredUsage(command), object, verb)];
+  const help = entryOf(object) && helpOf(object, verb);
+  return help ? tableKeywords(help.words) : command.registeredArguments.flatMap((a) => (a.argChoices ?? []).map((word) => ({ word })));
 }
 
 function rank(name: string): number {
@@ -122,7 +106,7 @@ export function completionModel(program: Command): CompletionModel {
     .filter((c) => !(c as Command & { _hidden?: boolean })._hidden)
     .map((c) => {
       const name = c.name();
-      const order = verbOrder[name]?.list ?? [];
+      const order = verbWords(name) ?? [];
       const verbs = c.commands
         .map((v) => ({ name: v.name(), description: v.description(), keywords: keywordsOf(v, name, v.name()) }))
         .sort((a, b) => order.indexOf(a.name) - order.indexOf(b.name));
@@ -131,11 +115,11 @@ export function completionModel(program: Command): CompletionModel {
         aliases: c.aliases(),
         description: c.description(),
         verbs,
-        keywords: verbs.length ? [] : keywordsOf(c, name, ''),
+        keywords: verbs.length ? [] : keywordsOf(c, name, name),
         options: c.options.filter((o) => !o.hidden).map(optionModel),
       };
-      const spec = verbOrder[name];
-      if (spec?.implicit && spec.default) model.implicitVerb = spec.default;
+      const spec = entryOf(name);
+      if (spec?.implicit && spec.defaultVerb) model.implicitVerb = spec.defaultVerb;
       return model;
     });
   // `help [OBJECT]` is argv's (answered by --help), not a command of the tree.

@@ -1,11 +1,11 @@
 /**
  * `mptcpctl completion bash|zsh|fish`: completion scripts generated from the command tree (see
- * completion-model.ts). Each script carries the tree as data (case tables) and one small walker
+ * model.ts). Each script carries the tree as data (case tables) and one small walker
  * that finds the object, verb and last keyword on the line, the same way in all three shells.
  * Values that live in the kernel (endpoint ids, interfaces, tokens, namespaces) are asked of
- * `mptcpctl __complete KIND [NETNS]` (complete-values.ts) when needed.
+ * `mptcpctl __complete KIND [NETNS]` (values.ts) when needed.
  */
-import type { CompletionModel, KeywordModel, ObjectModel, OptionModel, ValueSource } from './completion-model.js';
+import type { CompletionModel, KeywordModel, ObjectModel, OptionModel, ValueSource } from './model.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
 export type Shell = (typeof SHELLS)[number];
