@@ -7,7 +7,7 @@
  */
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Node, type Pair, type YAMLMap } from 'yaml';
 import { didYouMean } from '../cli/grammar/words.js';
-import { AddressFlag } from '../families/mptcp-pm.js';
+import { AddressFlag, settableFlagNames, type AddressFlagName } from '../families/mptcp-pm.js';
 import { checkNetnsName } from '../sys/netns.js';
 import { formatInet, parseInet } from '../util/inet.js';
 import {
@@ -29,7 +29,7 @@ export interface ParseOptions {
 }
 
 /** Flags a file may give (implicit endpoints are made by the kernel only). */
-const FILE_FLAGS = ['signal', 'subflow', 'backup', 'fullmesh', 'laminar'] as const;
+const FILE_FLAGS = settableFlagNames;
 const TOP_KEYS = ['netns', 'limits', 'sysctl', 'endpoints', 'rules', 'unlisted'];
 const LIMIT_KEYS = ['subflows', 'add_addr_accepted'];
 const ENDPOINT_KEYS = ['address', 'id', 'dev', 'port', 'flags'];
@@ -118,7 +118,7 @@ class Checker {
     for (const item of node.items as Node[]) {
       const word = isScalar(item) ? item.value : undefined;
       if (typeof word === 'string' && (FILE_FLAGS as readonly string[]).includes(word)) {
-        bits |= AddressFlag[word as (typeof FILE_FLAGS)[number]];
+        bits |= AddressFlag[word as AddressFlagName];
       } else if (word === 'implicit') {
         this.problem(item, 'flag "implicit" cannot be set: the kernel makes implicit endpoints itself');
       } else {

@@ -6,7 +6,7 @@
  * `likely`, and every verdict lists the evidence it was drawn from.
  */
 import type { Endpoint, Limits } from '../mptcp/records.js';
-import { AddressFlag } from '../families/mptcp-pm.js';
+import { AddressFlag, settableFlagNames } from '../families/mptcp-pm.js';
 import type { InterfaceAddress } from '../netlink/rtnl-addr.js';
 import type { LinkState } from '../netlink/rtnl-link.js';
 import type { RouteAnswer, RouteQuery } from '../netlink/rtnl-route.js';
@@ -394,7 +394,7 @@ function flagProblem(s: ExplainSnapshot, e: Endpoint, remoteId: number): Verdict
   const wanted = remoteId === 0 ? TO_INITIAL : AddressFlag.fullmesh | (laminar ? AddressFlag.laminar : 0);
   if (e.flags & wanted) return undefined;
   const cmd = cmds(s.netns);
-  const has = (['signal', 'subflow', 'backup', 'fullmesh', 'laminar'] as const).filter((n) => e.flags & AddressFlag[n]);
+  const has = settableFlagNames.filter((n) => e.flags & AddressFlag[n]);
   const dev = e.ifindex ? s.links.get(e.ifindex)?.name : undefined;
   const keep = has.filter((n) => n === 'signal' || n === 'backup');
   const add = remoteId === 0 ? 'subflow' : laminar ? 'laminar' : 'fullmesh';

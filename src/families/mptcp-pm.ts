@@ -49,6 +49,8 @@ export type AddressFlagName = (typeof endpointFlags.names)[number];
 export const addressFlagNames = endpointFlags.names;
 /** Every flag bit this tool knows (ip shows the others as `rawflags`). */
 export const KNOWN_ADDRESS_FLAGS = endpointFlags.mask;
+/** The flags a user may give an endpoint: the kernel alone marks its own endpoints `implicit`. */
+export const settableFlagNames: readonly AddressFlagName[] = addressFlagNames.filter((name) => name !== 'implicit');
 
 /** RFC 8684 3.6 MP_TCPRST reason codes (event-attr reset-reason): short name and the RFC's description. */
 export const resetReasons: ReadonlyMap<number, { name: string; description: string }> = new Map(

@@ -4,8 +4,8 @@
  */
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createTrace, traceLines } from '../../src/cli/trace.js';
-import { traceSchema } from '../../src/cli/trace-schema.js';
+import { createTrace, traceLines } from '../../src/cli/trace/trace.js';
+import { traceSchema } from '../../src/cli/trace/schema.js';
 import { decodeDatagram, TraceState } from '../../src/netlink/trace-decode.js';
 import { AttributeWriter, encodeGenlMessage, encodeMessage, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLMSG_ERROR } from '../../src/netlink/message.js';
 import { decodePolicyDump, opAccepts } from '../../src/netlink/genl-policy.js';

@@ -25,7 +25,7 @@ export const placements: Record<keyof typeof modules, Placement> = {
   config: lazy('src/cli/commands/config.ts'),
   program: lazy('src/cli/program.ts'),
   completeValues: lazy('src/cli/completion/values.ts'),
-  trace: lazy('src/cli/trace.ts'),
+  trace: lazy('src/cli/trace/trace.ts'),
   stack: lazy('src/cli/stack.ts'),
 };
 

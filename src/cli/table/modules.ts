@@ -14,6 +14,6 @@ export const modules = {
   // commander's tree with the help (it loads the monitor and the completion scripts itself).
   program: () => import('../program.js'),
   completeValues: () => import('../completion/values.js'),
-  trace: () => import('../trace.js'),
+  trace: () => import('../trace/trace.js'),
   stack: () => import('../stack.js'),
 };

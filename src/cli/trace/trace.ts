@@ -10,9 +10,9 @@
  *   netlink < NLMSG_ERROR: len 36, type 0x2, flags 0x100 (CAPPED), seq 1796043978, pid 4242
  *   netlink <   error 0 (OK)
  */
-import type { TraceHook } from '../netlink/exchange.js';
-import { decodeDatagram, TraceState, type TraceAttribute, type TraceDirection, type TraceMessage } from '../netlink/trace-decode.js';
-import { traceSchema } from './trace-schema.js';
+import type { TraceHook } from '../../netlink/exchange.js';
+import { decodeDatagram, TraceState, type TraceAttribute, type TraceDirection, type TraceMessage } from '../../netlink/trace-decode.js';
+import { traceSchema } from './schema.js';
 
 const INDENT = '  ';
 

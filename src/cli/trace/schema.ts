@@ -5,19 +5,19 @@
  * or errno names are shown that way by their display hints, after the plain number, so the bytes
  * stay checkable.
  */
-import { tokenText } from './output/token.js';
-import { errnoName } from '../errno.js';
-import { decodeAttributeSet } from '../netlink/attrset.js';
-import type { DisplayHint } from '../netlink/describe.js';
-import { groupsOf } from '../netlink/describe.js';
-import type { GenlFamilySchema, HintText, TraceSchema, TraceState } from '../netlink/trace-decode.js';
-import { NETLINK_GENERIC, NETLINK_ROUTE, NETLINK_SOCK_DIAG } from '../netlink/transport.js';
-import { addressFamilyNames, AF_INET, AF_INET6 } from '../families/address-family.js';
-import { attrSet, commandNames, FAMILY_NAME, requestSetOf } from '../families/mptcp-pm.js';
-import { ctrlAttrSet, ctrlCommandNames } from '../families/nlctrl.js';
-import { rtnlMessages } from '../families/rtnl.js';
-import { sockDiagLayout } from '../families/sock-diag.js';
-import { formatIPv4, formatIPv6 } from '../util/inet.js';
+import { tokenText } from '../output/token.js';
+import { errnoName } from '../../errno.js';
+import { decodeAttributeSet } from '../../netlink/attrset.js';
+import type { DisplayHint } from '../../netlink/describe.js';
+import { groupsOf } from '../../netlink/describe.js';
+import type { GenlFamilySchema, HintText, TraceSchema, TraceState } from '../../netlink/trace-decode.js';
+import { NETLINK_GENERIC, NETLINK_ROUTE, NETLINK_SOCK_DIAG } from '../../netlink/transport.js';
+import { addressFamilyNames, AF_INET, AF_INET6 } from '../../families/address-family.js';
+import { attrSet, commandNames, FAMILY_NAME, requestSetOf } from '../../families/mptcp-pm.js';
+import { ctrlAttrSet, ctrlCommandNames } from '../../families/nlctrl.js';
+import { rtnlMessages } from '../../families/rtnl.js';
+import { sockDiagLayout } from '../../families/sock-diag.js';
+import { formatIPv4, formatIPv6 } from '../../util/inet.js';
 
 const mptcpPm: GenlFamilySchema = {
   name: FAMILY_NAME,
