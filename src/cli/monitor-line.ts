@@ -18,23 +18,33 @@ export interface MonitorLine {
 }
 
 const spellings = (o: GlobalOption): string[] => (o.short ? [o.long, o.short] : [o.long]);
-const { json, pretty, verbose, oneline, timestamp, netns, format } = globalOptions;
-/** Options without a value that may stand anywhere in a monitor line (normalizeArgv's spelling). */
-const flags = new Set([json, pretty, verbose, oneline, timestamp].flatMap(spellings));
-/** Global options with a value (anywhere), and their allowed values where commander checks them. */
-const globalValues = new Map<string, readonly string[] | undefined>([...spellings(netns).map((s): [string, undefined] => [s, undefined]), [format.long, format.choices]]);
-/** The monitor's own options with a value (after `monitor` only), and their option keys. */
-const monitorValues = new Map<string, Exclude<keyof MonitorOptions, 'timestamp'>>([
-  ['--event', 'event'],
-  ['--token', 'token'],
-  ['--count', 'count'],
-  ['--timeout', 'timeout'],
-  ['--rcvbuf', 'rcvbuf'],
-  ['--ready-fd', 'readyFd'],
-]);
+
+/** The options a monitor line may hold, built when a line names `monitor`. */
+function monitorTables() {
+  const { json, pretty, verbose, oneline, timestamp, netns, format } = globalOptions;
+  return {
+    /** Options without a value that may stand anywhere in a monitor line (normalizeArgv's spelling). */
+    flags: new Set([json, pretty, verbose, oneline, timestamp].flatMap(spellings)),
+    timestamp: spellings(timestamp),
+    netns: spellings(netns),
+    /** Global options with a value (anywhere), and their allowed values where commander checks them. */
+    globalValues: new Map<string, readonly string[] | undefined>([...spellings(netns).map((s): [string, undefined] => [s, undefined]), [format.long, format.choices]]),
+    /** The monitor's own options with a value (after `monitor` only), and their option keys. */
+    monitorValues: new Map<string, Exclude<keyof MonitorOptions, 'timestamp'>>([
+      ['--event', 'event'],
+      ['--token', 'token'],
+      ['--count', 'count'],
+      ['--timeout', 'timeout'],
+      ['--rcvbuf', 'rcvbuf'],
+      ['--ready-fd', 'readyFd'],
+    ]),
+  };
+}
 
 /** `argv` as normalizeArgv returns it; undefined unless it surely runs the monitor. */
 export function monitorLine(argv: readonly string[]): MonitorLine | undefined {
+  if (!argv.includes('monitor')) return undefined;
+  const { flags, timestamp, netns, globalValues, monitorValues } = monitorTables();
   let namespace: string | undefined;
   let monitor = false;
   const options: MonitorOptions = {};
@@ -45,7 +55,7 @@ export function monitorLine(argv: readonly string[]): MonitorLine | undefined {
       continue;
     }
     if (flags.has(arg)) {
-      if (spellings(timestamp).includes(arg)) options.timestamp = true;
+      if (timestamp.includes(arg)) options.timestamp = true;
       continue;
     }
     const inline = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -56,7 +66,7 @@ export function monitorLine(argv: readonly string[]): MonitorLine | undefined {
     const value = inline > 0 ? arg.slice(inline + 1) : argv[++i];
     if (value === undefined || value.startsWith('-')) return undefined;
     if (isGlobal && !(globalValues.get(name)?.includes(value) ?? true)) return undefined;
-    if (spellings(netns).includes(name)) namespace = value;
+    if (netns.includes(name)) namespace = value;
     // As commander: --event adds to a list, the others keep their last value.
     if (key === 'event') options.event = [...(options.event ?? []), value];
     else if (key) options[key] = value;

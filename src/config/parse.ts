@@ -29,7 +29,7 @@ export interface ParseOptions {
 }
 
 /** Flags a file may give (implicit endpoints are made by the kernel only). */
-const FILE_FLAGS = settableFlagNames;
+const FILE_FLAGS = settableFlagNames();
 const TOP_KEYS = ['netns', 'limits', 'sysctl', 'endpoints', 'rules', 'unlisted'];
 const LIMIT_KEYS = ['subflows', 'add_addr_accepted'];
 const ENDPOINT_KEYS = ['address', 'id', 'dev', 'port', 'flags'];

@@ -394,7 +394,7 @@ function flagProblem(s: ExplainSnapshot, e: Endpoint, remoteId: number): Verdict
   const wanted = remoteId === 0 ? TO_INITIAL : AddressFlag.fullmesh | (laminar ? AddressFlag.laminar : 0);
   if (e.flags & wanted) return undefined;
   const cmd = cmds(s.netns);
-  const has = settableFlagNames.filter((n) => e.flags & AddressFlag[n]);
+  const has = settableFlagNames().filter((n) => e.flags & AddressFlag[n]);
   const dev = e.ifindex ? s.links.get(e.ifindex)?.name : undefined;
   const keep = has.filter((n) => n === 'signal' || n === 'backup');
   const add = remoteId === 0 ? 'subflow' : laminar ? 'laminar' : 'fullmesh';

@@ -9,7 +9,7 @@
  * Also here: ip's names of the events and flags, and the reset reasons of RFC 8684.
  */
 import { defineAttributeSet, type AttributeSetSpec } from '../netlink/attrset.js';
-import { defineFlags, namesOf, numbered } from '../netlink/describe.js';
+import { defineFlags, lazyMap, namesOf, numbered } from '../netlink/describe.js';
 
 export { AF_INET, AF_INET6 } from './address-family.js';
 
@@ -50,21 +50,25 @@ export const addressFlagNames = endpointFlags.names;
 /** Every flag bit this tool knows (ip shows the others as `rawflags`). */
 export const KNOWN_ADDRESS_FLAGS = endpointFlags.mask;
 /** The flags a user may give an endpoint: the kernel alone marks its own endpoints `implicit`. */
-export const settableFlagNames: readonly AddressFlagName[] = addressFlagNames.filter((name) => name !== 'implicit');
+let settable: readonly AddressFlagName[] | undefined;
+export const settableFlagNames = (): readonly AddressFlagName[] => (settable ??= addressFlagNames.filter((name) => name !== 'implicit'));
 
 /** RFC 8684 3.6 MP_TCPRST reason codes (event-attr reset-reason): short name and the RFC's description. */
-export const resetReasons: ReadonlyMap<number, { name: string; description: string }> = new Map(
-  [
-    ['EUNSPEC', 'unspecified error'],
-    ['EMPTCP', 'MPTCP-specific error'],
-    ['ERESOURCE', 'lack of resources'],
-    ['EPROHIBIT', 'administratively prohibited'],
-    ['EWQ2BIG', 'too much outstanding data'],
-    ['EBADPERF', 'unacceptable performance'],
-    ['EMIDDLEBOX', 'middlebox interference'],
-  ].map(([name, description], code) => [code, { name: name!, description: description! }]),
+export const resetReasons: ReadonlyMap<number, { name: string; description: string }> = lazyMap(
+  () =>
+    new Map(
+      [
+        ['EUNSPEC', 'unspecified error'],
+        ['EMPTCP', 'MPTCP-specific error'],
+        ['ERESOURCE', 'lack of resources'],
+        ['EPROHIBIT', 'administratively prohibited'],
+        ['EWQ2BIG', 'too much outstanding data'],
+        ['EBADPERF', 'unacceptable performance'],
+        ['EMIDDLEBOX', 'middlebox interference'],
+      ].map(([name, description], code) => [code, { name: name!, description: description! }]),
+    ),
 );
-export const ResetReason: ReadonlyMap<number, string> = new Map([...resetReasons].map(([code, r]) => [code, r.name]));
+export const ResetReason: ReadonlyMap<number, string> = lazyMap(() => new Map([...resetReasons].map(([code, r]) => [code, r.name])));
 
 export const addressSet: AttributeSetSpec = defineAttributeSet('address', [
   { id: 1, name: 'family', kind: 'u16', hint: 'address-family' },
@@ -114,7 +118,7 @@ const events = [
 export type EventTypeName = (typeof events)[number][1];
 export const EventType = Object.fromEntries(events.map(([id, name]) => [name, id])) as { readonly [E in (typeof events)[number] as E[1]]: E[0] };
 /** ip's event names by type. */
-export const ipEventNames: ReadonlyMap<number, string> = new Map(events.map((e) => [e[0], e[2] ?? e[1]]));
+export const ipEventNames: ReadonlyMap<number, string> = lazyMap(() => new Map(events.map((e) => [e[0], e[2] ?? e[1]])));
 
 /** Event flags (event-attr flags, u16). */
 export const eventFlags = defineFlags({ DENY_JOIN_ID0: 0x1, SERVER_SIDE: 0x2 });

@@ -65,7 +65,48 @@ export function defineFlags<Name extends string>(bits: Readonly<Record<Name, num
 
 /** An enum's names by value, from `{ NAME: value }`. */
 export function namesOf(values: Readonly<Record<string, number>>, prefix = ''): ReadonlyMap<number, string> {
-  return new Map(Object.entries(values).map(([name, id]) => [id, prefix + name]));
+  return lazyMap(() => new Map(Object.entries(values).map(([name, id]) => [id, prefix + name])));
+}
+
+/** A map that `build` makes on first use. */
+export function lazyMap<K, V>(build: () => Map<K, V>): ReadonlyMap<K, V> {
+  return new LazyMap(build);
+}
+
+/**
+ * A map built on first use: the families describe far more than one command reads, and every
+ * table built at import is a cost to every start.
+ */
+class LazyMap<K, V> implements ReadonlyMap<K, V> {
+  private map: Map<K, V> | undefined;
+  constructor(private readonly build: () => Map<K, V>) {}
+  private get built(): Map<K, V> {
+    return (this.map ??= this.build());
+  }
+  get size(): number {
+    return this.built.size;
+  }
+  get(key: K): V | undefined {
+    return this.built.get(key);
+  }
+  has(key: K): boolean {
+    return this.built.has(key);
+  }
+  forEach(fn: (value: V, key: K, map: ReadonlyMap<K, V>) => void, thisArg?: unknown): void {
+    this.built.forEach((value, key) => fn.call(thisArg, value, key, this));
+  }
+  entries(): MapIterator<[K, V]> {
+    return this.built.entries();
+  }
+  keys(): MapIterator<K> {
+    return this.built.keys();
+  }
+  values(): MapIterator<V> {
+    return this.built.values();
+  }
+  [Symbol.iterator](): MapIterator<[K, V]> {
+    return this.built[Symbol.iterator]();
+  }
 }
 
 /** Values numbered in order from `first`: `{ NAME: first, NEXT: first + 1, ... }`. */
@@ -95,6 +136,21 @@ export interface StructSpec {
  * padding, written out where C leaves a hole). Offsets follow from the sizes.
  */
 export function defineStruct(name: string, members: string): StructSpec {
+  // Parsed on first use, for the same reason as LazyMap.
+  let parsed: { size: number; fields: readonly StructField[] } | undefined;
+  const layout = (): { size: number; fields: readonly StructField[] } => (parsed ??= parseMembers(name, members));
+  return {
+    name,
+    get size() {
+      return layout().size;
+    },
+    get fields() {
+      return layout().fields;
+    },
+  };
+}
+
+function parseMembers(name: string, members: string): { size: number; fields: StructField[] } {
   const fields: StructField[] = [];
   let offset = 0;
   for (const member of members.trim().split(/\s+/)) {
@@ -105,7 +161,7 @@ export function defineStruct(name: string, members: string): StructSpec {
     if (bytes?.[1] !== 'pad') fields.push({ name: field, offset, kind: bytes ? 'binary' : (type as AttributeKind), ...(bytes ? { size } : {}), ...(hint ? { hint } : {}) });
     offset += size;
   }
-  return { name, size: offset, fields };
+  return { size: offset, fields };
 }
 
 /** How one message type is laid out: its fixed header, then attributes of one set. */
