@@ -1,6 +1,6 @@
 // The CLI's bundles compiled with their V8 code caches, for all three loaders: bin/mptcpctl (the
 // main bundle of an npm install), scripts/sea-main.cjs (the single executable, which carries this
-// file inlined) and scripts/lazy-loader.mjs (the lazy bundle). A cache holds what real runs
+// file inlined) and scripts/lazy-loader.mjs (the lazy and config bundles). A cache holds what real runs
 // compiled, so a start does not compile it again (bench/README.md).
 //
 // V8 rejects a cache that does not fit (made by another Node.js, with other V8 flags, for a source
@@ -14,7 +14,7 @@ const { Script } = require('node:vm');
 /**
  * The module function of a bundle (written wrapped, scripts/module-wrapper.mjs), compiled with
  * `cachedData`: the cache's bytes, or undefined when there is none.
- * - `bundle`: `main` or `lazy`. The build's warm-up runs (scripts/warm-up.mjs) set
+ * - `bundle`: `main`, `lazy` or `config`. The build's warm-up runs (scripts/warm-up.mjs) set
  *   MPTCPCTL_WRITE_CODE_CACHE: a run writes the cache of the bundle it names, fitting or not (to
  *   MPTCPCTL_CODE_CACHE_FILE if set), and no other; empty, it writes none. Other runs write a
  *   cache only to repair it.

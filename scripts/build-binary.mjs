@@ -11,7 +11,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleForSea, bundleSeaMain } from './sea-bundle.mjs';
 import { warmUp } from './warm-up.mjs';
@@ -67,10 +67,9 @@ if (runtimeVersion !== `v${runtime.version}`) throw new Error(`${node} says ${ru
 rmSync(workDir, { recursive: true, force: true });
 mkdirSync(workDir, { recursive: true });
 const bundle = join(workDir, 'mptcpctl.cjs');
-const lazyBundle = join(workDir, 'mptcpctl-lazy.cjs');
 const koffiNative = require.resolve(runtime.koffiNative, { paths: [dirname(require.resolve('koffi'))] });
 const koffiHash = createHash('sha256').update(readFileSync(koffiNative)).digest('hex').slice(0, 16);
-await bundleForSea(bundle, lazyBundle, `${process.platform}-${arch}`, koffiHash);
+const bundles = await bundleForSea(bundle, `${process.platform}-${arch}`, koffiHash);
 
 // The runtime, stripped once: the official binary carries debug symbols nothing uses.
 const stripped = join(workDir, 'node');
@@ -113,13 +112,14 @@ function makeBinary(main, assets, out) {
 const seaMain = join(workDir, 'sea-main.cjs');
 await bundleSeaMain(seaMain);
 const cache = join(workDir, 'mptcpctl.cjs.cache');
-const lazyCache = join(workDir, 'mptcpctl-lazy.cjs.cache');
 const warmup = join(workDir, 'warmup');
-const assets = { 'koffi.node': koffiNative, 'mptcpctl.cjs': bundle, 'mptcpctl-lazy.cjs': lazyBundle, 'mptcpctl.cjs.map': `${bundle}.map`, 'mptcpctl-lazy.cjs.map': `${lazyBundle}.map` };
+// Each bundle as an asset of its file's name, with its map; the caches' files by bundle name.
+const files = { main: bundle, ...bundles };
+const assets = { 'koffi.node': koffiNative, ...Object.fromEntries(Object.values(files).flatMap((file) => [[basename(file), file], [`${basename(file)}.map`, `${file}.map`]])) };
 makeBinary(seaMain, assets, warmup);
-warmUp([warmup], { main: cache, lazy: lazyCache });
+warmUp([warmup], Object.fromEntries(Object.entries(files).map(([name, file]) => [name, `${file}.cache`])));
 if (!existsSync(cache)) throw new Error(`the warm-up run of ${warmup} wrote no code cache`);
-const caches = { 'mptcpctl.cjs.cache': cache, ...(existsSync(lazyCache) ? { 'mptcpctl-lazy.cjs.cache': lazyCache } : {}) };
+const caches = Object.fromEntries(Object.values(files).filter((file) => existsSync(`${file}.cache`)).map((file) => [`${basename(file)}.cache`, `${file}.cache`]));
 makeBinary(seaMain, { ...assets, ...caches }, output);
 // The warm-up binary is as large as the final one, and nothing needs it now. The stripped runtime stays: it is the
 // binary without its blob, the reference of bench/startup.mjs.

@@ -1,5 +1,6 @@
-// Bundles the CLI into two CommonJS files (scripts/split-bundle.mjs): the main one, all that the
-// common commands run, and the rest, loaded when a command needs it. koffi stays external: it is
+// Bundles the CLI into CommonJS files (scripts/split-bundle.mjs): the main one, all that the
+// common commands run, and the rest (dist/mptcpctl-lazy.cjs, dist/mptcpctl-config.cjs), each
+// loaded when a command needs it. koffi stays external: it is
 // a native module. (The single executable's bundles, koffi's JS inside: scripts/sea-bundle.mjs.)
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -10,11 +11,10 @@ import { warmUp } from './warm-up.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-await buildSplit({
+const bundles = await buildSplit({
   root: fileURLToPath(new URL('..', import.meta.url)),
   entry: 'src/cli/main.ts',
   coreFile: 'dist/mptcpctl.cjs',
-  lazyFile: 'dist/mptcpctl-lazy.cjs',
   options: {
     bundle: true,
     platform: 'node',
@@ -34,11 +34,10 @@ await buildSplit({
   },
 });
 
-// V8 code caches for both bundles, made by real runs of the freshly built files
+// V8 code caches for all bundles, made by real runs of the freshly built files
 // (scripts/warm-up.mjs), so that later starts skip compiling what a run needs: `endpoint show` for
 // the main bundle (bin/mptcpctl), a line commander reads with table and colour output for the lazy
-// one (scripts/lazy-loader.mjs). Always made afresh: a cache from an older bundle must never be
-// used with a newer one.
-rmSync('dist/mptcpctl.cjs.cache', { force: true });
-rmSync('dist/mptcpctl-lazy.cjs.cache', { force: true });
+// one, the desired-state commands for the config one (scripts/lazy-loader.mjs). Always made
+// afresh: a cache from an older bundle must never be used with a newer one.
+for (const file of ['dist/mptcpctl.cjs', ...Object.values(bundles)]) rmSync(`${file}.cache`, { force: true });
 warmUp([process.execPath, 'bin/mptcpctl']);

@@ -1,8 +1,8 @@
-// Part of the main bundle (scripts/split-bundle.mjs fills in the shared modules): loads the lazy
-// bundle the first time a command needs one of its modules, with its own V8 code cache
-// (bin/code-cache.cjs), as bin/mptcpctl (or the single executable's scripts/sea-main.cjs) loads
-// the main one. `require` and `__dirname` are the main bundle's (for npm installs, the directory
-// of both files).
+// Part of the main bundle (scripts/split-bundle.mjs fills in the shared modules): loads a bundle
+// (`lazy` or `config`) the first time a command needs one of its modules, with its own V8 code
+// cache (bin/code-cache.cjs), as bin/mptcpctl (or the single executable's scripts/sea-main.cjs)
+// loads the main one. `require` and `__dirname` are the main bundle's (for npm installs, the
+// directory of all the files).
 /* SHARED IMPORTS */
 
 /**
@@ -14,20 +14,22 @@ const shared = {
   /* SHARED MODULES */
 };
 
-let lazyModules;
+/** Each bundle's entries once it is loaded, by bundle name. */
+const loaded = {};
 
-/** The module at `path` (as LAZY_ENTRIES names it), from the lazy bundle. */
-export default function lazyModule(path) {
-  lazyModules ??= load();
-  return lazyModules[path]();
+/** The module split-bundle.mjs's entryKey() names `key` (`BUNDLE:PATH`), from that bundle. */
+export default function lazyModule(key) {
+  const bundle = key.slice(0, key.indexOf(':'));
+  loaded[bundle] ??= load(bundle);
+  return loaded[bundle][key]();
 }
 
-function load() {
+function load(bundle) {
   // Resolved from the repository's root (split-bundle.mjs reads this file as its template there);
   // a require() inside the function, so the main bundle runs it only when a lazy module is needed.
   const { compileBundle } = require('./bin/code-cache.cjs');
-  const { filename, source, cachedData, cacheFile } = readLazyBundle();
-  const lazy = compileBundle({ filename, source, cachedData, bundle: 'lazy', cacheFile });
+  const { filename, source, cachedData, cacheFile } = readBundle(`mptcpctl-${bundle}.cjs`);
+  const lazy = compileBundle({ filename, source, cachedData, bundle, cacheFile });
   // The prefix split-bundle.mjs gives the lazy bundle's imports of main-bundle modules (CORE_PREFIX).
   const prefix = 'mptcpctl-core:';
   const lazyRequire = (id) => (id.startsWith(prefix) ? shared[id.slice(prefix.length)]() : require(id));
@@ -36,9 +38,8 @@ function load() {
   return lazyBundle.exports.modules;
 }
 
-/** The lazy bundle and its code cache (if any): files beside the main bundle, or the single executable's assets (no cache file then). */
-function readLazyBundle() {
-  const name = 'mptcpctl-lazy.cjs';
+/** The bundle `name` and its code cache (if any): files beside the main bundle, or the single executable's assets (no cache file then). */
+function readBundle(name) {
   if (typeof MPTCPCTL_SEA !== 'undefined' && MPTCPCTL_SEA) {
     const { getRawAsset } = require('node:sea');
     // Views of the executable's bytes, as in scripts/sea-main.cjs; the bundle is ASCII.

@@ -34,17 +34,17 @@ function koffiNativePlugin(platform) {
 
 /**
  * Writes the SEA's CLI bundle, split as the npm one is (scripts/split-bundle.mjs): `outfile`, what
- * the common commands run, and `lazyOutfile`, loaded from its asset when a command needs it.
+ * the common commands run, and the bundles beside it, each loaded from its asset when a command
+ * needs it; returns those by name (as buildSplit does).
  * `koffiHash` names the native module's cache file: it is computed here, at build time, because
  * loading node:crypto to hash the asset at every start would be a large share of the binary's start.
  */
-export async function bundleForSea(outfile, lazyOutfile, platform, koffiHash) {
+export async function bundleForSea(outfile, platform, koffiHash) {
   const { version } = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8'));
-  await buildSplit({
+  const bundles = await buildSplit({
     root,
     entry: 'src/cli/main.ts',
     coreFile: outfile,
-    lazyFile: lazyOutfile,
     options: {
       bundle: true,
       platform: 'node',
@@ -63,9 +63,10 @@ export async function bundleForSea(outfile, lazyOutfile, platform, koffiHash) {
       ...moduleWrapper,
     },
   });
-  for (const file of [outfile, lazyOutfile]) {
+  for (const file of [outfile, ...Object.values(bundles)]) {
     if (/[^\x00-\x7f]/.test(readFileSync(file, 'latin1'))) throw new Error(`${file} is not ASCII: it is read from its asset as latin1`);
   }
+  return bundles;
 }
 
 /** The single executable's main script, scripts/sea-main.cjs, as one file with bin/code-cache.cjs inside. */

@@ -1,45 +1,72 @@
-// Splits the CLI bundle in two, for start-up time: dist/mptcpctl.cjs holds what the common
-// commands run (the direct route, endpoints, limits, userspace PM, the netlink stack, text and
-// JSON output), dist/mptcpctl-lazy.cjs the rest (commander's command tree and help, the monitor,
-// status, connection listings, completion, tracing, tables and colours), loaded on first use.
-// Half of the old single file was code an `endpoint show` never ran, yet every start read it,
-// and its functions' descriptions filled the code cache (~2 ms of every start, bench/README.md).
+// Splits the CLI bundle, for start-up time: dist/mptcpctl.cjs holds what the common commands run
+// (the direct route, endpoints, limits, userspace PM, the netlink stack, text and JSON output);
+// bundles loaded on first use hold the rest: dist/mptcpctl-lazy.cjs (commander's command tree and
+// help, the monitor, status, connection listings, completion, tracing, tables and colours) and
+// dist/mptcpctl-config.cjs (the desired-state commands and yaml), so `config apply` reads neither
+// commander nor the renderers. Half of the old single file was code an `endpoint show` never ran,
+// yet every start read it, and its functions' descriptions filled the code cache (~2 ms of every
+// start, bench/README.md).
 //
-// The split follows the import graph: the lazy bundle starts at the dynamic imports of the
-// modules the command table marks lazy (src/cli/table/bundles.ts, read from tsc's output in
-// build/) and holds every module only they reach. Its imports of modules the main bundle
-// holds become `require('mptcpctl-core:PATH')`, answered from the main bundle's own instances
-// (scripts/lazy-loader.mjs), so every module exists once and `instanceof` keeps working.
+// The split follows the import graph: each bundle loaded on first use starts at the dynamic
+// imports of the modules the command table places in it (src/cli/table/bundles.ts, read from
+// tsc's output in build/) and holds every module only they reach. Its imports of modules the main
+// bundle holds become `require('mptcpctl-core:PATH')`, answered from the main bundle's own
+// instances (scripts/lazy-loader.mjs), so every module exists once and `instanceof` keeps
+// working; two such bundles share no module but the few bundles.ts lets each carry a copy of.
 import { existsSync, readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
-/** Dynamic-import targets (paths as esbuild's metafile names them) that start the lazy bundle. */
-async function lazyEntriesOf(root) {
+/** bundles.ts's modules that start each bundle loaded on first use (paths as esbuild's metafile names them), and the ones each may copy. */
+async function placementsOf(root) {
   const table = resolve(root, 'build/src/cli/table/bundles.js');
   if (!existsSync(table)) throw new Error(`split-bundle: ${relative(root, table)} is missing (run tsc first)`);
-  return (await import(pathToFileURL(table).href)).lazyEntries;
+  const { bundleEntries, copiedInEach } = await import(pathToFileURL(table).href);
+  return { bundleEntries, copiedInEach: new Set(copiedInEach) };
 }
 
 const CORE_PREFIX = 'mptcpctl-core:';
 const LOADER = 'mptcpctl-lazy-loader';
 
 /**
- * Builds `coreFile` (from `entry`) and `lazyFile`. `options` are esbuild's options shared by
- * both (platform, format, plugins, banner, ...), without entryPoints and outfile.
+ * How the main bundle asks for a lazy entry, and the bundle holding it lists it: `BUNDLE:PATH`,
+ * PATH without `src/cli/` and `.ts` or `.js` (text every start would read again for each entry).
  */
-export async function buildSplit({ root, entry, coreFile, lazyFile, options }) {
+const entryKey = (bundle, path) => `${bundle}:${path.replace(/^src\/(?:cli\/)?/, '').replace(/\.[jt]s$/, '')}`;
+
+/** The file of the bundle NAME beside `coreFile` (mptcpctl.cjs -> mptcpctl-NAME.cjs), as scripts/lazy-loader.mjs finds it. */
+export const bundleFile = (coreFile, name) => coreFile.replace(/\.cjs$/, `-${name}.cjs`);
+
+/**
+ * Builds `coreFile` (from `entry`) and, beside it, each bundle loaded on first use (bundleFile()).
+ * `options` are esbuild's options shared by all (platform, format, plugins, banner, ...), without
+ * entryPoints and outfile. Returns those bundles' files by name.
+ */
+export async function buildSplit({ root, entry, coreFile, options }) {
   const rel = (path) => relative(root, path);
   const graph = (await build({ ...options, absWorkingDir: root, entryPoints: [entry], outfile: coreFile, write: false, metafile: true })).metafile.inputs;
-  const LAZY_ENTRIES = await lazyEntriesOf(root);
+  const { bundleEntries, copiedInEach } = await placementsOf(root);
+  const LAZY_ENTRIES = Object.values(bundleEntries).flat();
   const lazyEntries = new Set(LAZY_ENTRIES);
+  const bundleOf = new Map(Object.entries(bundleEntries).flatMap(([name, paths]) => paths.map((path) => [path, name])));
   const core = reachable(graph, entry, (edge) => !(edge.kind === 'dynamic-import' && lazyEntries.has(edge.path)));
   for (const path of lazyEntries) {
     if (!graph[path]) throw new Error(`split-bundle: ${path} is not in the bundle (src/cli/table/bundles.ts is out of date)`);
     if (core.has(path)) throw new Error(`split-bundle: ${path} is imported statically by the main bundle, so it cannot be lazy`);
   }
-  // The main bundle's modules that lazy ones import: the only ones the lazy bundle asks for.
+  // What each bundle loaded on first use holds: another bundle's entry is reached only through
+  // the main bundle's loaders (modules.ts), and no module is in two but those bundles.ts copies.
+  const holder = new Map();
+  for (const [name, paths] of Object.entries(bundleEntries)) {
+    for (const path of reachable(graph, paths, (edge) => !core.has(edge.path))) {
+      const other = bundleOf.get(path);
+      if (other !== undefined && other !== name) throw new Error(`split-bundle: ${path} (bundle ${other}) is imported by a module of bundle ${name}: import it through src/cli/table/modules.ts`);
+      if (holder.has(path) && !copiedInEach.has(path)) throw new Error(`split-bundle: ${path} is reached by bundles ${holder.get(path)} and ${name}: place it in one (src/cli/table/bundles.ts)`);
+      holder.set(path, name);
+    }
+  }
+  // The main bundle's modules that lazy ones import: the only ones the lazy bundles ask for.
   const shared = new Set();
   for (const [path, input] of Object.entries(graph)) {
     if (core.has(path)) continue;
@@ -63,7 +90,7 @@ export async function buildSplit({ root, entry, coreFile, lazyFile, options }) {
       });
       b.onLoad({ filter: /.*/, namespace: 'split-lazy-entry' }, (args) => ({
         loader: 'js',
-        contents: `module.exports = require(${JSON.stringify(LOADER)}).default(${JSON.stringify(args.path)});`,
+        contents: `module.exports = require(${JSON.stringify(LOADER)}).default(${JSON.stringify(entryKey(bundleOf.get(args.path), args.path))});`,
       }));
       b.onLoad({ filter: /.*/, namespace: 'split' }, () => {
         const modules = [...exportsOf];
@@ -82,8 +109,8 @@ export async function buildSplit({ root, entry, coreFile, lazyFile, options }) {
     },
   };
 
-  // Lazy bundle: its entry lists the lazy entries; imports of main-bundle modules stay outside.
-  const lazySide = {
+  // A bundle loaded on first use: its entry lists its entries; imports of main-bundle modules stay outside.
+  const lazySide = (bundle, entries) => ({
     name: 'split-lazy-side',
     setup(b) {
       b.onResolve({ filter: /.*/ }, async (args) => {
@@ -103,19 +130,24 @@ export async function buildSplit({ root, entry, coreFile, lazyFile, options }) {
       b.onLoad({ filter: /.*/, namespace: 'split' }, () => ({
         loader: 'js',
         resolveDir: root,
-        contents: `exports.modules = {\n${LAZY_ENTRIES.map((path) => `${JSON.stringify(path)}: () => require(${JSON.stringify(resolve(root, path))}),`).join('\n')}\n};`,
+        contents: `exports.modules = {\n${entries.map((path) => `${JSON.stringify(entryKey(bundle, path))}: () => require(${JSON.stringify(resolve(root, path))}),`).join('\n')}\n};`,
       }));
     },
-  };
+  });
 
   await build({ ...options, absWorkingDir: root, entryPoints: [entry], outfile: coreFile, plugins: [coreSide, ...(options.plugins ?? [])] });
-  await build({
-    ...options,
-    absWorkingDir: root,
-    entryPoints: ['mptcpctl-lazy-entries'],
-    outfile: lazyFile,
-    plugins: [lazySide, ...(options.plugins ?? [])],
-  });
+  const files = {};
+  for (const [name, entries] of Object.entries(bundleEntries)) {
+    files[name] = bundleFile(coreFile, name);
+    await build({
+      ...options,
+      absWorkingDir: root,
+      entryPoints: ['mptcpctl-lazy-entries'],
+      outfile: files[name],
+      plugins: [lazySide(name, entries), ...(options.plugins ?? [])],
+    });
+  }
+  return files;
 }
 
 /** Each module's export names (esbuild reads them, `export *` included), by path. */
@@ -139,10 +171,10 @@ async function exportNames(root, paths, options) {
   return names;
 }
 
-/** The inputs reached from `start` over the edges `follow` accepts. */
+/** The inputs reached from `start` (one path or several) over the edges `follow` accepts. */
 function reachable(graph, start, follow) {
   const seen = new Set();
-  const todo = [start];
+  const todo = [start].flat();
   while (todo.length) {
     const path = todo.pop();
     if (seen.has(path) || !graph[path]) continue;

@@ -1,15 +1,16 @@
 /**
- * An internal error's stack as the sources read: frames in the CLI bundles (dist/mptcpctl.cjs and
- * dist/mptcpctl-lazy.cjs, or the single executable's assets of those names) are mapped through
- * their source maps (`*.cjs.map`, written by the build) to `src/...ts:LINE:COLUMN`. Loaded only to
- * print such a stack (--debug), so no other run reads a map or loads node:module.
+ * An internal error's stack as the sources read: frames in the CLI bundles (dist/mptcpctl.cjs,
+ * dist/mptcpctl-lazy.cjs and dist/mptcpctl-config.cjs, or the single executable's assets of
+ * those names) are mapped through their source maps (`*.cjs.map`, written by the build) to
+ * `src/...ts:LINE:COLUMN`. Loaded only to print such a stack (--debug), so no other run reads a
+ * map or loads node:module.
  */
 import { requireHere } from '../util/require.js';
 
 declare const MPTCPCTL_SEA: boolean | undefined;
 
 /** A stack frame in one of the bundles: `    at [async ]NAME (FILE:LINE:COLUMN)` or `    at FILE:LINE:COLUMN`. */
-const BUNDLE_FRAME = /^(\s+at )(async )?(?:[^()]*? \()?([^()\s]*mptcpctl(?:-lazy)?\.cjs):(\d+):(\d+)\)?$/;
+const BUNDLE_FRAME = /^(\s+at )(async )?(?:[^()]*? \()?([^()\s]*mptcpctl(?:-lazy|-config)?\.cjs):(\d+):(\d+)\)?$/;
 
 interface MapEntry {
   originalSource?: string;
