@@ -26,8 +26,8 @@ const withFault = (...args: string[]) => runCli(args, { env: { NODE_OPTIONS: `--
 const outputLine = readFileSync(resolve(repoRoot, 'src/cli/output/format.ts'), 'utf8').split('\n').findIndex((l) => l.includes("env['FORCE_COLOR']")) + 1;
 
 describe('internal errors: stacks in source files and lines', () => {
-  it('the maps are built beside both bundles', { skip: process.env['MPTCPCTL_BIN'] ? 'the binary carries them as assets' : false }, () => {
-    for (const file of [cliBundle, resolve(repoRoot, 'dist/mptcpctl-lazy.cjs')]) {
+  it('the maps are built beside all the bundles', { skip: process.env['MPTCPCTL_BIN'] ? 'the binary carries them as assets' : false }, () => {
+    for (const file of [cliBundle, resolve(repoRoot, 'dist/mptcpctl-lazy.cjs'), resolve(repoRoot, 'dist/mptcpctl-config.cjs')]) {
       assert.ok(existsSync(`${file}.map`), `${file}.map`);
       // No sourceMappingURL comment: Node would otherwise be free to look for the map at start-up.
       assert.doesNotMatch(readFileSync(file, 'utf8').slice(-200), /sourceMappingURL/);
