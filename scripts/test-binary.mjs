@@ -11,7 +11,8 @@ const binary = resolve(root, process.env.MPTCPCTL_BIN ?? 'dist/mptcpctl');
 if (!existsSync(binary)) throw new Error(`${binary} is missing: run \`npm run build:binary\` first`);
 
 // Endpoints and limits (with ip as the oracle), the userspace PM, the monitor, listings, completion values,
-// ip's global options, internal errors' stacks mapped through the maps the binary carries, stats (prom-client inside).
+// ip's global options, internal errors' stacks mapped through the maps the binary carries, stats (prom-client inside),
+// the desired-state commands (their own bundle: yaml, the planner, the applier).
 const subset = [
   'build/test/binary/standalone.test.js',
   'build/test/kernel/endpoint-cli.test.js',
@@ -24,6 +25,7 @@ const subset = [
   'build/test/kernel/ip-command-line.test.js',
   'build/test/package/source-map.test.js',
   'build/test/kernel/stats.test.js',
+  'build/test/kernel/config-cli.test.js',
 ];
 for (const file of subset) if (!existsSync(resolve(root, file))) throw new Error(`${file} is missing: run \`npm run build\` first`);
 
@@ -48,6 +50,7 @@ const suites = [
   'global options, differential against ip',
   'endpoint change and show: where ip',
   'internal errors: stacks in source files',
+  'config show, diff, apply',
 ];
 const pattern = ['--test-name-pattern', `^(${suites.join('|')})`];
 const r = spawnSync(process.execPath, ['--test', '--test-concurrency=1', ...pattern, ...subset], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, MPTCPCTL_BIN: binary }, encoding: 'utf8', maxBuffer: 256 * 2 ** 20 });

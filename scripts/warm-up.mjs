@@ -23,15 +23,15 @@ const CHANGED = 'limits:\n  subflows: 2\n  add_addr_accepted: 2\nendpoints:\n  -
 
 /**
  * The cache-writing runs: `endpoint show`, the most common command, for the main bundle; for the
- * lazy one, a batch that commander reads, with table and colour output, and the desired-state
- * commands, read from standard input; for the config one (yaml's parser, the planner and, in the
- * private namespace, the applier), `config apply` there, else `config diff`, which changes nothing.
+ * lazy one, a batch that commander reads, with table and colour output, read from standard input;
+ * for the config one (yaml's parser and printer, the planner and, in the private namespace, the
+ * applier), `config apply` there, else `config diff`, which changes nothing.
  */
 function cacheRuns(files, desiredFile, changedFile) {
   const env = (bundle, file) => ({ MPTCPCTL_WRITE_CODE_CACHE: bundle, ...(file ? { MPTCPCTL_CODE_CACHE_FILE: file } : {}) });
   return [
     { args: ['endpoint', 'show'], env: env('main', files.main) },
-    { args: ['--format', 'table', '--color', 'always', '-b', '-'], env: env('lazy', files.lazy), input: ['endpoint show', 'config show', `config diff ${desiredFile}`] },
+    { args: ['--format', 'table', '--color', 'always', '-b', '-'], env: env('lazy', files.lazy), input: ['endpoint show'] },
     { args: changedFile ? ['config', 'apply', changedFile] : ['config', 'diff', desiredFile], env: env('config', files.config) },
   ];
 }
