@@ -4,10 +4,11 @@
 // and printing endpoints takes (else compiled at every start, bench/README.md); else read-only
 // commands in this namespace (a failure, e.g. without MPTCP, still warms most of the code).
 //
-// A run writes a cache when MPTCPCTL_WRITE_CODE_CACHE names the bundle (`main`, `lazy` or `config`), to
-// MPTCPCTL_CODE_CACHE_FILE or else beside the bundle's file (bin/code-cache.cjs reads both). The
-// run that adds the endpoints sets it empty: it writes no cache, or the main one, missing at that
-// point, would be written from a batch run and then grow by what `endpoint show` adds to it.
+// A run writes a cache when MPTCPCTL_WRITE_CODE_CACHE names the bundle (`main`, `lazy` or
+// `config`), to MPTCPCTL_CODE_CACHE_FILE or else beside the bundle's file (bin/code-cache.cjs reads
+// both). The run that adds the endpoints sets it empty: it writes no cache, or the main one,
+// missing at that point, would be written from a batch run and then grow by what `endpoint show`
+// adds to it.
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,8 +25,8 @@ const CHANGED = 'limits:\n  subflows: 2\n  add_addr_accepted: 2\nendpoints:\n  -
 /**
  * The cache-writing runs: `endpoint show`, the most common command, for the main bundle; for the
  * lazy one, a batch that commander reads, with table and colour output, read from standard input;
- * for the config one (yaml's parser and printer, the planner and, in the private namespace, the
- * applier), `config apply` there, else `config diff`, which changes nothing.
+ * for the config one (yaml's parser, the planner and, in the private namespace, the applier),
+ * `config apply` there, else `config diff`, which changes nothing.
  */
 function cacheRuns(files, desiredFile, changedFile) {
   const env = (bundle, file) => ({ MPTCPCTL_WRITE_CODE_CACHE: bundle, ...(file ? { MPTCPCTL_CODE_CACHE_FILE: file } : {}) });
