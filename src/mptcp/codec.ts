@@ -6,7 +6,8 @@ import { decodeAttributeSet, encodeAttributeSet, type AttributeInput, type Decod
 import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
 import { AF_INET, AF_INET6, attrSet, Command, requestSetOf, type CommandName } from '../families/mptcp-pm.js';
 import type { AddressInput, Endpoint, Limits, Token } from './records.js';
-import { readU32BE } from '../util/bytes.js';
+import { readU32BE, readU32LE } from '../util/bytes.js';
+import { decodeAttributes } from '../netlink/message.js';
 import { UsageError } from '../errors.js';
 import { ADDRESS_ID, checkAddress, checkInteger, checkOptional, checkToken, ENDPOINT_ID, EXACT_PORT, FLAGS, IFINDEX, LIMIT, PORT, type Range } from './ranges.js';
 
@@ -173,7 +174,23 @@ export function decodeEndpointReply(attributes: Buffer): Endpoint | undefined {
   return nest && typeof nest === 'object' && !(nest instanceof Uint8Array) ? decodeAddress(nest) : undefined;
 }
 
+/** The attribute types of a GET_LIMITS reply (the `attr` set's `rcv-add-addrs` and `subflows`). */
+const RCV_ADD_ADDRS = 2;
+const SUBFLOWS = 3;
+
 export function decodeLimitsReply(attributes: Buffer): Limits {
+  // Every round trip of getLimits decodes one: the kernel's reply (the two u32s, nothing else) is
+  // read straight from the attribute list; anything else goes through the set's decoder.
+  const limits = { subflows: 0, addAddrAccepted: 0 };
+  for (const attr of decodeAttributes(attributes)) {
+    if (attr.data.length < 4 || (attr.type !== SUBFLOWS && attr.type !== RCV_ADD_ADDRS)) return decodeLimitsBySet(attributes);
+    if (attr.type === SUBFLOWS) limits.subflows = readU32LE(attr.data, 0);
+    else limits.addAddrAccepted = readU32LE(attr.data, 0);
+  }
+  return limits;
+}
+
+function decodeLimitsBySet(attributes: Buffer): Limits {
   const top = decodeAttributeSet(attrSet, attributes);
   return { subflows: num(top, 'subflows') ?? 0, addAddrAccepted: num(top, 'rcv-add-addrs') ?? 0 };
 }
