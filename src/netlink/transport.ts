@@ -30,6 +30,12 @@ import { transportProbe } from '../sys/probe.js';
 
 /** Netlink dumps fill at most 32 KiB per datagram; events and acks are far smaller. */
 const RECEIVE_BUFFER_SIZE = 64 * 1024;
+/**
+ * Messages up to this size are sent from a buffer of the transport's own: a small Buffer made
+ * for one request lives in the JavaScript heap, and handing it to a system call first moves its
+ * bytes out of the heap (an allocation per request), while copying it here is a few stores.
+ */
+const SEND_BUFFER_SIZE = 4096;
 /** The longest single wait handed to the worker thread, so close() is never held up for long. */
 const POLL_SLICE_MS = 100;
 
@@ -75,6 +81,8 @@ export class NetlinkTransport {
   private readonly senderAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
   private readonly senderAddressLength = Buffer.alloc(4);
   private readonly kernelAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
+  /** Where small messages are sent from (SEND_BUFFER_SIZE), made on first send. */
+  private sendBuffer: Buffer | undefined;
   private pendingPoll: Promise<unknown> | undefined;
   /** struct pollfd for the waits, made on first wait. */
   private pollfd: Buffer | undefined;
@@ -145,7 +153,12 @@ export class NetlinkTransport {
   send(message: Buffer): void {
     this.assertOpen();
     transportProbe.sends++;
-    const sent = sendTo(this.fd, message, 0, this.kernelAddress, SOCKADDR_NL_SIZE);
+    let bytes = message;
+    if (message.length <= SEND_BUFFER_SIZE) {
+      bytes = this.sendBuffer ??= Buffer.allocUnsafeSlow(SEND_BUFFER_SIZE);
+      bytes.set(message, 0);
+    }
+    const sent = sendTo(this.fd, bytes, 0, this.kernelAddress, SOCKADDR_NL_SIZE, message.length);
     if (sent < 0) {
       const errno = lastErrno();
       if (errno === Errno.EBADF) this.closed = true; // as in receiveInPlace

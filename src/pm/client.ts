@@ -104,7 +104,8 @@ export class MptcpPm {
   }
 
   async getLimits(): Promise<Limits> {
-    const [reply] = await this.run(encodeRequest.getLimits());
+    // The request has no arguments: encoded once, sent as often as asked.
+    const [reply] = await this.run((getLimitsRequest ??= encodeRequest.getLimits()));
     if (!reply) throw new ProtocolError('GET_LIMITS sent no reply');
     return decodeLimitsReply(reply.attributes);
   }
@@ -263,6 +264,8 @@ export class MptcpPm {
     return endpoints;
   }
 }
+
+let getLimitsRequest: PmRequest | undefined;
 
 function transportOptions(options: OpenOptions): TransportOptions {
   return options.netns === undefined ? {} : { netns: options.netns };
