@@ -1,7 +1,7 @@
 /**
  * The whole CLI as a function of argv and its surroundings: normalises argv, runs the line by the
  * direct route (direct.ts) or else through the command tree (program.ts, loaded only then), and
- * turns any error into one stderr line and an exit status (see report.ts). Batch mode
+ * turns any error into one stderr line and an exit status (see output/error-report.ts). Batch mode
  * runs here, on the same session. It touches no process state of its own (main.ts wires the real
  * argv, streams and exit code), so tests run it in-process, thousands of times.
  */

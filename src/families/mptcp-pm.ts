@@ -118,7 +118,7 @@ const events = [
 export type EventTypeName = (typeof events)[number][1];
 export const EventType = Object.fromEntries(events.map(([id, name]) => [name, id])) as { readonly [E in (typeof events)[number] as E[1]]: E[0] };
 /** ip's event names by type. */
-export const ipEventNames: ReadonlyMap<number, string> = lazyMap(() => new Map(events.map((e) => [e[0], e[2] ?? e[1]])));
+export const ipEventNames: ReadonlyMap<number, string> = new Map(events.map((e) => [e[0], e[2] ?? e[1]]));
 
 /** Event flags (event-attr flags, u16). */
 export const eventFlags = defineFlags({ DENY_JOIN_ID0: 0x1, SERVER_SIDE: 0x2 });

@@ -6,8 +6,7 @@ import { decodeAttributeSet, encodeAttributeSet, type AttributeInput, type Decod
 import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
 import { AF_INET, AF_INET6, attrSet, Command, requestSetOf, type CommandName } from '../families/mptcp-pm.js';
 import type { AddressInput, Endpoint, Limits, Token } from './records.js';
-import { readU16LE, readU32BE, readU32LE } from '../util/bytes.js';
-import { NLA_TYPE_MASK } from '../netlink/message.js';
+import { readU32BE } from '../util/bytes.js';
 import { UsageError } from '../errors.js';
 import { ADDRESS_ID, checkAddress, checkInteger, checkOptional, checkToken, ENDPOINT_ID, EXACT_PORT, FLAGS, IFINDEX, LIMIT, PORT, type Range } from './ranges.js';
 
@@ -174,27 +173,7 @@ export function decodeEndpointReply(attributes: Buffer): Endpoint | undefined {
   return nest && typeof nest === 'object' && !(nest instanceof Uint8Array) ? decodeAddress(nest) : undefined;
 }
 
-/** The attribute types of a GET_LIMITS reply (the `attr` set's `rcv-add-addrs` and `subflows`). */
-const RCV_ADD_ADDRS = 2;
-const SUBFLOWS = 3;
-/** A u32 attribute: header and value, no padding. */
-const U32_ATTRIBUTE_SIZE = 8;
-
 export function decodeLimitsReply(attributes: Buffer): Limits {
-  // Every round trip of getLimits decodes one: the kernel's reply (u32 attributes of these two
-  // types, nothing else) is read in place, no view made; anything else goes through the set's decoder.
-  const limits = { subflows: 0, addAddrAccepted: 0 };
-  if (attributes.length % U32_ATTRIBUTE_SIZE !== 0) return decodeLimitsBySet(attributes);
-  for (let at = 0; at < attributes.length; at += U32_ATTRIBUTE_SIZE) {
-    const type = readU16LE(attributes, at + 2) & NLA_TYPE_MASK;
-    if (readU16LE(attributes, at) !== U32_ATTRIBUTE_SIZE || (type !== SUBFLOWS && type !== RCV_ADD_ADDRS)) return decodeLimitsBySet(attributes);
-    if (type === SUBFLOWS) limits.subflows = readU32LE(attributes, at + 4);
-    else limits.addAddrAccepted = readU32LE(attributes, at + 4);
-  }
-  return limits;
-}
-
-function decodeLimitsBySet(attributes: Buffer): Limits {
   const top = decodeAttributeSet(attrSet, attributes);
   return { subflows: num(top, 'subflows') ?? 0, addAddrAccepted: num(top, 'rcv-add-addrs') ?? 0 };
 }

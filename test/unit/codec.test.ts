@@ -11,8 +11,7 @@ import { UsageError } from '../../src/errors.js';
 import { parseEndpointArgs } from '../../src/cli/grammar/endpoint.js';
 import { parseLimitsArgs } from '../../src/cli/grammar/limits.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent } from '../../src/mptcp/records.js';
-import { AddressFlag, attrSet, Command, EventType } from '../../src/families/mptcp-pm.js';
-import { decodeAttributeSet } from '../../src/netlink/attrset.js';
+import { AddressFlag, Command, EventType } from '../../src/families/mptcp-pm.js';
 import { hex, toHex } from '../helpers/bytes.js';
 
 const TOKEN = 0xdeadbeef;
@@ -597,45 +596,6 @@ describe('decodeLimitsReply', () => {
       assert.deepEqual(decodeLimitsReply(hex(c.bytes)), c.limits);
     });
   }
-
-  // The kernel's shape is read in place: every list of attributes near it (other types, flag
-  // bits, short, long or padded values, repeats, broken framing) must decode as the set's decoder does.
-  it('reads every attribute list as the attribute set decoder does', () => {
-    const bySet = (bytes: Buffer): Limits | string => {
-      try {
-        const values = decodeAttributeSet(attrSet, bytes).values;
-        const n = (name: string): number => (typeof values.get(name) === 'number' ? (values.get(name) as number) : 0);
-        return { subflows: n('subflows'), addAddrAccepted: n('rcv-add-addrs') };
-      } catch (err) {
-        return String(err);
-      }
-    };
-    const attribute = (type: number, valueLength: number, lengthField = 4 + valueLength): Buffer => {
-      const out = Buffer.alloc(4 + ((valueLength + 3) & ~3));
-      out.writeUInt16LE(lengthField, 0);
-      out.writeUInt16LE(type, 2);
-      for (let i = 4; i < out.length; i++) out[i] = (type * 7 + i) & 0xff;
-      return out;
-    };
-    const pieces = [attribute(2, 4), attribute(3, 4), attribute(3 | 0x8000, 4), attribute(2 | 0x4000, 4), attribute(1, 4), attribute(4, 4), attribute(3, 2), attribute(2, 8), attribute(3, 4, 12), attribute(3, 4, 3)];
-    let checked = 0;
-    for (const a of pieces) {
-      for (const b of [undefined, ...pieces]) {
-        for (const tail of [Buffer.alloc(0), Buffer.from([0, 0])]) {
-          const bytes = Buffer.concat(b ? [a, b, tail] : [a, tail]);
-          let decoded: Limits | string;
-          try {
-            decoded = decodeLimitsReply(bytes);
-          } catch (err) {
-            decoded = String(err);
-          }
-          assert.deepEqual(decoded, bySet(bytes), bytes.toString('hex'));
-          checked++;
-        }
-      }
-    }
-    assert.equal(checked, 220);
-  });
 });
 
 describe('decodeEvent', () => {

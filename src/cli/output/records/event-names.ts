@@ -9,9 +9,6 @@ export const eventNames: ReadonlyMap<number, string> = ipEventNames;
 
 /** `SF_ESTABLISHED` for 10, `UNKNOWN 42` for a type this tool does not know. */
 export function eventName(type: number): string {
-  return (byType ??= new Map(eventNames)).get(type) ?? `UNKNOWN ${type}`;
+  return eventNames.get(type) ?? `UNKNOWN ${type}`;
 }
-
-/** A plain copy for the monitor's per-event lookup, made by the first event. */
-let byType: Map<number, string> | undefined;
 
