@@ -4,6 +4,7 @@
  * (one line per TCP socket; subflows carry `tcp-ulp-mptcp flags:... token:...`).
  */
 import { spawnSync } from 'node:child_process';
+import { isDeepStrictEqual } from 'node:util';
 
 /** Runs `ss ARGS` inside the namespace; throws with stderr on failure. */
 export function ss(netns: string, ...args: string[]): string {
@@ -95,4 +96,22 @@ export function subflowInfo(details: string): SsSubflowInfo | undefined {
     ssnoff: parseInt(m[8]!, 16),
     maplen: parseInt(m[9]!, 16),
   };
+}
+
+/**
+ * Reads ours between two reads of ss until the two ss reads agree. A late ACK moves snd_una
+ * between two dumps (CI once saw 5 bytes), so only a snapshot taken while nothing moved compares.
+ * If the sockets never settle, the last round is returned as it is and the assertion shows why.
+ */
+export async function whileQuiet<O, S>(readOurs: () => O | Promise<O>, readSs: () => S, rounds = 20): Promise<{ ours: O; theirs: S }> {
+  let last = { ours: await readOurs(), theirs: readSs() };
+  for (let round = 0; round < rounds; round++) {
+    const before = readSs();
+    const ours = await readOurs();
+    const theirs = readSs();
+    last = { ours, theirs };
+    if (isDeepStrictEqual(before, theirs)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return last;
 }

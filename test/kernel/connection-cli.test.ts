@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { runCli } from '../helpers/cli.js';
 import { startClient, startServer, type Peer } from '../helpers/mptcp.js';
 import { createNetnsPair, deleteNetns, ip, type NetnsPair } from '../helpers/netns.js';
-import { infoWords, parseSsMptcp, parseSsTcp, ss, subflowInfo } from '../helpers/ss.js';
+import { infoWords, parseSsMptcp, parseSsTcp, ss, subflowInfo, whileQuiet } from '../helpers/ss.js';
 
 let pair: NetnsPair;
 const peers: Peer[] = [];
@@ -117,12 +117,12 @@ describe('connection show', () => {
   }
 
   for (const side of ['a', 'b'] as const) {
-    test(`namespace ${side}: text as ss -Mni names it: addresses, and every mptcp_info field ss prints with its value`, () => {
+    test(`namespace ${side}: text as ss -Mni names it: addresses, and every mptcp_info field ss prints with its value`, async () => {
       const netns = pair[side];
-      const r = runCli(['-n', netns, 'connection', 'show']);
+      const { ours: r, theirs: ssText } = await whileQuiet(() => runCli(['-n', netns, 'connection', 'show']), () => ss(netns, '-MnaiH'));
       assert.equal(r.status, 0, r.stderr);
       const ours = r.stdout.split('\n').filter(Boolean).map(parseTextLine);
-      const theirs = ss(netns, '-MnaiH').split('\n');
+      const theirs = ssText.split('\n');
       const sockets = theirs.flatMap((line, i) => {
         if (line.trim() === '' || /^\s/.test(line)) return [];
         const [state, , , localText, remoteText] = line.trim().split(/\s+/);
