@@ -4,7 +4,7 @@
 // build is offline; the blob is made by that same runtime, so its code cache fits.
 //
 // Steps: fetch the runtime -> bundle the CLI with koffi's JS inside (scripts/sea-bundle.mjs) ->
-// SEA blob of scripts/sea-main.cjs (with bin/code-cache.cjs inside) with the bundle and koffi's
+// SEA blob of scripts/sea-main.cjs (with the loader of bin/mptcpctl inside) with the bundle and koffi's
 // native module as assets -> copy the runtime, strip it, inject the blob (postject); twice, the
 // first time to make the code cache.
 import { execFileSync, spawnSync } from 'node:child_process';

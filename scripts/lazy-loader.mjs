@@ -1,6 +1,6 @@
 // Part of the main bundle (scripts/split-bundle.mjs fills in the shared modules): loads a bundle
 // (`lazy` or `config`) the first time a command needs one of its modules, with its own V8 code
-// cache (bin/code-cache.cjs), as bin/mptcpctl (or the single executable's scripts/sea-main.cjs)
+// cache (the loader in bin/mptcpctl), as bin/mptcpctl (or the single executable's scripts/sea-main.cjs)
 // loads the main one. `require` and `__dirname` are the main bundle's (for npm installs, the
 // directory of all the files).
 /* SHARED IMPORTS */
@@ -27,7 +27,7 @@ export default function lazyModule(key) {
 function load(bundle) {
   // Resolved from the repository's root (split-bundle.mjs reads this file as its template there);
   // a require() inside the function, so the main bundle runs it only when a lazy module is needed.
-  const { compileBundle } = require('./bin/code-cache.cjs');
+  const { compileBundle } = require('./bin/mptcpctl');
   const { filename, source, cachedData, cacheFile } = readBundle(`mptcpctl-${bundle}.cjs`);
   const lazy = compileBundle({ filename, source, cachedData, bundle, cacheFile });
   // The prefix split-bundle.mjs gives the lazy bundle's imports of main-bundle modules (CORE_PREFIX).

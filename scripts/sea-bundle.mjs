@@ -69,7 +69,7 @@ export async function bundleForSea(outfile, platform, koffiHash) {
   return bundles;
 }
 
-/** The single executable's main script, scripts/sea-main.cjs, as one file with bin/code-cache.cjs inside. */
+/** The single executable's main script, scripts/sea-main.cjs, as one file with bin/mptcpctl's loader inside. */
 export async function bundleSeaMain(outfile) {
   await build({ absWorkingDir: root, entryPoints: ['scripts/sea-main.cjs'], outfile, bundle: true, platform: 'node', format: 'cjs', target: 'node24', logLevel: 'warning' });
 }

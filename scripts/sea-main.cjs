@@ -1,12 +1,12 @@
 // The single executable's main script: compiles the CLI bundle (SEA asset `mptcpctl.cjs`) with a
 // V8 code cache made by a real run at build time (asset `mptcpctl.cjs.cache`), through
-// bin/code-cache.cjs as bin/mptcpctl does for npm installs. Node's own `useCodeCache` caches only
+// the loader in bin/mptcpctl, as bin/mptcpctl does for npm installs. Node's own `useCodeCache` caches only
 // what compiling compiles, not the functions a run needs, which were then compiled at every start.
 // A SEA's main script can require only built-in modules: scripts/build-binary.mjs bundles this
-// file with bin/code-cache.cjs inside.
+// file with bin/mptcpctl inside (required, bin/mptcpctl only exports its loader).
 'use strict';
 const { getRawAsset } = require('node:sea');
-const { compileBundle } = require('../bin/code-cache.cjs');
+const { compileBundle } = require('../bin/mptcpctl');
 
 const filename = 'mptcpctl.cjs';
 let cachedData;

@@ -5,7 +5,7 @@
 // commands in this namespace (a failure, e.g. without MPTCP, still warms most of the code).
 //
 // A run writes a cache when MPTCPCTL_WRITE_CODE_CACHE names the bundle (`main`, `lazy` or
-// `config`), to MPTCPCTL_CODE_CACHE_FILE or else beside the bundle's file (bin/code-cache.cjs reads
+// `config`), to MPTCPCTL_CODE_CACHE_FILE or else beside the bundle's file (bin/mptcpctl's loader reads
 // both). The run that adds the endpoints sets it empty: it writes no cache, or the main one,
 // missing at that point, would be written from a batch run and then grow by what `endpoint show`
 // adds to it.

@@ -1,6 +1,6 @@
 /**
- * bin/code-cache.cjs, the loader of the bundles' V8 code caches, on a small bundle of its own in a
- * temporary directory: a cache that is missing, stale or corrupt is ignored and written afresh
+ * The loader of the bundles' V8 code caches in bin/mptcpctl (required, the file only exports it),
+ * on a small bundle of its own in a temporary directory: a cache that is missing, stale or corrupt is ignored and written afresh
  * (atomically: no temporary file stays), a cache that fits is left alone, a directory that cannot
  * be written changes nothing but the start-up time, and the build's warm-up runs write where told.
  */
@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { repoRoot } from '../helpers/paths.js';
 
-const loader = resolve(repoRoot, 'bin/code-cache.cjs');
+const loader = resolve(repoRoot, 'bin/mptcpctl');
 const work = mkdtempSync(join(tmpdir(), 'mptcpctl-code-cache-'));
 // World-readable, for the run as another user below.
 chmodSync(work, 0o755);
@@ -80,7 +80,7 @@ const identity = (file: string) => {
   return `${ino}:${mtimeMs}`;
 };
 
-describe('bin/code-cache.cjs', () => {
+describe("bin/mptcpctl's code-cache loader", () => {
   test('no cache: the bundle runs, and its cache is written for the next start, which uses it and leaves it alone', () => {
     const dir = makeBundleDir();
     assert.deepEqual(run(dir), { verdict: 'cache none', output: 'HELLO CODE CACHE 610' });

@@ -29,7 +29,6 @@ const allowed = [
   /^README\.md$/,
   /^LICENSE$/,
   /^bin\/mptcpctl$/,
-  /^bin\/code-cache\.cjs$/,
   /^bin\/package\.json$/,
   /^dist\/mptcpctl(-lazy|-config)?\.cjs(\.cache|\.map)?$/,
   /^man\/mptcpctl\.8$/,
@@ -46,7 +45,7 @@ describe('npm package', () => {
     tarball = join(work, packed!.filename);
     const files = packed!.files.map((f) => f.path);
     assert.deepEqual(files.filter((f) => !allowed.some((re) => re.test(f))), []);
-    const required = ['bin/mptcpctl', 'bin/code-cache.cjs', 'bin/package.json', 'dist/mptcpctl.cjs', 'dist/mptcpctl.cjs.cache', 'dist/mptcpctl-lazy.cjs', 'dist/mptcpctl-lazy.cjs.cache', 'dist/mptcpctl.cjs.map', 'dist/mptcpctl-lazy.cjs.map', 'dist/mptcpctl-config.cjs', 'dist/mptcpctl-config.cjs.cache', 'dist/mptcpctl-config.cjs.map', 'build/src/index.js', 'build/src/index.d.ts', 'man/mptcpctl.8', 'completions/mptcpctl.bash', 'completions/_mptcpctl', 'completions/mptcpctl.fish', 'README.md', 'LICENSE'];
+    const required = ['bin/mptcpctl', 'bin/package.json', 'dist/mptcpctl.cjs', 'dist/mptcpctl.cjs.cache', 'dist/mptcpctl-lazy.cjs', 'dist/mptcpctl-lazy.cjs.cache', 'dist/mptcpctl.cjs.map', 'dist/mptcpctl-lazy.cjs.map', 'dist/mptcpctl-config.cjs', 'dist/mptcpctl-config.cjs.cache', 'dist/mptcpctl-config.cjs.map', 'build/src/index.js', 'build/src/index.d.ts', 'man/mptcpctl.8', 'completions/mptcpctl.bash', 'completions/_mptcpctl', 'completions/mptcpctl.fish', 'README.md', 'LICENSE'];
     assert.deepEqual(required.filter((f) => !files.includes(f)), []);
     // Every module has its declarations beside it.
     const js = files.filter((f) => f.endsWith('.js') && f.startsWith('build/'));

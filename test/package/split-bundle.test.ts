@@ -76,7 +76,7 @@ describe('the split bundle', { skip: process.env['MPTCPCTL_BIN'] ? 'these read t
     const dir = mkdtempSync(join(tmpdir(), 'mptcpctl-split-'));
     try {
       for (const sub of ['bin', 'dist']) mkdirSync(join(dir, sub));
-      for (const file of ['bin/mptcpctl', 'bin/code-cache.cjs', 'bin/package.json', 'dist/mptcpctl.cjs', 'dist/mptcpctl-config.cjs']) copyFileSync(resolve(repoRoot, file), join(dir, file));
+      for (const file of ['bin/mptcpctl', 'bin/package.json', 'dist/mptcpctl.cjs', 'dist/mptcpctl-config.cjs']) copyFileSync(resolve(repoRoot, file), join(dir, file));
       symlinkSync(resolve(repoRoot, 'node_modules'), join(dir, 'node_modules'));
       const file = join(dir, 'bad.yaml');
       writeFileSync(file, 'limits:\n  subflows: many\n');
