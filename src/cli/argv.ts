@@ -7,7 +7,7 @@
  */
 import { UsageError } from '../errors.js';
 import { didYouMean, matches, matchKeyword, quote } from './grammar/words.js';
-import { globalOptions, ipSpellings, optionOf, type GlobalOption, type IpSpelling } from './table/global-options.js';
+import { findIpSpelling, globalOptions, ipSpelling, ipSpellings, optionOf, type GlobalOption, type IpSpelling } from './table/global-options.js';
 import { entryOf, objectNamed, objects, verbWords } from './table/commands.js';
 
 /** The one-letter spellings people type, ip's and commander's (for "did you mean" on a slip of case). */
@@ -24,18 +24,18 @@ export function suggestOption(name: string): string | undefined {
   const bare = name.replace(/^-+/, '');
   // One or two letters are too short to guess from: only a slip of case is suggested.
   if (bare.length <= 2) return shortSpellings.find((s) => s.slice(1).toLowerCase() === bare.toLowerCase() && s.slice(1) !== bare);
-  const long = ipSpellings.filter((o) => o.ip.length > 3);
+  const long = ipSpellings().filter((o) => o.ip.length > 3);
   const guess = didYouMean(bare, long.map((o) => o.ip.slice(1)));
   return guess === undefined ? undefined : documented(long.find((o) => o.ip.slice(1) === guess)!);
 }
 
 function findOption(name: string, commandFollows: boolean): IpSpelling | undefined {
   // ip reads `-h` as -human; alone (nothing to run) it is the help people expect of `-h`.
-  if (name === '-h' && !commandFollows) return ipSpellings.find((o) => o.ip === '-help');
+  if (name === '-h' && !commandFollows) return ipSpelling('-help');
   // commander's spelling of ip's -Version.
-  if (name === '-version') return ipSpellings.find((o) => o.ip === '-Version');
+  if (name === '-version') return ipSpelling('-Version');
   if (name.length < 2) return undefined;
-  return ipSpellings.find((o) => (o.exact ? name === o.ip : matches(name.slice(1), o.ip.slice(1))));
+  return findIpSpelling(name);
 }
 
 function translateLeadingOptions(argv: string[]): { options: string[]; rest: string[] } {

@@ -5,7 +5,6 @@
 import { MptcpPm } from '../pm/client.js';
 import { EventSubscription } from '../pm/event-subscription.js';
 import type { TraceHook } from '../netlink/exchange.js';
-import { listInterfaces } from '../netlink/rtnl.js';
 import { UsageError } from '../errors.js';
 
 export class Session {
@@ -58,7 +57,8 @@ export class Session {
 
   /** Interface index -> name in the namespace, read once. */
   interfaces(): Promise<Map<number, string>> {
-    this.links ??= listInterfaces(this.netns === undefined ? {} : { netns: this.netns }, this.trace);
+    // Imported here: most commands name no interface, and rtnetlink's tables cost every start.
+    this.links ??= import('../netlink/rtnl.js').then(({ listInterfaces }) => listInterfaces(this.netns === undefined ? {} : { netns: this.netns }, this.trace));
     return this.links;
   }
 

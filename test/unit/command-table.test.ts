@@ -126,7 +126,7 @@ describe('the global options', () => {
     for (const [name, o] of Object.entries<GlobalOption>(globalOptions)) {
       if (name === 'help' || name === 'version') continue;
       const value = o.value === 'required' ? [o.choices?.[0] ?? 'x'] : [];
-      for (const ip of ipSpellings.filter((s) => s.option === name)) {
+      for (const ip of ipSpellings().filter((s) => s.option === name)) {
         assert.deepEqual(normalizeArgv([ip.ip, ...value, 'endpoint', 'show']), [o.long, ...(o.preset ? [o.preset] : value), 'endpoint', 'show'], ip.ip);
       }
     }

@@ -4,7 +4,7 @@
  * commander), and ip's single-dash spellings in ip's order, each naming the option it is or
  * accepted and ignored as `ip mptcp` ignores it (argv.ts translates them).
  */
-import { parseBase0, quote } from '../grammar/words.js';
+import { matches, parseBase0, quote } from '../grammar/words.js';
 
 export interface GlobalOption {
   long: string;
@@ -42,9 +42,14 @@ const declared = {
 export type GlobalOptionName = keyof typeof declared;
 
 /** The same, each with its long form. */
-export const globalOptions = Object.fromEntries(Object.entries(declared).map(([name, o]) => [name, { long: `--${name}`, ...o }])) as {
-  [K in GlobalOptionName]: (typeof declared)[K] & { long: string };
-};
+export const globalOptions = withLongForms(declared);
+
+function withLongForms<T extends Record<string, object>>(options: T): { [K in keyof T]: T[K] & { long: string } } {
+  // A loop, not Object.fromEntries of spreads: every start builds this, and that cost ~0.1 ms more.
+  const withLong: Record<string, object> = {};
+  for (const name of Object.keys(options)) withLong[name] = Object.assign({ long: `--${name}` }, options[name]);
+  return withLong as { [K in keyof T]: T[K] & { long: string } };
+}
 
 /** The options as commander hands them over: flags true, values strings. */
 export type GlobalOptionValues = {
@@ -71,7 +76,12 @@ const ignored: Readonly<Record<string, Omit<IpSpelling, 'ip'>>> = {
   '-loops': { takesValue: true },
   '-family': { takesValue: true, checkValue: (v) => (families.includes(v) ? undefined : `invalid protocol family ${quote(v)} (expected ${families.join(', ')})`) },
   '-rcvbuf': { takesValue: true, checkValue: (v) => ((parseBase0(v) ?? Infinity) <= 0xffffffff ? undefined : `invalid rcvbuf size ${quote(v)}`) },
-  ...Object.fromEntries(['-4', '-6', '-0', '-M', '-B', '-echo'].map((ip) => [ip, { exact: true }])),
+  '-4': { exact: true },
+  '-6': { exact: true },
+  '-0': { exact: true },
+  '-M': { exact: true },
+  '-B': { exact: true },
+  '-echo': { exact: true },
 };
 
 /**
@@ -79,17 +89,31 @@ const ignored: Readonly<Record<string, Omit<IpSpelling, 'ip'>>> = {
  * -human, `-he` -help, `-d` -details, `-b` -batch, `-br` -brief, `-r` -resolve, `-rc` -rcvbuf),
  * then mptcpctl's own, which only take what ip leaves (`-deb` is -debug, `-v` -verbose).
  */
-const ipOrder =
+const ipOrder = (
   '-loops -family -4 -6 -0 -M -B -human -human-readable -iec -stats -statistics -details -resolve -oneline -timestamp -tshort -Version ' +
-  '-force -batch -brief -json -pretty -rcvbuf -color -help -netns -Numeric -all -echo -format -verbose -debug';
+  '-force -batch -brief -json -pretty -rcvbuf -color -help -netns -Numeric -all -echo -format -verbose -debug'
+).split(' ');
 
 const ipSpellingsOf = (o: GlobalOption): readonly string[] => o.ip ?? [o.long.slice(1)];
 
-/** Each of ip's spellings, in ip's order, with the option it is (if any). */
-export const ipSpellings: readonly IpSpelling[] = ipOrder.split(' ').map((ip) => {
+/** ip's spelling `ip` (one of ipOrder), with the option it is (if any). */
+export function ipSpelling(ip: string): IpSpelling {
   const option = (Object.keys(globalOptions) as GlobalOptionName[]).find((name) => ipSpellingsOf(globalOptions[name]).includes(ip));
   return { ip, ...ignored[ip], ...(option && { option }) };
-});
+}
+
+/**
+ * The spelling that `name` (`-n`, `-js`) is, as ip matches it: whole where ip compares whole,
+ * else the first in ip's order that it abbreviates. Only that one is built: every start reads
+ * its options here, and building all of them cost more than the rest of the table.
+ */
+export function findIpSpelling(name: string): IpSpelling | undefined {
+  const ip = ipOrder.find((spelling) => (ignored[spelling]?.exact ? name === spelling : matches(name.slice(1), spelling.slice(1))));
+  return ip === undefined ? undefined : ipSpelling(ip);
+}
+
+/** Each of ip's spellings, in ip's order, with the option it is (if any). */
+export const ipSpellings = (): readonly IpSpelling[] => ipOrder.map(ipSpelling);
 
 /** The option a spelling is, or undefined for one ip mptcp ignores. */
 export const optionOf = (s: IpSpelling): GlobalOption | undefined => (s.option === undefined ? undefined : globalOptions[s.option]);
