@@ -1,8 +1,15 @@
 /**
- * A netlink socket: bound to the kernel, extended ACKs on, datagrams received without blocking
- * the event loop beyond a bound (a non-blocking recvfrom first, then poll() on koffi's worker
- * thread in bounded slices). The system calls themselves are src/sys's; everything above works
- * on Buffers.
+ * A netlink socket: bound, connected to the kernel, extended ACKs on, datagrams received without
+ * blocking the event loop beyond a bound (a non-blocking receive first, then poll() on koffi's
+ * worker thread in bounded slices). The system calls themselves are src/sys's; everything above
+ * works on Buffers.
+ *
+ * Only the kernel may talk to us. The socket is connected to the kernel (port 0), so the kernel
+ * refuses another process's datagram to our port (ECONNREFUSED, to the sender): a receive needs
+ * no sender address, and send and recv take fewer arguments than sendto and recvfrom, which
+ * each request pays for (bench/library.mjs). A multicast message is not stopped by that, and a
+ * privileged process may send one to a group: once the socket has joined a group, each receive
+ * reads the sender's address (recvfrom) and drops what is not the kernel's.
  */
 import { Errno } from '../errno.js';
 import { SystemError } from '../errors.js';
@@ -10,6 +17,7 @@ import { readU32LE, subarrayOf, writeU16LE, writeU32LE } from '../util/bytes.js'
 import {
   bindSocket,
   closeFd,
+  connectSocket,
   lastErrno,
   MSG_DONTWAIT,
   MSG_TRUNC,
@@ -17,8 +25,9 @@ import {
   pollOnWorker,
   readablePollfd,
   readSocketName,
+  receive,
   receiveFrom,
-  sendTo,
+  send,
   setIntOption,
   setReceiveBuffer,
   setReceiveTimeout,
@@ -77,10 +86,9 @@ export interface TransportOptions {
 export class NetlinkTransport {
   private closed = false;
   private readonly receiveBuffer = Buffer.allocUnsafeSlow(RECEIVE_BUFFER_SIZE);
-  /** struct sockaddr_nl of the last datagram's sender, and its length (socklen_t) for recvfrom. */
-  private readonly senderAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
+  /** struct sockaddr_nl of the last datagram's sender, and its length (socklen_t), once the socket has joined a group. */
+  private senderAddress: Buffer | undefined;
   private readonly senderAddressLength = Buffer.alloc(4);
-  private readonly kernelAddress = Buffer.alloc(SOCKADDR_NL_SIZE);
   /** Where small messages are sent from (SEND_BUFFER_SIZE), made on first send. */
   private sendBuffer: Buffer | undefined;
   private pendingPoll: Promise<unknown> | undefined;
@@ -95,9 +103,7 @@ export class NetlinkTransport {
     readonly portId: number,
     /** The netlink protocol (NETLINK_GENERIC, ...): a trace needs it to read message types. */
     readonly protocol: number,
-  ) {
-    writeU16LE(this.kernelAddress, AF_NETLINK, 0);
-  }
+  ) {}
 
   /** Opens and binds a netlink socket of `protocol`, with extended ACKs on. */
   static open(protocol: number, options: TransportOptions = {}): NetlinkTransport {
@@ -118,7 +124,11 @@ export class NetlinkTransport {
       writeU16LE(local, AF_NETLINK, 0);
       bindSocket(fd, local, 'netlink socket');
       readSocketName(fd, local);
-      const transport = new NetlinkTransport(fd, readU32LE(local, 4), protocol);
+      const portId = readU32LE(local, 4);
+      const kernel = Buffer.alloc(SOCKADDR_NL_SIZE);
+      writeU16LE(kernel, AF_NETLINK, 0);
+      connectSocket(fd, kernel, 'netlink socket');
+      const transport = new NetlinkTransport(fd, portId, protocol);
       // Extended ACKs carry the kernel's error text; capped ACKs keep error replies small.
       transport.setOption(SOL_NETLINK, NetlinkOption.EXT_ACK, 1);
       transport.setOption(SOL_NETLINK, NetlinkOption.CAP_ACK, 1);
@@ -133,6 +143,8 @@ export class NetlinkTransport {
   /** Joins a multicast group by id. EPERM means CAP_NET_ADMIN is missing. */
   addMembership(group: number): void {
     this.setOption(SOL_NETLINK, NetlinkOption.ADD_MEMBERSHIP, group, 'NETLINK_ADD_MEMBERSHIP');
+    // From now on a datagram may come from another process (see the top of this file).
+    this.senderAddress ??= Buffer.alloc(SOCKADDR_NL_SIZE);
   }
 
   /** Sets the receive buffer; as root beyond net.core.rmem_max (SO_RCVBUFFORCE), else up to it. */
@@ -158,11 +170,11 @@ export class NetlinkTransport {
       bytes = this.sendBuffer ??= Buffer.allocUnsafeSlow(SEND_BUFFER_SIZE);
       bytes.set(message, 0);
     }
-    const sent = sendTo(this.fd, bytes, 0, this.kernelAddress, SOCKADDR_NL_SIZE, message.length);
+    const sent = send(this.fd, bytes, message.length, 0);
     if (sent < 0) {
       const errno = lastErrno();
       if (errno === Errno.EBADF) this.closed = true; // as in receiveInPlace
-      throw new SystemError('sendto', errno, 'netlink');
+      throw new SystemError('send', errno, 'netlink');
     }
   }
 
@@ -207,9 +219,14 @@ export class NetlinkTransport {
    */
   receiveInPlace(flags = MSG_DONTWAIT): number {
     this.assertOpen();
-    writeU32LE(this.senderAddressLength, SOCKADDR_NL_SIZE, 0);
+    const sender = this.senderAddress;
     // MSG_TRUNC: the datagram's whole length is returned even when it did not fit.
-    const n = receiveFrom(this.fd, this.receiveBuffer, RECEIVE_BUFFER_SIZE, MSG_TRUNC | flags, this.senderAddress, this.senderAddressLength);
+    let n: number;
+    if (sender === undefined) n = receive(this.fd, this.receiveBuffer, RECEIVE_BUFFER_SIZE, MSG_TRUNC | flags);
+    else {
+      writeU32LE(this.senderAddressLength, SOCKADDR_NL_SIZE, 0);
+      n = receiveFrom(this.fd, this.receiveBuffer, RECEIVE_BUFFER_SIZE, MSG_TRUNC | flags, sender, this.senderAddressLength);
+    }
     if (n < 0) {
       const errno = lastErrno();
       if (errno === Errno.EAGAIN || errno === Errno.EINTR) return RECEIVED_NOTHING;
@@ -217,11 +234,11 @@ export class NetlinkTransport {
       // The descriptor was closed under us: it is gone, and its number may already be someone
       // else's, so close() must not close it again.
       if (errno === Errno.EBADF) this.closed = true;
-      throw new SystemError('recvfrom', errno, 'netlink');
+      throw new SystemError(sender === undefined ? 'recv' : 'recvfrom', errno, 'netlink');
     }
-    if (n > RECEIVE_BUFFER_SIZE) throw new SystemError('recvfrom', Errno.ENOBUFS, `datagram larger than ${RECEIVE_BUFFER_SIZE} bytes`);
+    if (n > RECEIVE_BUFFER_SIZE) throw new SystemError('recv', Errno.ENOBUFS, `datagram larger than ${RECEIVE_BUFFER_SIZE} bytes`);
     // Only the kernel (port 0) may talk to us; anything else is ignored like a spurious wake-up.
-    if (readU32LE(this.senderAddress, 4) !== 0) return RECEIVED_NOTHING;
+    if (sender !== undefined && readU32LE(sender, 4) !== 0) return RECEIVED_NOTHING;
     return n;
   }
 

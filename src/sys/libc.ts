@@ -11,8 +11,12 @@ export interface Libc {
   getsockname(fd: number, addr: Buffer, len: number[]): number;
   setsockopt(fd: number, level: number, name: number, value: Buffer, len: number): number;
   getsockopt(fd: number, level: number, name: number, value: Buffer, len: number[]): number;
-  sendto(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrlen: number): number;
-  recvfrom(fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrlen: Buffer): number;
+  connect(fd: number, addr: Buffer, len: number): number;
+  send(fd: number, buf: Buffer, len: number, flags: number): number;
+  recv(fd: number, buf: Buffer, len: number, flags: number): number;
+  /** Declared on first use, as ioctl: a connected socket (every netlink request) needs only send and recv. */
+  sendto(): (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrlen: number) => number;
+  recvfrom(): (fd: number, buf: Buffer, len: number, flags: number, addr: Buffer, addrlen: Buffer) => number;
   poll: ((fds: Buffer, n: number, timeout: number) => number) & {
     async(fds: Buffer, n: number, timeout: number, cb: (err: unknown, result: number) => void): void;
   };
@@ -28,6 +32,8 @@ export interface Libc {
 
 let libc: Libc | undefined;
 let ioctl: ReturnType<Libc['ioctl']> | undefined;
+let sendto: ReturnType<Libc['sendto']> | undefined;
+let recvfrom: ReturnType<Libc['recvfrom']> | undefined;
 
 /** Loads koffi and declares the libc functions on first use. */
 export function loadLibc(): Libc {
@@ -40,9 +46,12 @@ export function loadLibc(): Libc {
     getsockname: lib.func('int getsockname(int, void *, _Inout_ uint32_t *)'),
     setsockopt: lib.func('int setsockopt(int, int, int, void *, uint32_t)'),
     getsockopt: lib.func('int getsockopt(int, int, int, void *, _Inout_ uint32_t *)'),
-    sendto: lib.func('intptr_t sendto(int, void *, size_t, int, void *, uint32_t)'),
+    connect: lib.func('int connect(int, void *, uint32_t)'),
+    send: lib.func('intptr_t send(int, void *, size_t, int)'),
+    recv: lib.func('intptr_t recv(int, void *, size_t, int)'),
+    sendto: () => (sendto ??= lib.func('intptr_t sendto(int, void *, size_t, int, void *, uint32_t)')),
     // addrlen as a plain pointer to 4 bytes: koffi's _Inout_ arrays cost more per call.
-    recvfrom: lib.func('intptr_t recvfrom(int, void *, size_t, int, void *, void *)'),
+    recvfrom: () => (recvfrom ??= lib.func('intptr_t recvfrom(int, void *, size_t, int, void *, void *)')),
     poll: lib.func('int poll(void *, uint64_t, int)') as Libc['poll'],
     // The namespace files are opened here rather than with node:fs, whose JavaScript would be
     // compiled for these two calls at every start.

@@ -35,6 +35,12 @@ export function bindSocket(fd: number, address: Buffer, what: string): void {
   if (lib.bind(fd, address, address.length) < 0) throw new SystemError('bind', lib.errno(), what);
 }
 
+/** connect(2) to the address in `address`: the socket's only peer from then on. */
+export function connectSocket(fd: number, address: Buffer, what: string): void {
+  const lib = loadLibc();
+  if (lib.connect(fd, address, address.length) < 0) throw new SystemError('connect', lib.errno(), what);
+}
+
 /** getsockname(2): fills `address` with the socket's own address. */
 export function readSocketName(fd: number, address: Buffer): void {
   const lib = loadLibc();
@@ -109,7 +115,17 @@ export const MSG_NOSIGNAL = 0x4000;
 
 /** sendto(2) of the first `length` bytes of `bytes`: the count sent, or -1 (see {@link lastErrno}). */
 export function sendTo(fd: number, bytes: Buffer, flags: number, address: Buffer, addressLength: number, length = bytes.length): number {
-  return loadLibc().sendto(fd, bytes, length, flags, address, addressLength);
+  return loadLibc().sendto()(fd, bytes, length, flags, address, addressLength);
+}
+
+/** send(2) of the first `length` bytes of `bytes` to the connected peer: the count sent, or -1 (see {@link lastErrno}). */
+export function send(fd: number, bytes: Buffer, length: number, flags: number): number {
+  return loadLibc().send(fd, bytes, length, flags);
+}
+
+/** recv(2) into the first `length` bytes of `buffer`: the count (with MSG_TRUNC the datagram's whole length), or -1 (see {@link lastErrno}). */
+export function receive(fd: number, buffer: Buffer, length: number, flags: number): number {
+  return loadLibc().recv(fd, buffer, length, flags);
 }
 
 /**
@@ -118,7 +134,7 @@ export function sendTo(fd: number, bytes: Buffer, flags: number, address: Buffer
  * the datagram's whole length), or -1 (see {@link lastErrno}).
  */
 export function receiveFrom(fd: number, buffer: Buffer, length: number, flags: number, sender: Buffer, senderLength: Buffer): number {
-  return loadLibc().recvfrom(fd, buffer, length, flags, sender, senderLength);
+  return loadLibc().recvfrom()(fd, buffer, length, flags, sender, senderLength);
 }
 
 const POLLIN = 0x1;

@@ -35,15 +35,17 @@ function traced(dir: string, ...args: string[]): { datagrams: Datagram[]; stderr
   return { datagrams: parseStrace(readFileSync(log, 'utf8')), stderr: r.stderr, status: r.status };
 }
 
-/** strace's `-e write/read` hex dumps after each netlink sendto / recvfrom, as datagrams. */
+/** strace's `-e write/read` hex dumps after each sendto / recvfrom on a netlink socket, as datagrams. */
 function parseStrace(text: string): Datagram[] {
   const out: Datagram[] = [];
   /** fd -> protocol, from the socket() calls (an fd number may be reused later: the latest wins). */
   const protocols = new Map<number, string>();
   let current: Datagram | undefined;
   for (const line of text.split('\n')) {
-    const socket = /^\d+ +socket\(AF_NETLINK, [^,]+, (\w+)\) = (\d+)/.exec(line);
-    if (socket) protocols.set(Number(socket[2]), socket[1]!);
+    // Every socket() call: a netlink socket's fd is mapped, another's unmapped (its number may be a closed netlink socket's).
+    const socket = /^\d+ +socket\((\w+), [^,]+, (\w+)\) = (\d+)/.exec(line);
+    if (socket?.[1] === 'AF_NETLINK') protocols.set(Number(socket[3]), socket[2]!);
+    else if (socket) protocols.delete(Number(socket[3]));
     const dump = /^ \| [0-9a-f]{5}  ((?:[0-9a-f]{2} {1,2}){1,16})/.exec(line);
     if (dump && current) {
       current.bytes = Buffer.concat([current.bytes, Buffer.from(dump[1]!.replace(/\s/g, ''), 'hex')]);
@@ -52,7 +54,8 @@ function parseStrace(text: string): Datagram[] {
     if (/^ \* \d+ bytes in buffer/.test(line)) continue;
     current = undefined;
     const call = /^\d+ +(sendto|recvfrom)\((\d+), .*\) = (-?\d+)/.exec(line);
-    if (call && Number(call[3]) > 0 && line.includes('AF_NETLINK')) {
+    // The sockets are connected to the kernel: send and recv, which strace shows as sendto and recvfrom without an address.
+    if (call && Number(call[3]) > 0 && protocols.has(Number(call[2]))) {
       current = { direction: call[1] === 'sendto' ? '>' : '<', protocol: protocols.get(Number(call[2])) ?? 'unknown', bytes: Buffer.alloc(0) };
       out.push(current);
     }
