@@ -4,7 +4,7 @@
  * traces and extack offsets all work from that description. A set is compiled on first use into
  * an id-indexed table, so a lookup per attribute is an array read. Pure: no I/O.
  */
-import { AttributeWriter, decodeAttributes, NLA_HDRLEN, NLA_TYPE_MASK, NetlinkDecodeError, type RawAttribute, readCString } from './message.js';
+import { AttributeWriter, decodeAttributes, forEachAttribute, NLA_HDRLEN, NLA_TYPE_MASK, NetlinkDecodeError, type RawAttribute, readCString } from './message.js';
 import { readU64LE, subarrayOf, writeU16BE, writeU32BE, writeU64LE } from '../util/bytes.js';
 import { formatIPv6 } from '../util/inet.js';
 import type { DisplayHint, StructField, StructSpec } from './describe.js';
@@ -167,27 +167,35 @@ export interface DecodedAttributes {
 /** Decodes the attributes in `buf` as members of `set`. Throws NetlinkDecodeError only on broken TLV framing. */
 export function decodeAttributeSet(set: AttributeSetSpec, buf: Buffer, shallow = false): DecodedAttributes {
   const decoded: DecodedAttributes = { values: new Map(), unknown: [] };
-  for (const attr of decodeAttributes(buf)) {
-    const spec = attributeSpec(set, attr.type);
-    const value = spec ? decodeValue(spec, attr.data, shallow) : undefined;
+  const { byId } = compile(set);
+  // Values are read where they lie: only bytes kept as bytes (binary, nests left shallow, what
+  // is not understood) become views of their own, a cost in every reply.
+  forEachAttribute(buf, (type, nested, start, end) => {
+    const spec = byId[type] ?? (set.element === undefined ? undefined : attributeSpec(set, type));
+    const value = spec ? decodeValueAt(spec, buf, start, end, shallow) : undefined;
     if (spec && value !== undefined) decoded.values.set(spec.name, value);
-    else decoded.unknown.push(attr);
-  }
+    else decoded.unknown.push({ type, nested, data: subarrayOf(buf, start, end), offset: start - NLA_HDRLEN });
+  });
   return decoded;
 }
 
 /** One attribute's value by its spec; undefined when its bytes do not fit the kind (kept raw). `shallow`: nests stay bytes. */
 export function decodeValue(spec: AttributeSpec, data: Buffer, shallow = false): AttributeValue | undefined {
+  return decodeValueAt(spec, data, 0, data.length, shallow);
+}
+
+/** The same for the bytes from `start` to `end` of `buf`. */
+function decodeValueAt(spec: AttributeSpec, buf: Buffer, start: number, end: number, shallow: boolean): AttributeValue | undefined {
   const code = codeOf[spec.kind];
   // The kernel sends exact sizes; a longer integer is tolerated (read its first bytes), a shorter one is kept raw.
-  if (code !== Code.Other) return data.length < sizeOfCode[code]! ? undefined : (readFixed(code, data, 0) as number | bigint);
+  if (code !== Code.Other) return end - start < sizeOfCode[code]! ? undefined : (readFixed(code, buf, start) as number | bigint);
   switch (spec.kind) {
     case 'binary':
-      return spec.exactLength !== undefined && data.length < spec.exactLength ? undefined : data;
+      return spec.exactLength !== undefined && end - start < spec.exactLength ? undefined : subarrayOf(buf, start, end);
     case 'string':
-      return readCString(data);
+      return readCString(buf, start, end);
     case 'nest':
-      return shallow ? data : decodeAttributeSet(spec.nested!(), data);
+      return shallow ? subarrayOf(buf, start, end) : decodeAttributeSet(spec.nested!(), subarrayOf(buf, start, end));
     default:
       return undefined;
   }

@@ -16,9 +16,9 @@ import {
   NLMSG_OVERRUN,
   type NetlinkMessage,
 } from './message.js';
-import { RECEIVED_OVERRUN, type NetlinkTransport, type ReceiveResult } from './transport.js';
+import { RECEIVED_NOTHING, RECEIVED_OVERRUN, type NetlinkTransport } from './transport.js';
 import { TimeSlice } from '../util/time-slice.js';
-import { readI32LE, readU16LE, readU32LE, subarrayOf } from '../util/bytes.js';
+import { copyOf, readI32LE, readU16LE, readU32LE, subarrayOf } from '../util/bytes.js';
 
 /** How long to wait for the kernel's next answer to a request; it normally answers at once. */
 export const REPLY_TIMEOUT_MS = 5000;
@@ -47,7 +47,7 @@ const SLICE_CHECK_EVERY = 8;
  */
 export type TraceHook = (direction: 'send' | 'receive', datagram: Buffer, protocol: number) => void;
 
-export interface Exchange {
+export interface Exchange<R = NetlinkMessage> {
   /** The complete request message; its sequence number is read from it. */
   message: Buffer;
   /** Used in error messages, e.g. `ADD_ADDR`. */
@@ -57,60 +57,117 @@ export interface Exchange {
   trace?: TraceHook | undefined;
   /** Overrides MAX_EXCHANGE_BYTES (tests use a small bound). */
   maxBytes?: number;
+  /**
+   * How an answer that is data is kept, from its place in the datagram (header included, padding
+   * not): by default its header and a view of its payload (decodeMessageAt). A protocol that
+   * needs less makes less: each view is a cost of every request.
+   */
+  readReply?: (datagram: Buffer, offset: number, length: number) => R;
 }
 
-export interface ExchangeResult {
+export interface ExchangeResult<R = NetlinkMessage> {
   /** The data messages that answered the request, in order. */
-  replies: NetlinkMessage[];
+  replies: R[];
   /** The kernel flagged a dump as inconsistent (NLM_F_DUMP_INTR): it should be run again. */
   interrupted: boolean;
 }
 
-export async function exchange(transport: NetlinkTransport, ex: Exchange): Promise<ExchangeResult> {
-  const seq = readU32LE(ex.message, 8);
-  ex.trace?.('send', ex.message, transport.protocol);
-  transport.send(ex.message);
-  const replies: NetlinkMessage[] = [];
-  let interrupted = false;
-  const maxBytes = ex.maxBytes ?? MAX_EXCHANGE_BYTES;
-  let received = 0;
-  // Made once an exchange has taken a few datagrams: most take one or two, and reading the clock
-  // for each is a measurable part of a round trip (bench/library.mjs).
-  let slice: TimeSlice | undefined;
-  for (let datagrams = 1; ; datagrams++) {
-    if (datagrams % SLICE_CHECK_EVERY === 0 && (slice ??= new TimeSlice(SLICE_MS)).due()) await slice.nextTurn();
-    // The kernel mostly answers within the send itself, so try without waiting first (an await
-    // per datagram is a good part of a round trip's cost: bench/library.mjs), and look at the
-    // answer where it was received: a plain ACK, the only answer to most writes, needs no copy.
-    // The bound is on silence, not on the whole dump: a large dump may take many datagrams.
-    let result: ReceiveResult;
-    const length = transport.receiveInPlace();
-    if (length >= 0) {
-      if (!ex.trace && isAckOf(transport.received, length, seq, transport.portId)) return { replies, interrupted };
-      result = { kind: 'data', datagram: Uint8Array.prototype.slice.call(transport.received, 0, length) as Buffer };
-    } else {
-      result = length === RECEIVED_OVERRUN ? { kind: 'overrun' } : await transport.receive(REPLY_TIMEOUT_MS);
+/** Sends the request and collects its answers, waiting for them when they are not there yet. */
+export async function exchange<R = NetlinkMessage>(transport: NetlinkTransport, ex: Exchange<R>): Promise<ExchangeResult<R>> {
+  return exchangeNow(transport, ex);
+}
+
+/**
+ * The same, without a promise when the answers were all there: the kernel answers most requests
+ * within the send, and each await is a good part of a round trip's cost (bench/library.mjs).
+ * Returns a promise only when it has to wait (or to give timers a turn in a long dump).
+ */
+export function exchangeNow<R = NetlinkMessage>(transport: NetlinkTransport, ex: Exchange<R>): ExchangeResult<R> | Promise<ExchangeResult<R>> {
+  const answers = new Answers(transport, ex);
+  return answers.takeQueued() ?? answers.rest();
+}
+
+/** The answers to one request, collected as they come. */
+class Answers<R> {
+  private readonly seq: number;
+  private readonly maxBytes: number;
+  private readonly readReply: (datagram: Buffer, offset: number, length: number) => R;
+  private readonly replies: R[] = [];
+  private interrupted = false;
+  private received = 0;
+  private datagrams = 0;
+  /** Made once an exchange has taken a few datagrams: most take one or two, and reading the clock for each is a measurable part of a round trip. */
+  private slice: TimeSlice | undefined;
+
+  constructor(
+    private readonly transport: NetlinkTransport,
+    private readonly ex: Exchange<R>,
+  ) {
+    this.seq = readU32LE(ex.message, 8);
+    this.maxBytes = ex.maxBytes ?? MAX_EXCHANGE_BYTES;
+    this.readReply = ex.readReply ?? (decodeMessageAt as unknown as (datagram: Buffer, offset: number, length: number) => R);
+    ex.trace?.('send', ex.message, transport.protocol);
+    transport.send(ex.message);
+  }
+
+  /**
+   * Takes the datagrams queued now: the result once the answers ended, or undefined when the rest
+   * is still to come or a long run of datagrams must give timers and signals a turn first. Each
+   * is looked at where it was received: a plain ACK, the only answer to most writes, needs no copy.
+   */
+  takeQueued(): ExchangeResult<R> | undefined {
+    const { transport } = this;
+    for (;;) {
+      if (++this.datagrams % SLICE_CHECK_EVERY === 0 && (this.slice ??= new TimeSlice(SLICE_MS)).due()) return undefined;
+      const length = transport.receiveInPlace();
+      if (length === RECEIVED_NOTHING) return undefined;
+      if (length === RECEIVED_OVERRUN) throw this.overrun();
+      if (!this.ex.trace && isAckOf(transport.received, length, this.seq, transport.portId)) return this.result();
+      if (this.take(copyOf(transport.received, length))) return this.result();
     }
-    if (result.kind === 'timeout') throw new TimeoutError(`no reply from the kernel to ${ex.operation} within ${REPLY_TIMEOUT_MS} ms`);
-    if (result.kind === 'overrun') throw new ProtocolError(`receive buffer overrun while waiting for ${ex.operation}`);
-    const datagram = result.datagram;
+  }
+
+  /** Waits for the answers still to come. The bound is on silence, not on the whole dump: a large dump may take many datagrams. */
+  async rest(): Promise<ExchangeResult<R>> {
+    for (;;) {
+      if (this.slice?.due()) await this.slice.nextTurn();
+      const answer = await this.transport.receive(REPLY_TIMEOUT_MS);
+      if (answer.kind === 'timeout') throw new TimeoutError(`no reply from the kernel to ${this.ex.operation} within ${REPLY_TIMEOUT_MS} ms`);
+      if (answer.kind === 'overrun') throw this.overrun();
+      if (this.take(answer.datagram)) return this.result();
+      const done = this.takeQueued();
+      if (done) return done;
+    }
+  }
+
+  /** Takes one datagram (a copy the replies may keep views of): true once the answers ended well; an error answer is thrown. */
+  private take(datagram: Buffer): boolean {
+    const { ex, seq, transport } = this;
     ex.trace?.('receive', datagram, transport.protocol);
-    received += datagram.length;
-    if (received > maxBytes) {
-      throw new ProtocolError(`${ex.operation}: more than ${maxBytes} bytes of replies without an end (no NLMSG_DONE or ACK): giving up`);
+    this.received += datagram.length;
+    if (this.received > this.maxBytes) {
+      throw new ProtocolError(`${ex.operation}: more than ${this.maxBytes} bytes of replies without an end (no NLMSG_DONE or ACK): giving up`);
     }
     let end: Ending | undefined;
     forEachMessage(datagram, (offset, length) => {
       // Past the end, another request's late answer, or a multicast message: not ours.
       if (end || readU32LE(datagram, offset + 8) !== seq || readU32LE(datagram, offset + 12) !== transport.portId) return;
       const flags = readU16LE(datagram, offset + 6);
-      if (flags & NLM_F_DUMP_INTR) interrupted = true;
+      if (flags & NLM_F_DUMP_INTR) this.interrupted = true;
       const type = readU16LE(datagram, offset + 4);
       if (type === NLMSG_ERROR || type === NLMSG_DONE) end = endingAt(datagram, offset, length, type, flags, ex);
-      else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) replies.push(decodeMessageAt(datagram, offset, length));
+      else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) this.replies.push(this.readReply(datagram, offset, length));
     });
-    if (end === SUCCESS) return { replies, interrupted };
-    if (end) throw end;
+    if (end !== undefined && end !== SUCCESS) throw end;
+    return end === SUCCESS;
+  }
+
+  private result(): ExchangeResult<R> {
+    return { replies: this.replies, interrupted: this.interrupted };
+  }
+
+  private overrun(): ProtocolError {
+    return new ProtocolError(`receive buffer overrun while waiting for ${this.ex.operation}`);
   }
 }
 
@@ -134,7 +191,7 @@ type Ending = typeof SUCCESS | Error;
 const SUCCESS = 'success';
 
 /** The ending an NLMSG_ERROR or NLMSG_DONE at `offset` says. */
-function endingAt(datagram: Buffer, offset: number, length: number, type: number, flags: number, ex: Exchange): Ending {
+function endingAt(datagram: Buffer, offset: number, length: number, type: number, flags: number, ex: Exchange<unknown>): Ending {
   // Error 0 (an ACK, a dump's end) needs nothing more read: the common case, and a round trip's.
   if (length >= NLMSG_HDRLEN + 4 && readI32LE(datagram, offset + NLMSG_HDRLEN) === 0) return SUCCESS;
   const payload = subarrayOf(datagram, offset + NLMSG_HDRLEN, offset + length);
@@ -143,10 +200,10 @@ function endingAt(datagram: Buffer, offset: number, length: number, type: number
 }
 
 /** Runs a dump (built afresh by `build` for each sequence number) until it is not interrupted. */
-export async function dumpConsistently(
+export async function dumpConsistently<R = NetlinkMessage>(
   transport: NetlinkTransport,
-  build: () => Exchange,
-): Promise<NetlinkMessage[]> {
+  build: () => Exchange<R>,
+): Promise<R[]> {
   for (let attempt = 0; ; attempt++) {
     const ex = build();
     const { replies, interrupted } = await exchange(transport, ex);

@@ -6,18 +6,9 @@
 import { Errno } from '../errno.js';
 import { FamilyMissingError, GroupMissingError, KernelError, PermissionError, ProtocolError } from '../errors.js';
 import { attributeByName, decodeAttributeSet, encodeAttributeSet, extackNames, type AttributeSetSpec, type AttributeValue, type DecodedAttributes } from './attrset.js';
-import { dumpConsistently, exchange, type Exchange, type TraceHook } from './exchange.js';
+import { dumpConsistently, exchangeNow, type Exchange, type TraceHook } from './exchange.js';
 import type { ExtendedAck } from './extack.js';
-import {
-  decodeGenlHeader,
-  encodeGenlMessage,
-  GENL_HDRLEN,
-  NLM_F_ACK,
-  NLM_F_DUMP,
-  NLM_F_REQUEST,
-  NLMSG_HDRLEN,
-  type NetlinkMessage,
-} from './message.js';
+import { decodeGenlMessageAt, encodeGenlMessage, GENL_HDRLEN, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_HDRLEN } from './message.js';
 import { ctrlAttrSet, CtrlCommand, GENL_ID_CTRL } from '../families/nlctrl.js';
 import { NETLINK_GENERIC, NetlinkTransport, type TransportOptions } from './transport.js';
 import { readU32LE, subarrayOf } from '../util/bytes.js';
@@ -107,16 +98,30 @@ export class GenericNetlink {
    * Sends a request and collects its replies: for a do, every message before the ACK; for a
    * dump, every part until NLMSG_DONE (restarted if the kernel flags it as interrupted).
    */
-  async request(req: GenlRequest): Promise<GenlReply[]> {
-    const build = (): Exchange => {
+  request(req: GenlRequest): Promise<GenlReply[]> {
+    try {
+      const replies = this.requestNow(req);
+      return replies instanceof Promise ? replies : Promise.resolve(replies);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /**
+   * The same, without a promise when the kernel answered within the send (a do mostly is): for
+   * callers that make many requests (batch lines, a library's loop). Errors are thrown.
+   */
+  requestNow(req: GenlRequest): GenlReply[] | Promise<GenlReply[]> {
+    const build = (): Exchange<GenlReply> => {
       const seq = (this.seq = (this.seq + 1) >>> 0);
       const flags = NLM_F_REQUEST | (req.dump ? NLM_F_DUMP : NLM_F_ACK);
       const message = encodeGenlMessage({ type: req.familyId, flags, seq, pid: 0 }, req.cmd, req.version, req.attributes);
-      return { message, operation: req.operation, toError: (ack) => kernelError(ack, req, message), trace: this.trace };
+      return { message, operation: req.operation, toError: (ack) => kernelError(ack, req, message), trace: this.trace, readReply: decodeGenlMessageAt };
     };
-    // A do is never flagged as interrupted (only dumps are): one exchange, one async step less.
-    const messages = req.dump ? await dumpConsistently(this.transport, build) : (await exchange(this.transport, build())).replies;
-    return messages.map(genlReply);
+    if (req.dump) return dumpConsistently(this.transport, build);
+    // A do is never flagged as interrupted (only dumps are): one exchange.
+    const answered = exchangeNow(this.transport, build());
+    return answered instanceof Promise ? answered.then((result) => result.replies) : answered.replies;
   }
 
   async close(): Promise<void> {
@@ -124,10 +129,6 @@ export class GenericNetlink {
   }
 }
 
-function genlReply(msg: NetlinkMessage): GenlReply {
-  const { cmd } = decodeGenlHeader(msg.payload);
-  return { cmd, attributes: subarrayOf(msg.payload, GENL_HDRLEN) };
-}
 
 /** Turns an error ACK into a typed error, naming the offending or missing attribute. */
 export function kernelError(ack: ExtendedAck, req: GenlRequest, sent: Buffer): KernelError {

@@ -140,6 +140,18 @@ export function forEachMessage(datagram: Buffer, visit: (offset: number, length:
  */
 export function decodeAttributes(buf: Buffer): RawAttribute[] {
   const attrs: RawAttribute[] = [];
+  forEachAttribute(buf, (type, nested, start, end) =>
+    attrs.push({ type, nested, data: subarrayOf(buf, start, end), offset: start - NLA_HDRLEN }),
+  );
+  return attrs;
+}
+
+/**
+ * The framing of {@link decodeAttributes} (same checks, same errors) without making any views:
+ * `visit` gets each attribute's type (flags stripped), whether NLA_F_NESTED was set, and where
+ * its payload starts and ends in `buf`.
+ */
+export function forEachAttribute(buf: Buffer, visit: (type: number, nested: boolean, start: number, end: number) => void): void {
   let offset = 0;
   while (offset + NLA_HDRLEN <= buf.length) {
     const len = readU16LE(buf, offset);
@@ -147,15 +159,9 @@ export function decodeAttributes(buf: Buffer): RawAttribute[] {
     if (len < NLA_HDRLEN || offset + len > buf.length) {
       throw new NetlinkDecodeError(`attribute type ${rawType & NLA_TYPE_MASK} at offset ${offset} has invalid length ${len}`);
     }
-    attrs.push({
-      type: rawType & NLA_TYPE_MASK,
-      nested: (rawType & NLA_F_NESTED) !== 0,
-      data: subarrayOf(buf, offset + NLA_HDRLEN, offset + len),
-      offset,
-    });
+    visit(rawType & NLA_TYPE_MASK, (rawType & NLA_F_NESTED) !== 0, offset + NLA_HDRLEN, offset + len);
     offset += align4(len);
   }
-  return attrs;
 }
 
 /** Accumulates attributes; nests are opened and closed around their members. */
@@ -233,18 +239,23 @@ export class AttributeWriter {
 }
 
 /** A C string attribute's text: up to the first NUL (or the whole payload if there is none). */
-export function readCString(data: Buffer): string {
-  let end = 0;
-  while (end < data.length && data[end] !== 0) end++;
-  return decodeText(data, 0, end);
+export function readCString(data: Buffer, start = 0, end = data.length): string {
+  let stop = start;
+  while (stop < end && data[stop] !== 0) stop++;
+  return decodeText(data, start, stop);
 }
 
-export interface GenlHeader {
+/** A generic netlink message: its genl header, and a view of its attributes. */
+export interface GenlMessage {
   cmd: number;
   version: number;
+  attributes: Buffer;
 }
 
-export function decodeGenlHeader(payload: Buffer): GenlHeader {
-  if (payload.length < GENL_HDRLEN) throw new NetlinkDecodeError(`generic netlink payload of ${payload.length} bytes has no header`);
-  return { cmd: payload[0]!, version: payload[1]! };
+/** The generic netlink message at `offset` of `datagram`, `length` bytes with its nlmsghdr (as forEachMessage gives them). */
+export function decodeGenlMessageAt(datagram: Buffer, offset: number, length: number): GenlMessage {
+  const payload = length - NLMSG_HDRLEN;
+  if (payload < GENL_HDRLEN) throw new NetlinkDecodeError(`generic netlink payload of ${payload} bytes has no header`);
+  const at = offset + NLMSG_HDRLEN;
+  return { cmd: datagram[at]!, version: datagram[at + 1]!, attributes: subarrayOf(datagram, at + GENL_HDRLEN, offset + length) };
 }

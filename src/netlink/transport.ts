@@ -13,7 +13,7 @@
  */
 import { Errno } from '../errno.js';
 import { SystemError } from '../errors.js';
-import { readU32LE, subarrayOf, writeU16LE, writeU32LE } from '../util/bytes.js';
+import { copyOf, readU32LE, subarrayOf, writeU16LE, writeU32LE } from '../util/bytes.js';
 import {
   bindSocket,
   closeFd,
@@ -183,8 +183,8 @@ export class NetlinkTransport {
     const n = this.receiveInPlace();
     if (n === RECEIVED_NOTHING) return { kind: 'timeout' };
     if (n === RECEIVED_OVERRUN) return { kind: 'overrun' };
-    // A copy (TypedArray's slice makes a Buffer of a Buffer): the receive buffer is used again.
-    return { kind: 'data', datagram: Uint8Array.prototype.slice.call(this.receiveBuffer, 0, n) as Buffer };
+    // A copy: the receive buffer is used again.
+    return { kind: 'data', datagram: copyOf(this.receiveBuffer, n) };
   }
 
   /**

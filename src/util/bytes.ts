@@ -146,3 +146,16 @@ export function encodeText(text: string): Uint8Array {
 export function subarrayOf<T extends Uint8Array>(bytes: T, start: number, end?: number): T {
   return Uint8Array.prototype.subarray.call(bytes, start, end) as T;
 }
+
+/**
+ * A copy of the first `length` bytes of `bytes`, from Node's buffer pool. A small TypedArray's own
+ * slice lives on the JavaScript heap, and the first view made of it (a message's payload) moves
+ * its bytes out again: that cost more than the copy itself (bench/library.mjs).
+ */
+export function copyOf(bytes: Uint8Array, length: number): Buffer {
+  const copy = Buffer.allocUnsafe(length);
+  // A reply or an ACK is a few dozen bytes: copied by hand rather than through a view of its own.
+  if (length <= 256) for (let i = 0; i < length; i++) copy[i] = bytes[i]!;
+  else copy.set(length === bytes.length ? bytes : subarrayOf(bytes, 0, length));
+  return copy;
+}

@@ -19,7 +19,7 @@ import { decodeFamily, kernelError } from '../../src/netlink/genl.js';
 import {
   align4,
   decodeAttributes,
-  decodeGenlHeader,
+  decodeGenlMessageAt,
   decodeMessages,
   encodeGenlMessage,
   encodeMessage,
@@ -113,7 +113,6 @@ function decodeAsAttributes(buf: Buffer, cmd: number): void {
 
 /** The decoders of a whole netlink payload (after nlmsghdr). */
 function decodeAsPayload(payload: Buffer, flags: number, cmd: number): void {
-  typed('decodeGenlHeader', payload, () => decodeGenlHeader(payload));
   const ack = typed('decodeErrorPayload', payload, () => decodeErrorPayload(payload, flags));
   if (ack) {
     assert.ok(Number.isInteger(ack.error));
@@ -151,6 +150,7 @@ function decodeDatagram(datagram: Buffer): void {
   assert.ok(messages.length <= Math.floor(datagram.length / 16), 'more messages than 16-byte headers');
   for (const m of messages) {
     assert.ok(m.offset + 16 + m.payload.length <= datagram.length, 'a message reaches past the datagram');
+    typed('decodeGenlMessageAt', datagram, () => decodeGenlMessageAt(datagram, m.offset, 16 + m.payload.length));
     decodeAsPayload(m.payload, m.flags, m.payload[0] ?? 0);
   }
 }

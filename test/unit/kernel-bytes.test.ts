@@ -19,7 +19,7 @@ import type { Endpoint, MptcpEvent } from '../../src/mptcp/records.js';
 import { requestSetOf } from '../../src/families/mptcp-pm.js';
 import { decodeDonePayload, decodeErrorPayload } from '../../src/netlink/extack.js';
 import { decodeFamily, kernelError } from '../../src/netlink/genl.js';
-import { decodeGenlHeader, decodeMessages, encodeGenlMessage, GENL_HDRLEN, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/message.js';
+import { decodeGenlMessageAt, decodeMessages, encodeGenlMessage, GENL_HDRLEN, NLMSG_DONE, NLMSG_ERROR } from '../../src/netlink/message.js';
 import { hex, toHex } from '../helpers/bytes.js';
 import { mptcpPmFamily } from '../helpers/mptcp-pm-family.js';
 import { uncheckedSetLimits } from '../helpers/requests.js';
@@ -29,11 +29,12 @@ const PORT_ID = 0x110b;
 
 /** The only message of a datagram, checked to be a genl message of `type`, with its cmd and attributes. */
 function genlMessage(datagram: string, type = FAMILY_ID) {
-  const messages = decodeMessages(hex(datagram));
+  const bytes = hex(datagram);
+  const messages = decodeMessages(bytes);
   assert.equal(messages.length, 1);
   const msg = messages[0]!;
   assert.equal(msg.type, type);
-  return { msg, ...decodeGenlHeader(msg.payload), attributes: msg.payload.subarray(GENL_HDRLEN) };
+  return { msg, ...decodeGenlMessageAt(bytes, msg.offset, 16 + msg.payload.length) };
 }
 
 describe('kernel bytes: family resolution', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {
   AttributeWriter,
   decodeAttributes,
-  decodeGenlHeader,
+  decodeGenlMessageAt,
   decodeMessages,
   encodeGenlMessage,
   encodeMessage,
@@ -226,11 +226,14 @@ describe('generic netlink header', () => {
     assert.equal(toHex(encodeGenlMessage({ type: 0x1c, flags: 1, seq: 1, pid: 0 }, 3, 1, hex('05000200 61'))), toHex(hex('19000000 1c00 0100 01000000 00000000  03 01 0000 05000200 61000000')));
   });
 
-  it('decodes cmd and version', () => {
-    assert.deepEqual(decodeGenlHeader(hex('0d 01 0000 08000100 01000000')), { cmd: 13, version: 1 });
+  it('decodes cmd, version and a view of the attributes of the message at an offset', () => {
+    const datagram = hex('00000000  1c000000 1c00 0000 01000000 00000000  0d 01 0000 08000100 01000000');
+    const m = decodeGenlMessageAt(datagram, 4, 28);
+    assert.deepEqual([m.cmd, m.version, toHex(m.attributes)], [13, 1, '0800010001000000']);
+    assert.equal(m.attributes.buffer, datagram.buffer, 'a view, not a copy');
   });
 
   it('refuses a payload shorter than the genl header', () => {
-    assert.throws(() => decodeGenlHeader(hex('0301 00')), NetlinkDecodeError);
+    assert.throws(() => decodeGenlMessageAt(hex('13000000 1c00 0000 01000000 00000000 0301 00'), 0, 19), NetlinkDecodeError);
   });
 });
