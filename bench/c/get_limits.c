@@ -1,6 +1,8 @@
 /* The reference for bench/library.mjs: GET_LIMITS round trips on one generic netlink socket,
  * the least a C program can do (resolve the family once, then send + receive each time).
- * Prints the median round trip in microseconds over N requests. */
+ * Prints the median round trip in microseconds over N requests.
+ *   get_limits N        asks for an ACK: send, then receive the reply and the ACK (3 calls)
+ *   get_limits N reply  asks for none, as ip does: the reply is the answer (send + receive) */
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <stdio.h>
@@ -44,6 +46,7 @@ static int family_id(int fd) {
 
 int main(int argc, char **argv) {
 	int count = argc > 1 ? atoi(argv[1]) : 10000;
+	int ack = !(argc > 2 && strcmp(argv[2], "reply") == 0);
 	int fd = socket(AF_NETLINK, SOCK_RAW, NETLINK_GENERIC);
 	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
 	if (fd < 0 || bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0) { perror("socket"); return 1; }
@@ -53,7 +56,7 @@ int main(int argc, char **argv) {
 	struct { struct nlmsghdr n; struct genlmsghdr g; } req = {0};
 	req.n.nlmsg_len = sizeof(req);
 	req.n.nlmsg_type = id;
-	req.n.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+	req.n.nlmsg_flags = NLM_F_REQUEST | (ack ? NLM_F_ACK : 0);
 	req.g.cmd = 6; /* MPTCP_PM_CMD_GET_LIMITS */
 	req.g.version = 1;
 	for (int i = 0; i < count; i++) {
@@ -61,12 +64,12 @@ int main(int argc, char **argv) {
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		req.n.nlmsg_seq = i + 1;
 		if (send(fd, &req, sizeof(req), 0) < 0) { perror("send"); return 1; }
-		/* the reply, then the ACK */
+		/* the reply, then the ACK if one was asked for */
 		for (int done = 0; !done;) {
 			int n = recv(fd, buf, sizeof(buf), 0);
 			if (n < 0) { perror("recv"); return 1; }
 			for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, n); h = NLMSG_NEXT(h, n))
-				if (h->nlmsg_type == NLMSG_ERROR) done = 1;
+				if (h->nlmsg_type == NLMSG_ERROR || !ack) done = 1;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		us[i] = (t1.tv_sec - t0.tv_sec) * 1e6 + (t1.tv_nsec - t0.tv_nsec) / 1e3;

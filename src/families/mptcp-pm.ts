@@ -96,6 +96,15 @@ export const attrSet: AttributeSetSpec = defineAttributeSet('attr', [
 /** The spec's `attribute-set` of each operation (its request and its reply); `attr` unless named. */
 const operationSets: Partial<Record<CommandName, AttributeSetSpec>> = { ADD_ADDR: endpointSet, DEL_ADDR: endpointSet, FLUSH_ADDRS: endpointSet };
 
+/** Operations whose do has a reply (the spec's `do: reply`): its answer is the reply, no ACK needs asking for. */
+const doReplies: ReadonlySet<CommandName> = new Set(['GET_ADDR', 'GET_LIMITS']);
+
+/** Whether operation `cmd`, sent as a do, answers with a reply. */
+export function repliesTo(cmd: number): boolean {
+  const name = commandNames.get(cmd);
+  return name !== undefined && doReplies.has(name);
+}
+
 /** Which attribute set is at the top level of operation `cmd`'s request. */
 export function requestSetOf(cmd: number): AttributeSetSpec {
   const name = commandNames.get(cmd);

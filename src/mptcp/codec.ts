@@ -4,7 +4,7 @@
  */
 import { decodeAttributeSet, encodeAttributeSet, type AttributeInput, type DecodedAttributes } from '../netlink/attrset.js';
 import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
-import { AF_INET, AF_INET6, attrSet, Command, requestSetOf, type CommandName } from '../families/mptcp-pm.js';
+import { AF_INET, AF_INET6, attrSet, Command, repliesTo, requestSetOf, type CommandName } from '../families/mptcp-pm.js';
 import type { AddressInput, Endpoint, Limits, Token } from './records.js';
 import { readU32BE } from '../util/bytes.js';
 import { UsageError } from '../errors.js';
@@ -16,6 +16,8 @@ export interface PmRequest {
   cmd: number;
   /** Send as a dump (NLM_F_DUMP) rather than a do. */
   dump: boolean;
+  /** A do whose answer is a reply (GET_ADDR, GET_LIMITS): no ACK is asked for, as ip asks none. Absent: an ACK is asked for. */
+  replied?: boolean;
   /** The top-level attributes, encoded. */
   attributes: Buffer;
 }
@@ -23,7 +25,7 @@ export interface PmRequest {
 function request(command: CommandName, input: AttributeInput, dump = false): PmRequest {
   const cmd = Command[command];
   const set = requestSetOf(cmd);
-  return { command, cmd, dump, attributes: encodeAttributeSet(set, input).toBuffer() };
+  return { command, cmd, dump, replied: !dump && repliesTo(cmd), attributes: encodeAttributeSet(set, input).toBuffer() };
 }
 
 /** What one operation accepts in an address argument (checked before anything is encoded). */

@@ -9,6 +9,7 @@ import {
   decodeMessageAt,
   forEachMessage,
   NLM_F_DUMP_INTR,
+  NLM_F_MULTI,
   NLMSG_DONE,
   NLMSG_ERROR,
   NLMSG_HDRLEN,
@@ -63,6 +64,12 @@ export interface Exchange<R = NetlinkMessage> {
    * needs less makes less: each view is a cost of every request.
    */
   readReply?: (datagram: Buffer, offset: number, length: number) => R;
+  /**
+   * The request asked for no ACK because its answer is a reply (a do with a reply, sent without
+   * NLM_F_ACK): the exchange ends with that reply, or with NLMSG_DONE if it comes in parts
+   * (NLM_F_MULTI). An error is answered with NLMSG_ERROR as usual.
+   */
+  endsWithReply?: boolean;
 }
 
 export interface ExchangeResult<R = NetlinkMessage> {
@@ -156,7 +163,10 @@ class Answers<R> {
       if (flags & NLM_F_DUMP_INTR) this.interrupted = true;
       const type = readU16LE(datagram, offset + 4);
       if (type === NLMSG_ERROR || type === NLMSG_DONE) end = endingAt(datagram, offset, length, type, flags, ex);
-      else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) this.replies.push(this.readReply(datagram, offset, length));
+      else if (type !== NLMSG_NOOP && type !== NLMSG_OVERRUN) {
+        this.replies.push(this.readReply(datagram, offset, length));
+        if (ex.endsWithReply && !(flags & NLM_F_MULTI)) end = SUCCESS;
+      }
     });
     if (end !== undefined && end !== SUCCESS) throw end;
     return end === SUCCESS;

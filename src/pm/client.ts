@@ -176,6 +176,7 @@ export class MptcpPm {
         version: FAMILY_VERSION,
         attributes: request.attributes,
         dump: request.dump,
+        replied: request.replied,
         operation: request.command,
         attributeSet: requestSetOf(request.cmd),
       });

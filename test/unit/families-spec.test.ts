@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { addressSet, attrSet, Command, endpointSet, eventAttrSet, EventType, FAMILY_NAME, requestSetOf } from '../../src/families/mptcp-pm.js';
+import { addressSet, attrSet, Command, endpointSet, eventAttrSet, EventType, FAMILY_NAME, repliesTo, requestSetOf } from '../../src/families/mptcp-pm.js';
 import { subflowAttrSet } from '../../src/families/sock-diag.js';
 import type { AttributeSetSpec } from '../../src/netlink/attrset.js';
 import { fixturesDir } from '../helpers/paths.js';
@@ -27,7 +27,7 @@ interface SpecAttribute {
 interface Spec {
   name: string;
   'attribute-sets': { name: string; attributes: SpecAttribute[] }[];
-  operations: { list: { name: string; value?: number; 'attribute-set'?: string }[] };
+  operations: { list: { name: string; value?: number; 'attribute-set'?: string; do?: { reply?: unknown } }[] };
   definitions: { name: string; entries: ({ name: string; value?: number } | string)[] }[];
 }
 
@@ -84,6 +84,15 @@ describe('mptcp_pm as the kernel spec describes it', () => {
       ops.map(([id, op]) => [constant(op.name), id]),
     );
     for (const [id, op] of ops) assert.equal(requestSetOf(id).name, op['attribute-set'], op.name);
+  });
+
+  it('operations whose do has a reply (sent without asking for an ACK)', () => {
+    const ops = numberedEntries(spec.operations.list, 1).filter(([, op]) => op.name !== 'unspec');
+    assert.deepEqual(
+      ops.filter(([id]) => repliesTo(id)).map(([, op]) => op.name),
+      ops.filter(([, op]) => op.do?.reply !== undefined).map(([, op]) => op.name),
+    );
+    assert.deepEqual(ops.filter(([id]) => repliesTo(id)).map(([, op]) => op.name), ['get-addr', 'get-limits']);
   });
 
   it('event types: ids and names', () => {

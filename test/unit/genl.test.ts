@@ -199,11 +199,81 @@ describe('family resolution (nlctrl), over a scripted transport', () => {
     assert.ok(err instanceof KernelError);
     assert.equal(err.operation, 'CTRL_CMD_GETFAMILY');
     const [request] = kernel.sent;
-    assert.deepEqual([request!.readUInt16LE(4), request!.readUInt16LE(6), request![16], request![17]], [0x10, NLM_F_REQUEST | NLM_F_ACK, 3, 1]);
+    // No NLM_F_ACK: the answer is the family's description (or an error), as ip asks it.
+    assert.deepEqual([request!.readUInt16LE(4), request!.readUInt16LE(6), request![16], request![17]], [0x10, NLM_F_REQUEST, 3, 1]);
     assert.ok(request!.subarray(20).equals(hex('0d00 0200 6d707463705f706d 00 000000')), request!.subarray(20).toString('hex'));
   });
 
   it('ENOENT from nlctrl means the family is not there', async () => {
     await assert.rejects(genlOver(refusingKernel(2)).family('mptcp_pm'), FamilyMissingError);
+  });
+});
+
+describe('a do answered by its reply (no ACK asked, as ip asks none), over a scripted transport', () => {
+  const NLM_F_MULTI = 0x2;
+  /** A transport whose kernel answers each request with what `answer` makes of its sequence number; counts the waits. */
+  function scriptedKernel(answer: (seq: number) => Buffer[]) {
+    const sent: Buffer[] = [];
+    const queue: Buffer[] = [];
+    const kernel = withReceiveInPlace({
+      sent,
+      waits: 0,
+      portId: 7,
+      protocol: 16,
+      send(message: Buffer): void {
+        sent.push(Buffer.from(message));
+        queue.push(...answer(message.readUInt32LE(8)));
+      },
+      receiveNow: () => {
+        const datagram = queue.shift();
+        return datagram ? { kind: 'data' as const, datagram } : { kind: 'timeout' as const };
+      },
+      receive: async () => {
+        kernel.waits++;
+        return { kind: 'timeout' as const };
+      },
+      close: async () => {},
+    });
+    return kernel;
+  }
+  const genlOver = (kernel: ReturnType<typeof scriptedKernel>): GenericNetlink =>
+    new (GenericNetlink as unknown as new (t: NetlinkTransport) => GenericNetlink)(kernel as unknown as NetlinkTransport);
+  /** GET_LIMITS' reply (rcv-add-addrs 1, subflows 2) to `seq`, with `flags`. */
+  const limitsReply = (seq: number, flags = 0): Buffer =>
+    encodeGenlMessage({ type: 0x1c, flags, seq, pid: 7 }, 6, 1, hex('0800 0200 01000000 0800 0300 02000000'));
+  const ack = (seq: number, error = 0): Buffer => {
+    const payload = Buffer.alloc(20);
+    payload.writeInt32LE(error, 0);
+    return encodeMessage({ type: 2, flags: 0x100, seq, pid: 7 }, payload);
+  };
+  const getLimits = (replied: boolean): GenlRequest => ({ familyId: 0x1c, cmd: 6, version: 1, attributes: Buffer.alloc(0), replied, operation: 'GET_LIMITS' });
+
+  it('sent without NLM_F_ACK, it ends with the reply, without waiting for more', async () => {
+    const kernel = scriptedKernel((seq) => [limitsReply(seq)]);
+    const replies = await genlOver(kernel).request(getLimits(true));
+    assert.equal(kernel.sent[0]!.readUInt16LE(6), NLM_F_REQUEST);
+    assert.deepEqual(replies.map((r) => [r.cmd, r.attributes.toString('hex')]), [[6, '08000200010000000800030002000000']]);
+    assert.equal(kernel.waits, 0);
+  });
+
+  it('a reply in parts (NLM_F_MULTI) is collected until NLMSG_DONE', async () => {
+    const done = (seq: number): Buffer => encodeMessage({ type: 3, flags: NLM_F_MULTI, seq, pid: 7 }, Buffer.alloc(4));
+    const kernel = scriptedKernel((seq) => [limitsReply(seq, NLM_F_MULTI), limitsReply(seq, NLM_F_MULTI), done(seq)]);
+    assert.equal((await genlOver(kernel).request(getLimits(true))).length, 2);
+    assert.equal(kernel.waits, 0);
+  });
+
+  it('an error is answered all the same', async () => {
+    const kernel = scriptedKernel((seq) => [ack(seq, -22)]);
+    await assert.rejects(genlOver(kernel).request(getLimits(true)), (e: unknown) => e instanceof KernelError && e.errno === 22);
+  });
+
+  it('asked with NLM_F_ACK, the reply alone does not end it: the exchange waits for the ACK', async () => {
+    const answered = scriptedKernel((seq) => [limitsReply(seq), ack(seq)]);
+    assert.equal((await genlOver(answered).request(getLimits(false))).length, 1);
+    assert.equal(answered.sent[0]!.readUInt16LE(6), NLM_F_REQUEST | NLM_F_ACK);
+    const unacknowledged = scriptedKernel((seq) => [limitsReply(seq)]);
+    await assert.rejects(genlOver(unacknowledged).request(getLimits(false)), /no reply from the kernel to GET_LIMITS/);
+    assert.equal(unacknowledged.waits, 1);
   });
 });
