@@ -11,19 +11,46 @@ import { isTerminal, terminalColumns } from '../sys/tty.js';
 // A failed write to stdout ends the run at once: a closed pipe (`mptcpctl ... | head`) is a
 // normal way for a reader to stop (exit 0, silently); a full disk or an I/O error is reported
 // (exit 1). A write is never left half-done: each record goes out in one synchronous write.
+// Held output (a batch file, CliIo.hold) goes out in pieces of this many characters at most.
+const HELD_CHARS = 16 * 1024;
+let held: string | undefined;
+
 const stdout = {
   write(text: string): void {
-    try {
-      writeAll(1, text);
-    } catch (err) {
-      const { message, exitCode } = describeOutputError(err);
-      if (message) stderr.write(`mptcpctl: ${message}\n`);
-      process.exit(exitCode);
-    }
+    if (held === undefined) return writeOut(text);
+    held += text;
+    if (held.length >= HELD_CHARS) stdout.flush();
+  },
+  hold(): void {
+    held ??= '';
+  },
+  release(): void {
+    stdout.flush();
+    held = undefined;
+  },
+  /** Writes what is held (before stderr, a signal, the end). */
+  flush(): void {
+    if (!held) return;
+    const text = held;
+    held = '';
+    writeOut(text);
   },
 };
+
+function writeOut(text: string): void {
+  try {
+    writeAll(1, text);
+  } catch (err) {
+    const { message, exitCode } = describeOutputError(err);
+    if (message) stderr.write(`mptcpctl: ${message}\n`);
+    process.exit(exitCode);
+  }
+}
+
 const stderr = {
   write(text: string): void {
+    // What was printed before goes first, as the lines ran.
+    stdout.flush();
     try {
       writeAll(2, text);
     } catch {
@@ -38,6 +65,8 @@ const stderr = {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   const onSignal = (): void => {
     if (process.listenerCount(signal) > 1) return;
+    // The lines that ran keep their output.
+    stdout.flush();
     process.removeListener(signal, onSignal);
     process.kill(process.pid, signal);
   };

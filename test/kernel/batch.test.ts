@@ -7,7 +7,7 @@
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliCommand, runCli } from '../helpers/cli.js';
@@ -116,6 +116,38 @@ describe('a batch file is checked whole before its first request', () => {
     assert.equal(r.status, 1);
     assert.match(r.stderr, new RegExp(`^mptcpctl: ${path}:2: kernel refused ADD_ADDR: [^\\n]*\\(EBUSY\\)[^\\n]*\\n$`));
     assert.equal(endpoints(), '10.0.1.1 id 1 \n');
+  });
+});
+
+describe('a batch file writes its output in large pieces', () => {
+  /** Runs mptcpctl with stdout and stderr on the same file, as `2>&1` does; returns what it wrote there. */
+  function interleaved(args: string[]): { status: number | null; text: string } {
+    const out = join(work, `interleaved-${Date.now()}.txt`);
+    const fd = openSync(out, 'w');
+    try {
+      const r = spawnSync(cliCommand[0]!, [...cliCommand.slice(1), '-n', ns, ...args], { stdio: ['ignore', fd, fd] });
+      return { status: r.status, text: readFileSync(out, 'utf8') };
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  it('yet in the order the lines ran: what a line printed comes before a later line\'s error', () => {
+    ip(ns, 'mptcp', 'endpoint', 'add', '10.0.1.1', 'id', '1');
+    const path = file('ordered.txt', 'endpoint show id 1\nlimits show\nendpoint show id 77\nlimits show\n');
+    const r = interleaved(['--force', '-b', path]);
+    assert.equal(r.status, 1);
+    const lines = r.text.split('\n');
+    assert.deepEqual(lines.slice(0, 2), ['10.0.1.1 id 1 ', 'add_addr_accepted 0 subflows 2 ']);
+    assert.match(lines[2]!, new RegExp(`^mptcpctl: ${path}:3: kernel refused GET_ADDR: `));
+    assert.deepEqual(lines.slice(3), ['add_addr_accepted 0 subflows 2 ', '']);
+  });
+
+  it('all of it, also beyond one piece (16 KiB)', () => {
+    const path = file('long.txt', 'limits show\n'.repeat(2000));
+    const r = runCli(['-n', ns, '-b', path]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.equal(r.stdout, 'add_addr_accepted 0 subflows 2 \n'.repeat(2000));
   });
 });
 
