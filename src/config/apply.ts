@@ -144,7 +144,13 @@ export async function applyConfig(config: DesiredConfig, target: ApplyTarget, op
     }
     for (const change of step) options.onChange?.(change);
   }
-  const after = await readState(target.pm, target.netns, target.trace);
+  // Checked by reading back what apply changes (endpoints, limits, settings it wrote), planned
+  // from the same interfaces and addresses as the plan it carried out.
+  const after = await readState(target.pm, target.netns, target.trace, {
+    links: before.links,
+    addresses: before.addresses,
+    ...(sysctlKeys.length === 0 ? { sysctl: before.sysctl } : {}),
+  });
   const left = planConfig(config, after, options).changes;
   if (left.length) {
     const problems = await restoreState(target, before, sysctlKeys).catch((e: unknown) => [e instanceof Error ? e.message : String(e)]);

@@ -30,11 +30,20 @@ export function writeSysctl(netns: string | undefined, key: string, value: strin
   writeInNetns(netns, `${SYSCTL_DIR}/${key}`, `${value}\n`);
 }
 
-export async function readState(pm: MptcpPm, netns: string | undefined, trace?: TraceHook): Promise<ObservedState> {
+/**
+ * The namespace's state as plan and apply see it. `known`: parts already read that cannot have
+ * changed meanwhile (apply changes no interface and no address), not read again.
+ */
+export async function readState(
+  pm: MptcpPm,
+  netns: string | undefined,
+  trace?: TraceHook,
+  known: Partial<Pick<ObservedState, 'sysctl' | 'links' | 'addresses'>> = {},
+): Promise<ObservedState> {
   const options: TransportOptions = netns === undefined ? {} : { netns };
   const endpoints = await pm.listEndpoints();
   const limits = await pm.getLimits();
-  const links = await listLinks(options, trace);
-  const addresses = await listAddresses(options, trace);
-  return { endpoints, limits, sysctl: readSysctls(netns), links, addresses };
+  const links = known.links ?? (await listLinks(options, trace));
+  const addresses = known.addresses ?? (await listAddresses(options, trace));
+  return { endpoints, limits, sysctl: known.sysctl ?? readSysctls(netns), links, addresses };
 }
