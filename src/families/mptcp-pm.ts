@@ -93,22 +93,27 @@ export const attrSet: AttributeSetSpec = defineAttributeSet('attr', [
   { id: 6, name: 'addr-remote', kind: 'nest', nested: () => addressSet },
 ]);
 
-/** The spec's `attribute-set` of each operation (its request and its reply); `attr` unless named. */
-const operationSets: Partial<Record<CommandName, AttributeSetSpec>> = { ADD_ADDR: endpointSet, DEL_ADDR: endpointSet, FLUSH_ADDRS: endpointSet };
+/**
+ * The spec's `attribute-set` of each operation (its request and its reply); `attr` unless named.
+ * Keyed by id, as every request asks: the names by id are a table built on first use.
+ */
+const operationSets: ReadonlyMap<number, AttributeSetSpec> = new Map([
+  [Command.ADD_ADDR, endpointSet],
+  [Command.DEL_ADDR, endpointSet],
+  [Command.FLUSH_ADDRS, endpointSet],
+]);
 
 /** Operations whose do has a reply (the spec's `do: reply`): its answer is the reply, no ACK needs asking for. */
-const doReplies: ReadonlySet<CommandName> = new Set(['GET_ADDR', 'GET_LIMITS']);
+const doReplies: ReadonlySet<number> = new Set([Command.GET_ADDR, Command.GET_LIMITS]);
 
 /** Whether operation `cmd`, sent as a do, answers with a reply. */
 export function repliesTo(cmd: number): boolean {
-  const name = commandNames.get(cmd);
-  return name !== undefined && doReplies.has(name);
+  return doReplies.has(cmd);
 }
 
 /** Which attribute set is at the top level of operation `cmd`'s request. */
 export function requestSetOf(cmd: number): AttributeSetSpec {
-  const name = commandNames.get(cmd);
-  return (name && operationSets[name]) || attrSet;
+  return operationSets.get(cmd) ?? attrSet;
 }
 
 /** Event types (genl cmd of an event message): the kernel's name, and ip's (SF_* for SUB_*). */

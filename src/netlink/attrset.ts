@@ -41,7 +41,10 @@ export function defineAttributeSet(name: string, attributes: AttributeSpec[]): A
 
 /** Members that share a kind (and hint), by name -> id: `...ofKind('u32', { mtu: 4, link: 5 })`. */
 export function ofKind(kind: AttributeKind, ids: Readonly<Record<string, number>>, hint?: DisplayHint): AttributeSpec[] {
-  return Object.entries(ids).map(([name, id]) => ({ id, name, kind, ...(hint ? { hint } : {}) }));
+  // A plain loop: every family's module calls this at every start.
+  const specs: AttributeSpec[] = [];
+  for (const name in ids) specs.push(hint ? { id: ids[name]!, name, kind, hint } : { id: ids[name]!, name, kind });
+  return specs;
 }
 
 /** A set whose members are all `element`, numbered by their index. */
