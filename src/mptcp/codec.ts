@@ -2,7 +2,7 @@
  * Typed mptcp_pm requests -> attribute bytes, and reply/event attribute bytes -> typed records.
  * Pure: driven by the attribute sets in families/mptcp-pm.ts, no I/O.
  */
-import { decodeAttributeSet, encodeAttributeSet, type AttributeInput, type DecodedAttributes } from '../netlink/attrset.js';
+import { compileRecordDecoder, decodeAttributeSet, decodeRecordAt, encodeAttributeSet, type AttributeInput, type DecodedAttributes, type RecordDecoder } from '../netlink/attrset.js';
 import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
 import { AF_INET, AF_INET6, attrSet, Command, repliesTo, requestSetOf, type CommandName } from '../families/mptcp-pm.js';
 import type { AddressInput, Endpoint, Limits, Token } from './records.js';
@@ -175,9 +175,14 @@ export function decodeEndpointReply(attributes: Buffer): Endpoint | undefined {
   return nest && typeof nest === 'object' && !(nest instanceof Uint8Array) ? decodeAddress(nest) : undefined;
 }
 
+/** GET_LIMITS' reply read straight into the record (no table of values: a library may ask often). */
+let limitsDecoder: RecordDecoder | undefined;
+
 export function decodeLimitsReply(attributes: Buffer): Limits {
-  const top = decodeAttributeSet(attrSet, attributes);
-  return { subflows: num(top, 'subflows') ?? 0, addAddrAccepted: num(top, 'rcv-add-addrs') ?? 0 };
+  const limits: Limits = { subflows: 0, addAddrAccepted: 0 };
+  limitsDecoder ??= compileRecordDecoder(attrSet, { subflows: 'subflows', 'rcv-add-addrs': 'addAddrAccepted' }, { only: true });
+  decodeRecordAt(limitsDecoder, attributes, 0, attributes.length, limits as unknown as Record<string, unknown>, []);
+  return limits;
 }
 
 export { decodeEvent, decodeEventDatagram } from './event-decoder.js';

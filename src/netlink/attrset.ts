@@ -214,11 +214,15 @@ export interface RecordDecoder {
   sizes: number[];
 }
 
-/** Compiles `set` for decodeRecordAt; `keyOf` maps attribute names to record keys (every member needs one). */
-export function compileRecordDecoder(set: AttributeSetSpec, keyOf: Readonly<Record<string, string>>): RecordDecoder {
+/**
+ * Compiles `set` for decodeRecordAt; `keyOf` maps attribute names to record keys: every member
+ * needs one, unless `only` (the record wants those members: the others are left unknown).
+ */
+export function compileRecordDecoder(set: AttributeSetSpec, keyOf: Readonly<Record<string, string>>, { only = false } = {}): RecordDecoder {
   const decoder: RecordDecoder = { keys: [], codes: [], sizes: [] };
   for (const spec of set.attributes) {
     const key = keyOf[spec.name];
+    if (only && !key) continue;
     const code = spec.hint === 'ipv4' ? Code.IPv4Text : spec.hint === 'ipv6' ? Code.IPv6Text : codeOf[spec.kind];
     if (!key || code === Code.Other) throw new Error(`attribute ${set.name}.${spec.name} cannot be decoded into a record`);
     decoder.keys[spec.id] = key;
