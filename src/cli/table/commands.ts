@@ -217,17 +217,26 @@ export function entryOf(object: string): ObjectEntry | undefined {
   return 'verbs' in entry ? entry : undefined;
 }
 
+/** Aliases (`conn`) -> their object, from the table on first use (every batch line asks). */
+let aliases: Map<string, string> | undefined;
+
 /** The object a word names: an alias (`conn`) whole, else the first object it abbreviates. */
 export function objectNamed(word: string): string | undefined {
-  const aliased = objects.find((o) => (entryOf(o)?.aliases ?? []).includes(word));
-  return aliased ?? objects.find((o) => word.length > 0 && o.startsWith(word));
+  aliases ??= new Map(objects.flatMap((o) => (entryOf(o)?.aliases ?? []).map((alias): [string, string] => [alias, o])));
+  return aliases.get(word) ?? objects.find((o) => word.length > 0 && o.startsWith(word));
 }
+
+/** Each object's verb words, made once (every batch line asks). */
+const verbWordsOf = new Map<string, readonly string[] | undefined>();
 
 /** The words of an object's verbs in first-match order, or undefined for an object without verbs. */
 export function verbWords(object: string): readonly string[] | undefined {
+  if (verbWordsOf.has(object)) return verbWordsOf.get(object);
   const entry = entryOf(object);
-  if (!entry || entry.ownVerb) return undefined;
-  return [...Object.keys(entry.verbs), ...Object.keys(entry.elsewhere ?? {})];
+  if (!entry) return undefined;
+  const words = entry.ownVerb ? undefined : Object.freeze([...Object.keys(entry.verbs), ...Object.keys(entry.elsewhere ?? {})]);
+  verbWordsOf.set(object, words);
+  return words;
 }
 
 /** What `[object, verb, ...words]` (canonical words) runs. */
