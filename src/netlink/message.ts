@@ -166,42 +166,42 @@ export function forEachAttribute(buf: Buffer, visit: (type: number, nested: bool
 
 /** Accumulates attributes; nests are opened and closed around their members. */
 export class AttributeWriter {
-  private chunks: Buffer[] = [];
+  /** The attributes so far, written in place (a Buffer per attribute was most of a request's allocations). */
+  private bytes = Buffer.alloc(64);
   private length = 0;
-  private readonly openNests: { index: number; start: number }[] = [];
+  /** Where each open nest's header starts. */
+  private readonly openNests: number[] = [];
 
   /** Appends one attribute with `data` as its payload. */
   put(type: number, data: Uint8Array): this {
-    const len = NLA_HDRLEN + data.length;
-    const chunk = Buffer.alloc(align4(len));
-    writeU16LE(chunk, len, 0);
-    writeU16LE(chunk, type, 2);
-    chunk.set(data, NLA_HDRLEN);
-    this.chunks.push(chunk);
-    this.length += chunk.length;
+    // The header first: it may move the attributes to a larger buffer.
+    const at = this.header(type, data.length);
+    this.bytes.set(data, at);
     return this;
   }
 
   u8(type: number, value: number): this {
-    return this.put(type, Uint8Array.of(value & 0xff));
+    const at = this.header(type, 1);
+    this.bytes[at] = value & 0xff;
+    return this;
   }
 
   u16(type: number, value: number): this {
-    const b = Buffer.alloc(2);
-    writeU16LE(b, value, 0);
-    return this.put(type, b);
+    const at = this.header(type, 2);
+    writeU16LE(this.bytes, value, at);
+    return this;
   }
 
   u32(type: number, value: number): this {
-    const b = Buffer.alloc(4);
-    writeU32LE(b, value >>> 0, 0);
-    return this.put(type, b);
+    const at = this.header(type, 4);
+    writeU32LE(this.bytes, value >>> 0, at);
+    return this;
   }
 
   s32(type: number, value: number): this {
-    const b = Buffer.alloc(4);
-    writeI32LE(b, value, 0);
-    return this.put(type, b);
+    const at = this.header(type, 4);
+    writeI32LE(this.bytes, value, at);
+    return this;
   }
 
   /** A NUL-terminated string, as the kernel's NLA_NUL_STRING / NLA_STRING want it. */
@@ -211,30 +211,39 @@ export class AttributeWriter {
 
   /** Opens a nest (NLA_F_NESTED set); members written until `endNest` belong to it. */
   beginNest(type: number): this {
-    const header = Buffer.alloc(NLA_HDRLEN);
-    writeU16LE(header, type | NLA_F_NESTED, 2);
-    this.openNests.push({ index: this.chunks.length, start: this.length });
-    this.chunks.push(header);
-    this.length += NLA_HDRLEN;
+    this.openNests.push(this.length);
+    this.header(type | NLA_F_NESTED, 0);
     return this;
   }
 
   endNest(): this {
-    const nest = this.openNests.pop();
-    if (!nest) throw new Error('endNest without beginNest');
-    writeU16LE(this.chunks[nest.index]!, this.length - nest.start, 0);
+    const start = this.openNests.pop();
+    if (start === undefined) throw new Error('endNest without beginNest');
+    writeU16LE(this.bytes, this.length - start, start);
     return this;
   }
 
   toBuffer(): Buffer {
     if (this.openNests.length) throw new Error('unclosed attribute nest');
-    const out = Buffer.alloc(this.length);
-    let offset = 0;
-    for (const chunk of this.chunks) {
-      out.set(chunk, offset);
-      offset += chunk.length;
+    return Uint8Array.prototype.slice.call(this.bytes, 0, this.length) as Buffer;
+  }
+
+  /**
+   * Writes an attribute header for a payload of `size` bytes and makes room for it, padding
+   * included (zeroed, as the buffer is made); returns where the payload goes.
+   */
+  private header(type: number, size: number): number {
+    const at = this.length;
+    const end = at + align4(NLA_HDRLEN + size);
+    if (end > this.bytes.length) {
+      const grown = Buffer.alloc(Math.max(end, this.bytes.length * 2));
+      grown.set(this.bytes);
+      this.bytes = grown;
     }
-    return out;
+    writeU16LE(this.bytes, NLA_HDRLEN + size, at);
+    writeU16LE(this.bytes, type, at + 2);
+    this.length = end;
+    return at + NLA_HDRLEN;
   }
 }
 

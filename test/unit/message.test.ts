@@ -198,6 +198,24 @@ describe('AttributeWriter', () => {
     });
   }
 
+  // The first 64 bytes are full after a 60-byte payload: the next attribute, of each kind, moves them to a larger buffer.
+  const growers: [string, (w: AttributeWriter) => unknown, string][] = [
+    ['u8', (w) => w.u8(2, 7), '0500 0200 07 000000'],
+    ['u16', (w) => w.u16(3, 0x1234), '0600 0300 3412 0000'],
+    ['u32', (w) => w.u32(4, 0xdeadbeef), '0800 0400 efbeadde'],
+    ['s32', (w) => w.s32(5, -2), '0800 0500 feffffff'],
+    ['string', (w) => w.string(7, 'x'), '0600 0700 7800 0000'],
+    ['raw bytes', (w) => w.put(8, hex('0102030405')), '0900 0800 0102030405 000000'],
+    ['a nest', (w) => w.beginNest(6).u8(1, 1).endNest(), '0c00 0680 0500 0100 01 000000'],
+  ];
+  for (const [kind, write, bytes] of growers) {
+    it(`${kind} written where the first buffer is full: nothing lost as the attributes move`, () => {
+      const w = new AttributeWriter().put(1, new Uint8Array(60).fill(0xaa));
+      write(w);
+      assert.equal(toHex(w.toBuffer()), toHex(hex(`4000 0100 ${'aa'.repeat(60)} ${bytes}`)));
+    });
+  }
+
   it('gives bytes that decodeAttributes reads back', () => {
     const bytes = new AttributeWriter().u32(4, 42).beginNest(1).u8(2, 9).endNest().toBuffer();
     const [token, nest] = decodeAttributes(bytes);
