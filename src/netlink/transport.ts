@@ -33,6 +33,7 @@ import {
   setReceiveTimeout,
   SOCK_RAW,
   socketDrops,
+  takeSocketError,
 } from '../sys/socket.js';
 import { inNetns } from '../sys/netns.js';
 import { transportProbe } from '../sys/probe.js';
@@ -159,6 +160,11 @@ export class NetlinkTransport {
    */
   droppedMessages(): number | undefined {
     return socketDrops(this.fd);
+  }
+
+  /** Whether an ENOBUFS was pending (the next receive would have reported it), taking it. */
+  takeOverrun(): boolean {
+    return takeSocketError(this.fd) === Errno.ENOBUFS;
   }
 
   /** Sends one message (or several, concatenated) to the kernel. */

@@ -144,7 +144,9 @@ export class EventSubscription {
     const lost = now === undefined ? undefined : now - this.dropped;
     if (!overrun && !lost) return;
     if (now !== undefined) this.dropped = now;
-    onOverrun({ overrun, lost });
+    // Drops counted while the socket's ENOBUFS has not been received yet (the overflow came after
+    // the last receive) belong to that overrun: reported as it, and not again by the next receive.
+    onOverrun({ overrun: overrun || this.genl.transport.takeOverrun(), lost });
   }
 
   async close(): Promise<void> {

@@ -93,6 +93,18 @@ export function setReceiveTimeout(fd: number, ms: number): void {
   setSocketOption(fd, SOL_SOCKET, SO_RCVTIMEO, timeval, 'SO_RCVTIMEO');
 }
 
+const SO_ERROR = 4;
+
+/**
+ * The socket's pending error (SO_ERROR), taken: the kernel clears it as it reports it, as a
+ * receive would have. 0 when there is none (or the kernel does not say).
+ */
+export function takeSocketError(fd: number): number {
+  const value = Buffer.alloc(4);
+  if (loadLibc().getsockopt(fd, SOL_SOCKET, SO_ERROR, value, [4]) < 0) return 0;
+  return readU32LE(value, 0);
+}
+
 const SO_MEMINFO = 55;
 /** Index of the drop counter (sk_drops) in SO_MEMINFO's u32 array, and the array's length. */
 const SK_MEMINFO_DROPS = 8;

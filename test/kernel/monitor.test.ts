@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MptcpPm } from '../../src/pm/client.js';
+import { EventSubscription, type EventLoss } from '../../src/pm/event-subscription.js';
 import { EVENTS_GROUP } from '../../src/families/mptcp-pm.js';
 import { cliCommand } from '../helpers/cli.js';
 import { startIpMonitor, startMptcpctlMonitor, type MonitorProcess } from '../helpers/monitor.js';
@@ -362,6 +363,27 @@ describe('monitor options and process behaviour', () => {
     assert.match(m.stderr(), /^mptcpctl: \d+ events? (was|were) lost: the kernel's event queue overflowed \(overrun 1\)/);
     const sum = lost.reduce((s, o) => s + (o.lost ?? 0), 0);
     assert.match(m.stderr(), new RegExp(`mptcpctl: ${sum} events? lost in ${Math.max(...lost.map((o) => o.overruns!))} receive-buffer overruns?\\n$`));
+  });
+
+  test('drops counted before the socket reported its ENOBUFS are that overrun: told once, as an overrun', async () => {
+    // The monitor tells of drops when a wait brings nothing; the burst may overflow the queue
+    // just after such a wait, before a receive has returned the ENOBUFS.
+    const subscription = await EventSubscription.open({ netns: ns!, receiveBufferBytes: 1 });
+    try {
+      listenerBurst(ns!, 400); // nothing is read meanwhile: the queue overflows
+      const told: EventLoss[] = [];
+      subscription.reportDrops(false, (loss) => told.push(loss));
+      assert.equal(told.length, 1);
+      assert.equal(told[0]!.overrun, true, 'reported as the overrun it is');
+      assert.ok((told[0]!.lost ?? 0) > 0, `lost ${told[0]!.lost}`);
+      // The queued events are still read, and the ENOBUFS is not told again after them.
+      let events = 0;
+      for (let batch = subscription.takeQueued((loss) => told.push(loss)); batch.length > 0; batch = subscription.takeQueued((loss) => told.push(loss))) events += batch.length;
+      assert.ok(events > 0);
+      assert.equal(told.length, 1, JSON.stringify(told));
+    } finally {
+      await subscription.close();
+    }
   });
 
   test('without CAP_NET_ADMIN: says so (exit 1)', () => {
