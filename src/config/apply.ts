@@ -12,7 +12,7 @@ import type { TraceHook } from '../netlink/exchange.js';
 import type { DesiredConfig, ObservedState, StaticEndpoint } from './model.js';
 import { planConfig, type Change, type Plan, type PlanOptions } from './plan.js';
 import { changeLine } from './render.js';
-import { readState, writeSysctl } from './state.js';
+import { readState, writeSysctl, type KnownState } from './state.js';
 
 /** Where changes go: the path-manager client and its namespace. */
 export interface ApplyTarget {
@@ -130,8 +130,12 @@ export async function restoreState(target: ApplyTarget, before: ObservedState, s
  * Plans `config` against the namespace and carries the plan out, all or nothing. `onChange` is
  * told of each change once it is done.
  */
-export async function applyConfig(config: DesiredConfig, target: ApplyTarget, options: PlanOptions & { onChange?: (change: Change) => void } = {}): Promise<ApplyResult> {
-  const before = await readState(target.pm, target.netns, target.trace);
+export async function applyConfig(
+  config: DesiredConfig,
+  target: ApplyTarget,
+  options: PlanOptions & { onChange?: (change: Change) => void; known?: KnownState } = {},
+): Promise<ApplyResult> {
+  const before = await readState(target.pm, target.netns, target.trace, options.known);
   const plan = planConfig(config, before, options);
   if (!plan.changes.length) return { plan, before, after: before };
   const sysctlKeys = plan.changes.flatMap((c) => (c.kind === 'sysctl' ? [c.key] : []));

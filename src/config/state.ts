@@ -30,16 +30,15 @@ export function writeSysctl(netns: string | undefined, key: string, value: strin
   writeInNetns(netns, `${SYSCTL_DIR}/${key}`, `${value}\n`);
 }
 
+/** Parts of a namespace's state read a moment ago, for readState not to read them again. */
+export type KnownState = Partial<Pick<ObservedState, 'sysctl' | 'links' | 'addresses'>>;
+
 /**
  * The namespace's state as plan and apply see it. `known`: parts already read that cannot have
- * changed meanwhile (apply changes no interface and no address), not read again.
+ * changed meanwhile (the settings read to check the file; apply changes no interface and no
+ * address), not read again.
  */
-export async function readState(
-  pm: MptcpPm,
-  netns: string | undefined,
-  trace?: TraceHook,
-  known: Partial<Pick<ObservedState, 'sysctl' | 'links' | 'addresses'>> = {},
-): Promise<ObservedState> {
+export async function readState(pm: MptcpPm, netns: string | undefined, trace?: TraceHook, known: KnownState = {}): Promise<ObservedState> {
   const options: TransportOptions = netns === undefined ? {} : { netns };
   const endpoints = await pm.listEndpoints();
   const limits = await pm.getLimits();

@@ -4,7 +4,7 @@
  * compiled once into an id-indexed record decoder (no map per event); which field each attribute
  * fills is named here, how it is read comes from the family description. Pure.
  */
-import { forEachMessage, GENL_HDRLEN, NLMSG_HDRLEN, NetlinkDecodeError } from '../netlink/message.js';
+import { forEachMessage, genlAttributesAt, NLMSG_HDRLEN } from '../netlink/message.js';
 import { compileRecordDecoder, decodeRecordAt, type RecordDecoder } from '../netlink/attrset.js';
 import type { MptcpEvent } from './records.js';
 import { eventAttrSet } from '../families/mptcp-pm.js';
@@ -41,8 +41,7 @@ export function decodeEventDatagram(datagram: Buffer, familyId: number): MptcpEv
   const events: MptcpEvent[] = [];
   forEachMessage(datagram, (offset, length) => {
     if (readU16LE(datagram, offset + 4) !== familyId) return;
-    const attributes = offset + NLMSG_HDRLEN + GENL_HDRLEN;
-    if (attributes > offset + length) throw new NetlinkDecodeError(`generic netlink payload of ${length - NLMSG_HDRLEN} bytes has no header`);
+    const attributes = genlAttributesAt(offset, length);
     events.push(decodeEventAt(datagram[offset + NLMSG_HDRLEN]!, datagram, attributes, offset + length));
   });
   return events;

@@ -182,12 +182,10 @@ export function decodeAttributeSet(set: AttributeSetSpec, buf: Buffer, shallow =
   return decoded;
 }
 
-/** One attribute's value by its spec; undefined when its bytes do not fit the kind (kept raw). `shallow`: nests stay bytes. */
-export function decodeValue(spec: AttributeSpec, data: Buffer, shallow = false): AttributeValue | undefined {
-  return decodeValueAt(spec, data, 0, data.length, shallow);
-}
-
-/** The same for the bytes from `start` to `end` of `buf`. */
+/**
+ * One attribute's value by its spec, from its bytes `start` to `end` of `buf`; undefined when they
+ * do not fit the kind (kept raw). `shallow`: nests stay bytes.
+ */
 function decodeValueAt(spec: AttributeSpec, buf: Buffer, start: number, end: number, shallow: boolean): AttributeValue | undefined {
   const code = codeOf[spec.kind];
   // The kernel sends exact sizes; a longer integer is tolerated (read its first bytes), a shorter one is kept raw.

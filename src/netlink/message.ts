@@ -263,8 +263,14 @@ export interface GenlMessage {
 
 /** The generic netlink message at `offset` of `datagram`, `length` bytes with its nlmsghdr (as forEachMessage gives them). */
 export function decodeGenlMessageAt(datagram: Buffer, offset: number, length: number): GenlMessage {
+  const attributes = genlAttributesAt(offset, length);
+  const at = offset + NLMSG_HDRLEN;
+  return { cmd: datagram[at]!, version: datagram[at + 1]!, attributes: subarrayOf(datagram, attributes, offset + length) };
+}
+
+/** Where the attributes of the generic netlink message at `offset` (`length` bytes) start; throws if it has no genl header. */
+export function genlAttributesAt(offset: number, length: number): number {
   const payload = length - NLMSG_HDRLEN;
   if (payload < GENL_HDRLEN) throw new NetlinkDecodeError(`generic netlink payload of ${payload} bytes has no header`);
-  const at = offset + NLMSG_HDRLEN;
-  return { cmd: datagram[at]!, version: datagram[at + 1]!, attributes: subarrayOf(datagram, at + GENL_HDRLEN, offset + length) };
+  return offset + NLMSG_HDRLEN + GENL_HDRLEN;
 }

@@ -55,8 +55,6 @@ interface EventStream {
 export class MptcpPm {
   /** Aborted by close(): ends every events() iterator. */
   private readonly closing = new AbortController();
-  /** The same as closing.signal.aborted, as a plain field: every request asks. */
-  private closed = false;
   private readonly streams = new Set<EventStream>();
 
   private constructor(
@@ -171,7 +169,7 @@ export class MptcpPm {
   private call<T>(encode: () => PmRequest, decode: (replies: GenlReply[]) => T): Promise<T> {
     try {
       const request = encode();
-      if (this.closed) throw new ClosedError(`${request.command}: this MptcpPm is closed`);
+      if (this.closing.signal.aborted) throw new ClosedError(`${request.command}: this MptcpPm is closed`);
       const replies = this.genl.requestNow({
         familyId: this.family.id,
         cmd: request.cmd,
@@ -259,7 +257,6 @@ export class MptcpPm {
    * resolves `{ done: true }`); requests made afterwards reject with a ClosedError.
    */
   async close(): Promise<void> {
-    this.closed = true;
     this.closing.abort();
     const streams = [...this.streams];
     this.streams.clear();

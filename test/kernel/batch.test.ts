@@ -143,6 +143,17 @@ describe('a batch file writes its output in large pieces', () => {
     assert.deepEqual(lines.slice(3), ['add_addr_accepted 0 subflows 2 ', '']);
   });
 
+  it('a signal ends it with what the lines that ran printed, held or not', async () => {
+    // Ten lines of output (well under a piece), then a long run of silent changes; the signal
+    // comes once the kernel shows the first change, so the ten have run.
+    const path = file('interrupted.txt', `${'limits show\n'.repeat(10)}${'limits set subflows 3\n'.repeat(100_000)}`);
+    const p = spawnCli(['-n', ns, '-b', path]);
+    await p.until('the first change', () => limits().includes('subflows 3'));
+    p.child.kill('SIGINT');
+    assert.deepEqual(await p.exit(), { code: null, signal: 'SIGINT' });
+    assert.equal(p.stdout(), 'add_addr_accepted 0 subflows 2 \n'.repeat(10));
+  });
+
   it('all of it, also beyond one piece (16 KiB)', () => {
     const path = file('long.txt', 'limits show\n'.repeat(2000));
     const r = runCli(['-n', ns, '-b', path]);

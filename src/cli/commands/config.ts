@@ -11,7 +11,7 @@ import { parseConfig, peekNetns } from '../../config/parse.js';
 import { planConfig, type Change } from '../../config/plan.js';
 import { changeJson, changeLine, planJson, planText, skipLine } from '../../config/render.js';
 import { stateFile, stateYaml } from '../../config/show.js';
-import { readState, readSysctls, writableSysctlKeys } from '../../config/state.js';
+import { readState, readSysctls, writableSysctlKeys, type KnownState } from '../../config/state.js';
 import { MptcpctlError, NetnsError, UsageError } from '../../errors.js';
 import { isTerminal } from '../../sys/tty.js';
 import { parseConfigArgs, type ConfigArgs, type ConfigVerb } from '../grammar/config.js';
@@ -37,12 +37,12 @@ export async function configCommand(ctx: CommandContext, verb: ConfigVerb, words
   const args = parseConfigArgs(verb, words);
   if (verb === 'show') return show(ctx, ctx.session);
   if (verb === 'confirm') return confirm(ctx, ctx.session.netns);
-  const { config, session } = loadFile(ctx, args.file!);
+  const { config, session, known } = loadFile(ctx, args.file!);
   try {
-    if (verb === 'diff' || (verb === 'apply' && args.dryRun)) return await diff(ctx, session, config);
-    if (verb === 'apply') return await apply(ctx, session, config);
-    if (verb === 'try') return await tryConfig(ctx, session, config, args);
-    return await follow(ctx, session, config, args);
+    if (verb === 'diff' || (verb === 'apply' && args.dryRun)) return await diff(ctx, session, config, known);
+    if (verb === 'apply') return await apply(ctx, session, config, known);
+    if (verb === 'try') return await tryConfig(ctx, session, config, args, known);
+    return await follow(ctx, session, config, args, known);
   } finally {
     if (session !== ctx.session) await session.close();
   }
@@ -51,8 +51,10 @@ export async function configCommand(ctx: CommandContext, verb: ConfigVerb, words
 /**
  * Reads and checks the file; every problem is printed (one line each, with its position) before
  * the usage error that ends the command. The namespace is -n's, else the file's `netns:`.
+ * `known`: the namespace's settings, read to check the file's keys, for the command's first look
+ * at the state (not read twice).
  */
-function loadFile(ctx: CommandContext, file: string): { config: DesiredConfig; session: Session } {
+function loadFile(ctx: CommandContext, file: string): { config: DesiredConfig; session: Session; known: KnownState } {
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
@@ -60,16 +62,16 @@ function loadFile(ctx: CommandContext, file: string): { config: DesiredConfig; s
     throw new UsageError(`cannot read ${quote(file)}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
   }
   const netns = ctx.session.netns ?? peekNetns(text);
-  let sysctlKeys: Set<string> | undefined;
+  let sysctl: Map<string, string> | undefined;
   try {
-    sysctlKeys = writableSysctlKeys(readSysctls(netns));
+    sysctl = readSysctls(netns);
   } catch {
     // No such namespace (said when it is opened) or no MPTCP settings: keys are then not checked here.
   }
-  const config = checked(ctx, () => parseConfig(text, file, sysctlKeys ? { sysctlKeys } : {}));
+  const config = checked(ctx, () => parseConfig(text, file, sysctl ? { sysctlKeys: writableSysctlKeys(sysctl) } : {}));
   if (ctx.session.netns !== undefined) config.netns = ctx.session.netns;
   const session = config.netns === ctx.session.netns ? ctx.session : new Session(config.netns, ctx.session.trace);
-  return { config, session };
+  return { config, session, known: sysctl && config.netns === netns ? { sysctl } : {} };
 }
 
 /** Runs `fn`; a ConfigError it throws goes through listProblems. */
@@ -99,17 +101,17 @@ async function show(ctx: CommandContext, session: Session): Promise<void> {
   ctx.write(ctx.out.format === 'json' ? `${JSON.stringify(file, null, ctx.out.pretty ? 2 : undefined)}\n` : stateYaml(file));
 }
 
-async function diff(ctx: CommandContext, session: Session, config: DesiredConfig): Promise<void> {
+async function diff(ctx: CommandContext, session: Session, config: DesiredConfig, known: KnownState): Promise<void> {
   const t = await target(session);
-  const state = await readState(t.pm, t.netns, t.trace);
+  const state = await readState(t.pm, t.netns, t.trace, known);
   const plan = checked(ctx, () => planConfig(config, state));
   ctx.write(ctx.out.format === 'json' ? `${JSON.stringify(planJson(plan), null, ctx.out.pretty ? 2 : undefined)}\n` : planText(plan));
   if (plan.changes.length) throw new ExitStatus(EXIT_DIFFERS);
 }
 
 /** Applies, printing each change (or that there was none). Returns what apply returned. */
-async function applyAndReport(ctx: CommandContext, t: ApplyTarget, config: DesiredConfig): Promise<Awaited<ReturnType<typeof applyConfig>>> {
-  const result = await applyConfig(config, t).catch((err: unknown) => listProblems(ctx, err));
+async function applyAndReport(ctx: CommandContext, t: ApplyTarget, config: DesiredConfig, known: KnownState): Promise<Awaited<ReturnType<typeof applyConfig>>> {
+  const result = await applyConfig(config, t, { known }).catch((err: unknown) => listProblems(ctx, err));
   const { plan } = result;
   if (ctx.out.format === 'json') ctx.write(`${JSON.stringify({ ...planJson(plan), applied: true }, null, ctx.out.pretty ? 2 : undefined)}\n`);
   else {
@@ -119,8 +121,8 @@ async function applyAndReport(ctx: CommandContext, t: ApplyTarget, config: Desir
   return result;
 }
 
-async function apply(ctx: CommandContext, session: Session, config: DesiredConfig): Promise<void> {
-  await applyAndReport(ctx, await target(session), config);
+async function apply(ctx: CommandContext, session: Session, config: DesiredConfig, known: KnownState): Promise<void> {
+  await applyAndReport(ctx, await target(session), config, known);
 }
 
 /** Where a waiting `config try` leaves its process id for `config confirm`. */
@@ -131,9 +133,9 @@ const tryFile = (netns: string | undefined): string => `${TRY_DIR}/config-try${n
  * Applies, then waits for a confirmation (a key on the terminal, or `config confirm` from another
  * shell: SIGUSR1); without one within the timeout, or on SIGINT/SIGTERM, puts the state found back.
  */
-async function tryConfig(ctx: CommandContext, session: Session, config: DesiredConfig, args: ConfigArgs): Promise<void> {
+async function tryConfig(ctx: CommandContext, session: Session, config: DesiredConfig, args: ConfigArgs, known: KnownState): Promise<void> {
   const t = await target(session);
-  const result = await applyAndReport(ctx, t, config);
+  const result = await applyAndReport(ctx, t, config, known);
   if (!result.plan.changes.length) return;
   const pidFile = tryFile(t.netns);
   let settle: (confirmed: boolean) => void = () => undefined;
@@ -205,10 +207,10 @@ function followLog(ctx: CommandContext): { change(c: Change): void; skipped(line
   };
 }
 
-async function follow(ctx: CommandContext, session: Session, config: DesiredConfig, args: ConfigArgs): Promise<void> {
+async function follow(ctx: CommandContext, session: Session, config: DesiredConfig, args: ConfigArgs, known: KnownState): Promise<void> {
   const t = await target(session);
   if (args.once) {
-    await applyAndReport(ctx, t, config);
+    await applyAndReport(ctx, t, config, known);
     return;
   }
   const log = followLog(ctx);

@@ -10,10 +10,9 @@ import { MptcpInfoFlag } from '../../../diag/mptcp-info.js';
 import type { Paint } from '../colors.js';
 import { interfaceName, type InterfaceNames } from '../interface-names.js';
 import type { Item, Scalar } from '../items.js';
-import { itemsJson, itemsObject } from '../items-json.js';
+import { itemsJson } from '../items-json.js';
 import { itemsTable, type Column } from '../items-table.js';
 import { itemsText } from '../items-text.js';
-import type { IpJsonObject } from '../ip-json.js';
 import { ssAddress } from '../ss-address.js';
 
 const noNames: InterfaceNames = new Map();
@@ -126,8 +125,6 @@ const lines = <T>(records: T[], items: (r: T) => Item[]): string => records.map(
 export const connectionsText = (connections: MptcpConnection[], names: InterfaceNames = noNames): string => lines(connections, (c) => connectionItems(c, names));
 export const subflowsText = (subflows: MptcpSubflow[], names: InterfaceNames = noNames): string => lines(subflows, (s) => subflowItems(s, names));
 
-export const connectionJson = (c: MptcpConnection, names: InterfaceNames = noNames): IpJsonObject => itemsObject(connectionItems(c, names));
-export const subflowJson = (s: MptcpSubflow, names: InterfaceNames = noNames): IpJsonObject => itemsObject(subflowItems(s, names));
 
 export const connectionsJson = (c: MptcpConnection[], pretty: boolean, names: InterfaceNames = noNames): string => itemsJson(c.map((x) => connectionItems(x, names)), pretty);
 export const subflowsJson = (s: MptcpSubflow[], pretty: boolean, names: InterfaceNames = noNames): string => itemsJson(s.map((x) => subflowItems(x, names)), pretty);
