@@ -7,6 +7,7 @@ import { formatIPv4Number, formatIPv6, parseInet } from '../util/inet.js';
 import { AF_INET, AF_INET6, attrSet, Command, repliesTo, requestSetOf, type CommandName } from '../families/mptcp-pm.js';
 import type { AddressInput, Endpoint, Limits, Token } from './records.js';
 import { readU32BE } from '../util/bytes.js';
+import { genlAttributesAt } from '../netlink/message.js';
 import { UsageError } from '../errors.js';
 import { ADDRESS_ID, checkAddress, checkInteger, checkOptional, checkToken, ENDPOINT_ID, EXACT_PORT, FLAGS, IFINDEX, LIMIT, PORT, type Range } from './ranges.js';
 
@@ -179,9 +180,18 @@ export function decodeEndpointReply(attributes: Buffer): Endpoint | undefined {
 let limitsDecoder: RecordDecoder | undefined;
 
 export function decodeLimitsReply(attributes: Buffer): Limits {
+  return limitsIn(attributes, 0, attributes.length);
+}
+
+/** The limits in the GET_LIMITS reply at `offset` of `datagram` (`length` bytes), read where it lies. */
+export function readLimitsReplyAt(datagram: Buffer, offset: number, length: number): Limits {
+  return limitsIn(datagram, genlAttributesAt(offset, length), offset + length);
+}
+
+function limitsIn(buf: Buffer, start: number, end: number): Limits {
   const limits: Limits = { subflows: 0, addAddrAccepted: 0 };
   limitsDecoder ??= compileRecordDecoder(attrSet, { subflows: 'subflows', 'rcv-add-addrs': 'addAddrAccepted' }, { only: true });
-  decodeRecordAt(limitsDecoder, attributes, 0, attributes.length, limits as unknown as Record<string, unknown>, []);
+  decodeRecordAt(limitsDecoder, buf, start, end, limits as unknown as Record<string, unknown>, []);
   return limits;
 }
 

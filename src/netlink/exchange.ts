@@ -65,6 +65,12 @@ export interface Exchange<R = NetlinkMessage> {
    */
   readReply?: (datagram: Buffer, offset: number, length: number) => R;
   /**
+   * `readReply` keeps nothing of the datagram (it decodes into values of its own), so each
+   * datagram is read where it was received, with no copy. Without it, a copy is what the replies'
+   * views are made of: the receive buffer is reused by the next receive.
+   */
+  readsOut?: boolean;
+  /**
    * The request asked for no ACK because its answer is a reply (a do with a reply, sent without
    * NLM_F_ACK): the exchange ends with that reply, or with NLMSG_DONE if it comes in parts
    * (NLM_F_MULTI). An error is answered with NLMSG_ERROR as usual.
@@ -130,7 +136,8 @@ class Answers<R> {
       if (length === RECEIVED_NOTHING) return undefined;
       if (length === RECEIVED_OVERRUN) throw this.overrun();
       if (!this.ex.trace && isAckOf(transport.received, length, this.seq, transport.portId)) return this.result();
-      if (this.take(copyOf(transport.received, length))) return this.result();
+      const inPlace = this.ex.readsOut === true && !this.ex.trace;
+      if (this.take(inPlace ? transport.received : copyOf(transport.received, length), length)) return this.result();
     }
   }
 
@@ -141,17 +148,20 @@ class Answers<R> {
       const answer = await this.transport.receive(REPLY_TIMEOUT_MS);
       if (answer.kind === 'timeout') throw new TimeoutError(`no reply from the kernel to ${this.ex.operation} within ${REPLY_TIMEOUT_MS} ms`);
       if (answer.kind === 'overrun') throw this.overrun();
-      if (this.take(answer.datagram)) return this.result();
+      if (this.take(answer.datagram, answer.datagram.length)) return this.result();
       const done = this.takeQueued();
       if (done) return done;
     }
   }
 
-  /** Takes one datagram (a copy the replies may keep views of): true once the answers ended well; an error answer is thrown. */
-  private take(datagram: Buffer): boolean {
+  /**
+   * Takes the `size` bytes of one datagram (a copy the replies may keep views of, or the receive
+   * buffer itself when they keep none): true once the answers ended well; an error answer is thrown.
+   */
+  private take(datagram: Buffer, size: number): boolean {
     const { ex, seq, transport } = this;
     ex.trace?.('receive', datagram, transport.protocol);
-    this.received += datagram.length;
+    this.received += size;
     if (this.received > this.maxBytes) {
       throw new ProtocolError(`${ex.operation}: more than ${this.maxBytes} bytes of replies without an end (no NLMSG_DONE or ACK): giving up`);
     }
@@ -167,7 +177,7 @@ class Answers<R> {
         this.replies.push(this.readReply(datagram, offset, length));
         if (ex.endsWithReply && !(flags & NLM_F_MULTI)) end = SUCCESS;
       }
-    });
+    }, size);
     if (end !== undefined && end !== SUCCESS) throw end;
     return end === SUCCESS;
   }

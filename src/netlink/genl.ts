@@ -11,7 +11,7 @@ import type { ExtendedAck } from './extack.js';
 import { decodeGenlMessageAt, encodeGenlMessage, GENL_HDRLEN, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_HDRLEN } from './message.js';
 import { ctrlAttrSet, CtrlCommand, GENL_ID_CTRL } from '../families/nlctrl.js';
 import { NETLINK_GENERIC, NetlinkTransport, type TransportOptions } from './transport.js';
-import { readU32LE, subarrayOf } from '../util/bytes.js';
+import { readU16LE, readU32LE, subarrayOf, writeU32LE } from '../util/bytes.js';
 
 export type { TraceHook };
 
@@ -47,6 +47,9 @@ export interface GenlRequest {
   attributeSet?: AttributeSetSpec;
 }
 
+/** Reads a reply from its place in a datagram (`length` bytes at `offset`, netlink header included). */
+export type ReplyReader<R> = (datagram: Buffer, offset: number, length: number) => R;
+
 /** One reply message of a request: the genl cmd and the attribute bytes after the genl header. */
 export interface GenlReply {
   cmd: number;
@@ -55,6 +58,8 @@ export interface GenlReply {
 
 export class GenericNetlink {
   private seq: number;
+  /** The last request without attributes that was sent (messageFor). */
+  private lastBare: Buffer | undefined;
   private readonly families = new Map<string, FamilyInfo>();
   /** Set by the owner to see the raw traffic (e.g. `--debug`). */
   trace: TraceHook | undefined;
@@ -117,17 +122,24 @@ export class GenericNetlink {
    * The same, without a promise when the kernel answered within the send (a do mostly is): for
    * callers that make many requests (batch lines, a library's loop). Errors are thrown.
    */
-  requestNow(req: GenlRequest): GenlReply[] | Promise<GenlReply[]> {
-    const build = (): Exchange<GenlReply> => {
+  requestNow(req: GenlRequest): GenlReply[] | Promise<GenlReply[]>;
+  /**
+   * With `readReply`, each reply is that function's value, read where the reply was received: it
+   * must keep nothing of the datagram (decode into values of its own), which spares a copy.
+   */
+  requestNow<R>(req: GenlRequest, readReply: ReplyReader<R>): R[] | Promise<R[]>;
+  requestNow(req: GenlRequest, readReply?: ReplyReader<unknown>): unknown[] | Promise<unknown[]> {
+    const build = (): Exchange<unknown> => {
       const seq = (this.seq = (this.seq + 1) >>> 0);
       const flags = NLM_F_REQUEST | (req.dump ? NLM_F_DUMP : req.replied ? 0 : NLM_F_ACK);
-      const message = encodeGenlMessage({ type: req.familyId, flags, seq, pid: 0 }, req.cmd, req.version, req.attributes);
+      const message = this.messageFor(req, flags, seq);
       return {
         message,
         operation: req.operation,
         toError: (ack) => kernelError(ack, req, message),
         trace: this.trace,
-        readReply: decodeGenlMessageAt,
+        readReply: readReply ?? decodeGenlMessageAt,
+        readsOut: readReply !== undefined,
         endsWithReply: !req.dump && req.replied === true,
       };
     };
@@ -135,6 +147,24 @@ export class GenericNetlink {
     // A do is never flagged as interrupted (only dumps are): one exchange.
     const answered = exchangeNow(this.transport, build());
     return answered instanceof Promise ? answered.then((result) => result.replies) : answered.replies;
+  }
+
+  /**
+   * The request's message with sequence number `seq`. A request without attributes (GET_LIMITS,
+   * FLUSH_ADDRS) made like the one before it is that message again, its sequence number
+   * rewritten: in a loop of them, each new Buffer was a measurable part of a round trip. Nothing
+   * reads a sent message's sequence number later (an exchange reads it as it starts), and such
+   * a message has no attributes for an error to name, so the rewrite changes nothing for an
+   * exchange still waiting. Not with a trace, which may keep what it is shown.
+   */
+  private messageFor(req: GenlRequest, flags: number, seq: number): Buffer {
+    const last = this.lastBare;
+    if (req.attributes.length !== 0 || this.trace) return encodeGenlMessage({ type: req.familyId, flags, seq, pid: 0 }, req.cmd, req.version, req.attributes);
+    if (last && readU16LE(last, 4) === req.familyId && readU16LE(last, 6) === flags && last[NLMSG_HDRLEN] === req.cmd && last[NLMSG_HDRLEN + 1] === req.version) {
+      writeU32LE(last, seq, 8);
+      return last;
+    }
+    return (this.lastBare = encodeGenlMessage({ type: req.familyId, flags, seq, pid: 0 }, req.cmd, req.version, req.attributes));
   }
 
   async close(): Promise<void> {

@@ -119,18 +119,18 @@ export function decodeMessageAt(datagram: Buffer, offset: number, length: number
  * The framing of {@link decodeMessages} (same checks, same errors) without making any views:
  * `visit` gets each message's offset and length (header included, padding not).
  */
-export function forEachMessage(datagram: Buffer, visit: (offset: number, length: number) => void): void {
+export function forEachMessage(datagram: Buffer, visit: (offset: number, length: number) => void, size = datagram.length): void {
   let offset = 0;
-  while (offset + NLMSG_HDRLEN <= datagram.length) {
+  while (offset + NLMSG_HDRLEN <= size) {
     const len = readU32LE(datagram, offset);
-    if (len < NLMSG_HDRLEN || offset + len > datagram.length) {
+    if (len < NLMSG_HDRLEN || offset + len > size) {
       throw new NetlinkDecodeError(`netlink message at offset ${offset} has invalid length ${len}`);
     }
     visit(offset, len);
     offset += align4(len);
   }
-  if (offset < datagram.length) {
-    throw new NetlinkDecodeError(`${datagram.length - offset} trailing bytes after the last netlink message`);
+  if (offset < size) {
+    throw new NetlinkDecodeError(`${size - offset} trailing bytes after the last netlink message`);
   }
 }
 

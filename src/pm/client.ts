@@ -7,10 +7,10 @@
  * console.log(await pm.listEndpoints());
  * await pm.close();
  */
-import { GenericNetlink, type FamilyInfo, type GenlReply, type TraceHook } from '../netlink/genl.js';
+import { GenericNetlink, type FamilyInfo, type GenlReply, type ReplyReader, type TraceHook } from '../netlink/genl.js';
 import { familyPolicy, type FamilyPolicy } from '../netlink/genl-policy.js';
 import type { TransportOptions } from '../netlink/transport.js';
-import { decodeEndpointReply, decodeLimitsReply, encodeRequest, type PmRequest } from '../mptcp/codec.js';
+import { decodeEndpointReply, encodeRequest, readLimitsReplyAt, type PmRequest } from '../mptcp/codec.js';
 import type { AddressInput, Endpoint, Limits, MptcpEvent, Token } from '../mptcp/records.js';
 import { AddressFlag, FAMILY_NAME, FAMILY_VERSION, requestSetOf } from '../families/mptcp-pm.js';
 import { ClosedError, ProtocolError } from '../errors.js';
@@ -105,7 +105,7 @@ export class MptcpPm {
 
   getLimits(): Promise<Limits> {
     // The request has no arguments: encoded once, sent as often as asked.
-    return this.call(() => (getLimitsRequest ??= encodeRequest.getLimits()), limitsOf);
+    return this.call(() => (getLimitsRequest ??= encodeRequest.getLimits()), onlyLimits, readLimitsReplyAt);
   }
 
   /** Sets the given limits (each 0..8); absent ones are unchanged. A refusal changes nothing. */
@@ -161,16 +161,17 @@ export class MptcpPm {
   }
 
   /**
-   * The request `encode` makes, sent, and its replies turned into the result by `decode`; what
+   * The request `encode` makes, sent, and its replies (each read by `readReply` where it was
+   * received, if given: it keeps nothing of it) turned into the result by `decode`; what
    * either throws is the promise's rejection, as in an async method. Not an async method itself:
    * the kernel answers most requests within the send, and then no await is made at all (each is
    * a measurable part of a round trip: bench/library.mjs).
    */
-  private call<T>(encode: () => PmRequest, decode: (replies: GenlReply[]) => T): Promise<T> {
+  private call<T, R = GenlReply>(encode: () => PmRequest, decode: (replies: R[]) => T, readReply?: ReplyReader<R>): Promise<T> {
     try {
       const request = encode();
       if (this.closing.signal.aborted) throw new ClosedError(`${request.command}: this MptcpPm is closed`);
-      const replies = this.genl.requestNow({
+      const req = {
         familyId: this.family.id,
         cmd: request.cmd,
         version: FAMILY_VERSION,
@@ -179,7 +180,9 @@ export class MptcpPm {
         replied: request.replied,
         operation: request.command,
         attributeSet: requestSetOf(request.cmd),
-      });
+      };
+      // Without a reader of its own, R is GenlReply (its default).
+      const replies = readReply ? this.genl.requestNow(req, readReply) : (this.genl.requestNow(req) as R[] | Promise<R[]>);
       return replies instanceof Promise ? replies.then(decode) : Promise.resolve(decode(replies));
     } catch (err) {
       return Promise.reject(err);
@@ -282,9 +285,9 @@ export class MptcpPm {
 
 let getLimitsRequest: PmRequest | undefined;
 
-function limitsOf([reply]: GenlReply[]): Limits {
-  if (!reply) throw new ProtocolError('GET_LIMITS sent no reply');
-  return decodeLimitsReply(reply.attributes);
+function onlyLimits([limits]: Limits[]): Limits {
+  if (!limits) throw new ProtocolError('GET_LIMITS sent no reply');
+  return limits;
 }
 
 function transportOptions(options: OpenOptions): TransportOptions {

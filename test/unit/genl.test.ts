@@ -212,7 +212,7 @@ describe('family resolution (nlctrl), over a scripted transport', () => {
 describe('a do answered by its reply (no ACK asked, as ip asks none), over a scripted transport', () => {
   const NLM_F_MULTI = 0x2;
   /** A transport whose kernel answers each request with what `answer` makes of its sequence number; counts the waits. */
-  function scriptedKernel(answer: (seq: number) => Buffer[]) {
+  function scriptedKernel(answer: (seq: number) => Buffer[], oneBuffer = false) {
     const sent: Buffer[] = [];
     const queue: Buffer[] = [];
     const kernel = withReceiveInPlace({
@@ -233,7 +233,7 @@ describe('a do answered by its reply (no ACK asked, as ip asks none), over a scr
         return { kind: 'timeout' as const };
       },
       close: async () => {},
-    });
+    }, { oneBuffer });
     return kernel;
   }
   const genlOver = (kernel: ReturnType<typeof scriptedKernel>): GenericNetlink =>
@@ -266,6 +266,44 @@ describe('a do answered by its reply (no ACK asked, as ip asks none), over a scr
   it('an error is answered all the same', async () => {
     const kernel = scriptedKernel((seq) => [ack(seq, -22)]);
     await assert.rejects(genlOver(kernel).request(getLimits(true)), (e: unknown) => e instanceof KernelError && e.errno === 22);
+  });
+
+  /** A reader that keeps nothing of the datagram: the reply's subflows limit (its second attribute's value). */
+  const readSubflows = (datagram: Buffer, offset: number): number => datagram.readUInt32LE(offset + 20 + 4 + 8);
+
+  it('a reply in parts over one reused receive buffer: kept whole when copied, read out in place by a reader', async () => {
+    const part = (seq: number, subflows: number): Buffer =>
+      encodeGenlMessage({ type: 0x1c, flags: NLM_F_MULTI, seq, pid: 7 }, 6, 1, hex(`0800 0200 01000000 0800 0300 0${subflows}000000`));
+    const done = (seq: number): Buffer => encodeMessage({ type: 3, flags: NLM_F_MULTI, seq, pid: 7 }, Buffer.alloc(4));
+    const answer = (seq: number): Buffer[] => [part(seq, 3), part(seq, 5), done(seq)];
+    const copied = await genlOver(scriptedKernel(answer, true)).request(getLimits(true));
+    assert.deepEqual(copied.map((r) => r.attributes.readUInt32LE(12)), [3, 5]);
+    assert.deepEqual(genlOver(scriptedKernel(answer, true)).requestNow(getLimits(true), readSubflows), [3, 5]);
+  });
+
+  it('a request without attributes is sent again with a new sequence number, and only as itself', async () => {
+    const kernel = scriptedKernel((seq) => [limitsReply(seq)]);
+    const genl = genlOver(kernel);
+    const flush: GenlRequest = { familyId: 0x1c, cmd: 4, version: 1, attributes: Buffer.alloc(0), operation: 'FLUSH_ADDRS' };
+    const withAttributes: GenlRequest = { ...getLimits(true), attributes: hex('0800 0200 01000000') };
+    const otherCommand: GenlRequest = { ...getLimits(true), cmd: 5 };
+    for (const req of [getLimits(true), getLimits(true), flush, getLimits(true), otherCommand, withAttributes, getLimits(false)]) {
+      await genl.request(req).catch(() => undefined);
+    }
+    const seqs = kernel.sent.map((m) => m.readUInt32LE(8));
+    assert.deepEqual(seqs.slice(1).map((seq, i) => seq - seqs[i]!), [1, 1, 1, 1, 1, 1]);
+    assert.deepEqual(
+      kernel.sent.map((m) => [m.readUInt32LE(0), m[16], m.readUInt16LE(6)]),
+      [
+        [20, 6, NLM_F_REQUEST],
+        [20, 6, NLM_F_REQUEST],
+        [20, 4, NLM_F_REQUEST | NLM_F_ACK],
+        [20, 6, NLM_F_REQUEST],
+        [20, 5, NLM_F_REQUEST],
+        [28, 6, NLM_F_REQUEST],
+        [20, 6, NLM_F_REQUEST | NLM_F_ACK],
+      ],
+    );
   });
 
   it('asked with NLM_F_ACK, the reply alone does not end it: the exchange waits for the ACK', async () => {
