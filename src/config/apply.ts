@@ -111,7 +111,7 @@ export async function restoreState(target: ApplyTarget, before: ObservedState, s
   const wanted = stateAsConfig(before, keys);
   const problems: string[] = [];
   for (let attempt = 0; attempt < 2; attempt++) {
-    const plan = planConfig(wanted, await readState(target.pm, target.netns, target.trace));
+    const plan = planConfig(wanted, await readState(target.pm, target.netns, target.trace, {}, wanted));
     if (!plan.changes.length) return [];
     problems.length = 0;
     for (const step of steps(plan.changes)) {
@@ -122,7 +122,7 @@ export async function restoreState(target: ApplyTarget, before: ObservedState, s
       }
     }
   }
-  const left = planConfig(wanted, await readState(target.pm, target.netns, target.trace)).changes;
+  const left = planConfig(wanted, await readState(target.pm, target.netns, target.trace, {}, wanted)).changes;
   return left.length ? (problems.length ? problems : left.map(changeLine)) : [];
 }
 
@@ -135,7 +135,7 @@ export async function applyConfig(
   target: ApplyTarget,
   options: PlanOptions & { onChange?: (change: Change) => void; known?: KnownState } = {},
 ): Promise<ApplyResult> {
-  const before = await readState(target.pm, target.netns, target.trace, options.known);
+  const before = await readState(target.pm, target.netns, target.trace, options.known, config);
   const plan = planConfig(config, before, options);
   if (!plan.changes.length) return { plan, before, after: before };
   const sysctlKeys = plan.changes.flatMap((c) => (c.kind === 'sysctl' ? [c.key] : []));
@@ -150,11 +150,13 @@ export async function applyConfig(
   }
   // Checked by reading back what apply changes (endpoints, limits, settings it wrote), planned
   // from the same interfaces and addresses as the plan it carried out.
-  const after = await readState(target.pm, target.netns, target.trace, {
-    links: before.links,
-    addresses: before.addresses,
-    ...(sysctlKeys.length === 0 ? { sysctl: before.sysctl } : {}),
-  });
+  const after = await readState(
+    target.pm,
+    target.netns,
+    target.trace,
+    { links: before.links, addresses: before.addresses, ...(sysctlKeys.length === 0 ? { sysctl: before.sysctl } : {}) },
+    config,
+  );
   const left = planConfig(config, after, options).changes;
   if (left.length) {
     const problems = await restoreState(target, before, sysctlKeys).catch((e: unknown) => [e instanceof Error ? e.message : String(e)]);

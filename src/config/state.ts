@@ -8,7 +8,7 @@ import { listAddresses } from '../netlink/rtnl-addr.js';
 import { listLinks } from '../netlink/rtnl-link.js';
 import { readDirInNetns, writeInNetns } from '../sys/netns.js';
 import type { TransportOptions } from '../netlink/transport.js';
-import type { ObservedState } from './model.js';
+import type { DesiredConfig, ObservedState } from './model.js';
 import { READ_ONLY_SYSCTLS } from './parse.js';
 
 const SYSCTL_DIR = '/proc/sys/net/mptcp';
@@ -36,13 +36,18 @@ export type KnownState = Partial<Pick<ObservedState, 'sysctl' | 'links' | 'addre
 /**
  * The namespace's state as plan and apply see it. `known`: parts already read that cannot have
  * changed meanwhile (the settings read to check the file; apply changes no interface and no
- * address), not read again.
+ * address), not read again. `config`: the file the state is for, if only that one is to be
+ * planned with it: what a plan of it never looks at is not read (left empty), i.e. interfaces'
+ * addresses but for rules, and interfaces but for rules, `dev`s and the names of endpoints bound
+ * to a device. Without one, everything is read.
  */
-export async function readState(pm: MptcpPm, netns: string | undefined, trace?: TraceHook, known: KnownState = {}): Promise<ObservedState> {
+export async function readState(pm: MptcpPm, netns: string | undefined, trace?: TraceHook, known: KnownState = {}, config?: DesiredConfig): Promise<ObservedState> {
   const options: TransportOptions = netns === undefined ? {} : { netns };
   const endpoints = await pm.listEndpoints();
   const limits = await pm.getLimits();
-  const links = known.links ?? (await listLinks(options, trace));
-  const addresses = known.addresses ?? (await listAddresses(options, trace));
+  const rules = config === undefined || config.rules.length > 0;
+  const devices = rules || config.endpoints.some((e) => e.dev !== undefined || e.ifindex !== undefined) || endpoints.some((e) => e.ifindex !== 0);
+  const links = known.links ?? (devices ? await listLinks(options, trace) : []);
+  const addresses = known.addresses ?? (rules ? await listAddresses(options, trace) : []);
   return { endpoints, limits, sysctl: known.sysctl ?? readSysctls(netns), links, addresses };
 }

@@ -3,6 +3,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MptcpPm, parseConfig, planConfig, applyConfig, followConfig, readState, ApplyError, type Change } from '../../src/index.js';
 import { addVethPair, createNetns, deleteNetns, ip } from '../helpers/netns.js';
+import { transportProbe } from '../../src/sys/probe.js';
+import { NETLINK_ROUTE } from '../../src/netlink/transport.js';
 
 let ns: string;
 let pm: MptcpPm;
@@ -48,4 +50,34 @@ test('followConfig reports changes and ends when aborted', async () => {
   await following;
   assert.match(ip(ns, 'mptcp', 'endpoint', 'show'), /10\.4\.0\.2 id \d+ subflow dev eth0/);
   assert.ok(changes.includes('add'), changes.join(','));
+});
+
+test('readState for one file reads only what a plan of it looks at: interfaces for rules and devices, addresses for rules', async () => {
+  const routeOpens = async (config?: ReturnType<typeof parseConfig>): Promise<{ opens: number; links: number; addresses: number }> => {
+    let opens = 0;
+    transportProbe.guard = ({ protocol }) => {
+      if (protocol === NETLINK_ROUTE) opens++;
+    };
+    try {
+      const state = await readState(pm, ns, undefined, {}, config);
+      return { opens, links: state.links.length, addresses: state.addresses.length };
+    } finally {
+      transportProbe.guard = undefined;
+    }
+  };
+  ip(ns, 'mptcp', 'endpoint', 'flush');
+  const statics = parseConfig('endpoints:\n  - address: 10.4.0.1\n    id: 5\n', 'statics.yaml');
+  assert.deepEqual(await routeOpens(statics), { opens: 0, links: 0, addresses: 0 });
+  const withDev = parseConfig('endpoints:\n  - address: 10.4.0.1\n    id: 5\n    dev: eth0\n', 'dev.yaml');
+  assert.equal((await routeOpens(withDev)).addresses, 0);
+  assert.ok((await routeOpens(withDev)).links >= 2, 'lo and eth0 read');
+  // An endpoint bound to a device is named by it in a plan: the interfaces are read for it.
+  ip(ns, 'mptcp', 'endpoint', 'add', '10.4.0.1', 'id', '5', 'dev', 'eth0');
+  assert.ok((await routeOpens(statics)).links >= 2);
+  ip(ns, 'mptcp', 'endpoint', 'flush');
+  const rules = parseConfig('rules:\n  - interfaces: [eth0]\n', 'rules.yaml');
+  for (const config of [rules, undefined]) {
+    const read = await routeOpens(config);
+    assert.ok(read.links >= 2 && read.addresses >= 1, JSON.stringify(read));
+  }
 });

@@ -103,7 +103,7 @@ async function show(ctx: CommandContext, session: Session): Promise<void> {
 
 async function diff(ctx: CommandContext, session: Session, config: DesiredConfig, known: KnownState): Promise<void> {
   const t = await target(session);
-  const state = await readState(t.pm, t.netns, t.trace, known);
+  const state = await readState(t.pm, t.netns, t.trace, known, config);
   const plan = checked(ctx, () => planConfig(config, state));
   ctx.write(ctx.out.format === 'json' ? `${JSON.stringify(planJson(plan), null, ctx.out.pretty ? 2 : undefined)}\n` : planText(plan));
   if (plan.changes.length) throw new ExitStatus(EXIT_DIFFERS);
