@@ -4,7 +4,7 @@
 // a native module. (The single executable's bundles, koffi's JS inside: scripts/sea-bundle.mjs.)
 import { readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { bundleRequire, lazyChildProcess } from './lazy-builtins.mjs';
+import { bundleRequire, lazyChildProcess, yamlAsModules } from './lazy-builtins.mjs';
 import { moduleWrapper } from './module-wrapper.mjs';
 import { buildSplit } from './split-bundle.mjs';
 import { warmUp } from './warm-up.mjs';
@@ -21,7 +21,7 @@ const bundles = await buildSplit({
     format: 'cjs',
     target: 'node20',
     external: ['koffi'],
-    plugins: [lazyChildProcess(), bundleRequire()],
+    plugins: [lazyChildProcess(), bundleRequire(), yamlAsModules()],
     // Maps beside the bundles, read only to print an internal error's stack (src/cli/stack.ts).
     sourcemap: 'external',
     sourcesContent: false,

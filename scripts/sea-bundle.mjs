@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bundleRequire, lazyChildProcess } from './lazy-builtins.mjs';
+import { bundleRequire, lazyChildProcess, yamlAsModules } from './lazy-builtins.mjs';
 import { moduleWrapper } from './module-wrapper.mjs';
 import { build } from 'esbuild';
 import { buildSplit } from './split-bundle.mjs';
@@ -56,7 +56,7 @@ export async function bundleForSea(outfile, platform, koffiHash) {
       sourcesContent: false,
       legalComments: 'none',
       logLevel: 'warning',
-      plugins: [koffiNativePlugin(platform), lazyChildProcess(), bundleRequire()],
+      plugins: [koffiNativePlugin(platform), lazyChildProcess(), bundleRequire(), yamlAsModules()],
       define: { MPTCPCTL_VERSION: JSON.stringify(version), MPTCPCTL_SEA: 'true', MPTCPCTL_KOFFI_HASH: JSON.stringify(koffiHash) },
       // ASCII only (esbuild escapes the rest): both are read from their assets as latin1.
       charset: 'ascii',
