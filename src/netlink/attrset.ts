@@ -149,11 +149,43 @@ export function readField(field: StructField, buf: Buffer, base = 0): number | b
   return field.kind === 'binary' ? buf.subarray(at, at + (field.size ?? 0)) : (readFixed(codeOf[field.kind], buf, at) as number | bigint);
 }
 
-/** The fields of `struct` that `buf` holds whole (a shorter copy from an older kernel lacks the later ones). */
-export function readStruct(struct: StructSpec, buf: Buffer): Record<string, number | bigint | Buffer> {
-  const out: Record<string, number | bigint | Buffer> = {};
-  for (const field of struct.fields) {
-    if (field.offset + (field.kind === 'binary' ? (field.size ?? 0) : sizeOfCode[codeOf[field.kind]]!) <= buf.length) out[field.name] = readField(field, buf);
+/** A struct's fields as arrays, and an object with every field's name in order, made once per struct. */
+interface StructReader {
+  /** Cloned for each read: objects of one shape from the start, where adding each field to `{}` made reading a socket list several times slower. */
+  template: Record<string, undefined>;
+  names: string[];
+  /** readFixed's code of each field, or -1 for bytes (a view). */
+  codes: number[];
+  offsets: number[];
+  ends: number[];
+}
+const structReaders = new WeakMap<StructSpec, StructReader>();
+
+function structReader(struct: StructSpec): StructReader {
+  let reader = structReaders.get(struct);
+  if (!reader) {
+    const fields = struct.fields;
+    reader = {
+      template: Object.fromEntries(fields.map((f) => [f.name, undefined])),
+      names: fields.map((f) => f.name),
+      codes: fields.map((f) => (f.kind === 'binary' ? -1 : codeOf[f.kind])),
+      offsets: fields.map((f) => f.offset),
+      ends: fields.map((f) => f.offset + (f.kind === 'binary' ? (f.size ?? 0) : sizeOfCode[codeOf[f.kind]]!)),
+    };
+    structReaders.set(struct, reader);
+  }
+  return reader;
+}
+
+/** The fields of `struct` that `buf` holds whole; the others (a shorter copy from an older kernel lacks the later ones) are undefined. */
+export function readStruct(struct: StructSpec, buf: Buffer): Record<string, number | bigint | Buffer | undefined> {
+  const { template, names, codes, offsets, ends } = structReader(struct);
+  const out: Record<string, number | bigint | Buffer | undefined> = { ...template };
+  for (let i = 0; i < names.length; i++) {
+    const end = ends[i]!;
+    if (end > buf.length) continue;
+    const code = codes[i]!;
+    out[names[i]!] = code === -1 ? buf.subarray(offsets[i]!, end) : (readFixed(code, buf, offsets[i]!) as number | bigint);
   }
   return out;
 }
