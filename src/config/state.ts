@@ -45,9 +45,9 @@ export async function readState(pm: MptcpPm, netns: string | undefined, trace?: 
   const options: TransportOptions = netns === undefined ? {} : { netns };
   const endpoints = await pm.listEndpoints();
   const limits = await pm.getLimits();
-  const rules = config === undefined || config.rules.length > 0;
-  const devices = rules || config.endpoints.some((e) => e.dev !== undefined || e.ifindex !== undefined) || endpoints.some((e) => e.ifindex !== 0);
-  const links = known.links ?? (devices ? await listLinks(options, trace) : []);
-  const addresses = known.addresses ?? (rules ? await listAddresses(options, trace) : []);
+  const addressesNeeded = config === undefined || config.rules.length > 0;
+  const linksNeeded = addressesNeeded || config.endpoints.some((e) => e.dev !== undefined || e.ifindex !== undefined) || endpoints.some((e) => e.ifindex !== 0);
+  const links = known.links ?? (linksNeeded ? await listLinks(options, trace) : []);
+  const addresses = known.addresses ?? (addressesNeeded ? await listAddresses(options, trace) : []);
   return { endpoints, limits, sysctl: known.sysctl ?? readSysctls(netns), links, addresses };
 }

@@ -48,6 +48,9 @@ const SLICE_CHECK_EVERY = 8;
  */
 export type TraceHook = (direction: 'send' | 'receive', datagram: Buffer, protocol: number) => void;
 
+/** Reads an answer from its place in a datagram (`length` bytes at `offset`, netlink header included). */
+export type ReplyReader<R> = (datagram: Buffer, offset: number, length: number) => R;
+
 export interface Exchange<R = NetlinkMessage> {
   /** The complete request message; its sequence number is read from it. */
   message: Buffer;
@@ -63,7 +66,7 @@ export interface Exchange<R = NetlinkMessage> {
    * not): by default its header and a view of its payload (decodeMessageAt). A protocol that
    * needs less makes less: each view is a cost of every request.
    */
-  readReply?: (datagram: Buffer, offset: number, length: number) => R;
+  readReply?: ReplyReader<R>;
   /**
    * `readReply` keeps nothing of the datagram (it decodes into values of its own), so each
    * datagram is read where it was received, with no copy. Without it, a copy is what the replies'
@@ -104,7 +107,7 @@ export function exchangeNow<R = NetlinkMessage>(transport: NetlinkTransport, ex:
 class Answers<R> {
   private readonly seq: number;
   private readonly maxBytes: number;
-  private readonly readReply: (datagram: Buffer, offset: number, length: number) => R;
+  private readonly readReply: ReplyReader<R>;
   private readonly replies: R[] = [];
   private interrupted = false;
   private received = 0;
@@ -118,7 +121,7 @@ class Answers<R> {
   ) {
     this.seq = readU32LE(ex.message, 8);
     this.maxBytes = ex.maxBytes ?? MAX_EXCHANGE_BYTES;
-    this.readReply = ex.readReply ?? (decodeMessageAt as unknown as (datagram: Buffer, offset: number, length: number) => R);
+    this.readReply = ex.readReply ?? (decodeMessageAt as unknown as ReplyReader<R>);
     ex.trace?.('send', ex.message, transport.protocol);
     transport.send(ex.message);
   }

@@ -6,14 +6,14 @@
 import { Errno } from '../errno.js';
 import { FamilyMissingError, GroupMissingError, KernelError, PermissionError, ProtocolError } from '../errors.js';
 import { attributeByName, decodeAttributeSet, encodeAttributeSet, extackNames, type AttributeSetSpec, type AttributeValue, type DecodedAttributes } from './attrset.js';
-import { dumpConsistently, exchangeNow, type Exchange, type TraceHook } from './exchange.js';
+import { dumpConsistently, exchangeNow, type Exchange, type ReplyReader, type TraceHook } from './exchange.js';
 import type { ExtendedAck } from './extack.js';
-import { decodeGenlMessageAt, encodeGenlMessage, GENL_HDRLEN, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_HDRLEN } from './message.js';
+import { decodeGenlMessageAt, encodeGenlMessage, GENL_HDRLEN, NLM_F_ACK, NLM_F_DUMP, NLM_F_REQUEST, NLMSG_HDRLEN, type GenlMessage } from './message.js';
 import { ctrlAttrSet, CtrlCommand, GENL_ID_CTRL } from '../families/nlctrl.js';
 import { NETLINK_GENERIC, NetlinkTransport, type TransportOptions } from './transport.js';
 import { readU16LE, readU32LE, subarrayOf, writeU32LE } from '../util/bytes.js';
 
-export type { TraceHook };
+export type { ReplyReader, TraceHook };
 
 /** What nlctrl says about a family. */
 export interface FamilyInfo {
@@ -47,14 +47,8 @@ export interface GenlRequest {
   attributeSet?: AttributeSetSpec;
 }
 
-/** Reads a reply from its place in a datagram (`length` bytes at `offset`, netlink header included). */
-export type ReplyReader<R> = (datagram: Buffer, offset: number, length: number) => R;
-
-/** One reply message of a request: the genl cmd and the attribute bytes after the genl header. */
-export interface GenlReply {
-  cmd: number;
-  attributes: Buffer;
-}
+/** One reply message of a request: its genl header's cmd and version, and the attribute bytes after it (decodeGenlMessageAt). */
+export type GenlReply = GenlMessage;
 
 export class GenericNetlink {
   private seq: number;
@@ -171,7 +165,6 @@ export class GenericNetlink {
     await this.transport.close();
   }
 }
-
 
 /** Turns an error ACK into a typed error, naming the offending or missing attribute. */
 export function kernelError(ack: ExtendedAck, req: GenlRequest, sent: Buffer): KernelError {

@@ -125,9 +125,9 @@ export const MSG_TRUNC = 0x20;
 export const MSG_DONTWAIT = 0x40;
 export const MSG_NOSIGNAL = 0x4000;
 
-/** sendto(2) of the first `length` bytes of `bytes`: the count sent, or -1 (see {@link lastErrno}). */
-export function sendTo(fd: number, bytes: Buffer, flags: number, address: Buffer, addressLength: number, length = bytes.length): number {
-  return loadLibc().sendto()(fd, bytes, length, flags, address, addressLength);
+/** sendto(2) of all of `bytes`: the count sent, or -1 (see {@link lastErrno}). */
+export function sendTo(fd: number, bytes: Buffer, flags: number, address: Buffer, addressLength: number): number {
+  return loadLibc().sendto()(fd, bytes, bytes.length, flags, address, addressLength);
 }
 
 /** send(2) of the first `length` bytes of `bytes` to the connected peer: the count sent, or -1 (see {@link lastErrno}). */

@@ -125,7 +125,6 @@ const lines = <T>(records: T[], items: (r: T) => Item[]): string => records.map(
 export const connectionsText = (connections: MptcpConnection[], names: InterfaceNames = noNames): string => lines(connections, (c) => connectionItems(c, names));
 export const subflowsText = (subflows: MptcpSubflow[], names: InterfaceNames = noNames): string => lines(subflows, (s) => subflowItems(s, names));
 
-
 export const connectionsJson = (c: MptcpConnection[], pretty: boolean, names: InterfaceNames = noNames): string => itemsJson(c.map((x) => connectionItems(x, names)), pretty);
 export const subflowsJson = (s: MptcpSubflow[], pretty: boolean, names: InterfaceNames = noNames): string => itemsJson(s.map((x) => subflowItems(x, names)), pretty);
 

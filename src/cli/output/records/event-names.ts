@@ -11,4 +11,3 @@ export const eventNames: ReadonlyMap<number, string> = ipEventNames;
 export function eventName(type: number): string {
   return eventNames.get(type) ?? `UNKNOWN ${type}`;
 }
-
